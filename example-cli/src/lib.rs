@@ -1,0 +1,70 @@
+//! What every example program needs besides the one SDK call it shows:
+//! a Cognito client configured the usual way, `--region`, one-line errors
+//! with a non-zero exit, the `SECRET_HASH` that app clients with a secret
+//! require, and shortened tokens for printing.
+//!
+//! The SDK calls themselves live in each example's own `lib.rs`.
+
+mod error;
+mod secret_hash;
+mod tokens;
+
+pub use error::ExampleError;
+pub use secret_hash::secret_hash;
+pub use tokens::shorten;
+
+use std::process::ExitCode;
+
+use aws_config::{BehaviorVersion, Region, meta::region::RegionProviderChain};
+use aws_sdk_cognitoidentityprovider::Client;
+
+/// The Region used when neither `--region` nor the environment or profile names one.
+pub const FALLBACK_REGION: &str = "us-east-1";
+
+/// `--region`, flattened into every example's arguments.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct RegionArg {
+    /// AWS Region of the user pool (default: from AWS_REGION or your profile, else us-east-1).
+    #[arg(long)]
+    pub region: Option<String>,
+}
+
+/// Loads the shared AWS configuration the standard way: credentials chain,
+/// profile, and `AWS_ENDPOINT_URL` (which is how the examples reach the
+/// bundled emulator instead of AWS).
+pub async fn load_config(region: &RegionArg) -> aws_config::SdkConfig {
+    let region = RegionProviderChain::first_try(region.region.clone().map(Region::new))
+        .or_default_provider()
+        .or_else(FALLBACK_REGION);
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(region)
+        .load()
+        .await
+}
+
+/// A Cognito user pools client for the given `--region`.
+pub async fn cognito_client(region: &RegionArg) -> Client {
+    Client::new(&load_config(region).await)
+}
+
+/// Logs go to stderr, quiet by default; `RUST_LOG=debug` shows the SDK at work.
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// Turns the outcome of an example's `run` into its exit status, printing a
+/// failure as one line on stderr.
+pub fn exit_code(outcome: Result<(), ExampleError>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
