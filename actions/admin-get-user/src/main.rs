@@ -30,12 +30,12 @@ async fn run(client: &Client, args: Args) -> Result<(), ExampleError> {
 
     println!("Username: {}", user.username());
     println!(
-        "Status:   {}",
+        "User status: {}",
         user.user_status().map_or("(unknown)", |status| status.as_str())
     );
-    println!("Enabled:  {}", user.enabled());
+    println!("Enabled: {}", user.enabled());
     if let Some(email) = admin_get_user::attribute(&user, "email") {
-        println!("Email:    {email}");
+        println!("Email: {email}");
     }
     println!("Attributes:");
     let mut attributes: Vec<_> = user.user_attributes().iter().collect();
