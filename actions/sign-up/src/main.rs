@@ -1,0 +1,167 @@
+//! Signs a new user up with a user pool's app client (SignUp) and shows
+//! whether the user is already confirmed and where the confirmation code went.
+//!
+//! ```sh
+//! PASSWORD='Correct-Horse-9' cargo run -p sign-up -- \
+//!     --client-id 1example23456789 --username alice --email alice@example.com
+//! ```
+//!
+//! Then confirm the user with the emailed code (`confirm-sign-up`), or as an
+//! administrator with `admin-confirm-sign-up`.
+
+use std::process::ExitCode;
+
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::types::CodeDeliveryDetailsType;
+use clap::Parser;
+use example_cli::{ExampleError, RegionArg};
+
+/// Signs up a new user and shows where the confirmation code went (SignUp).
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// The app client's id.
+    #[arg(long)]
+    client_id: String,
+    /// The new user's username.
+    #[arg(long)]
+    username: String,
+    /// The new user's password; it must meet the pool's password policy.
+    #[arg(long, env = "PASSWORD", hide_env_values = true)]
+    password: String,
+    /// The new user's email address (sent as the `email` attribute).
+    #[arg(long)]
+    email: String,
+    /// The app client's secret, if it has one (used to compute SECRET_HASH).
+    #[arg(long, env = "CLIENT_SECRET", hide_env_values = true)]
+    client_secret: Option<String>,
+    #[command(flatten)]
+    region: RegionArg,
+}
+
+async fn run(client: &Client, args: Args) -> Result<(), ExampleError> {
+    let output = sign_up::sign_up(
+        client,
+        &args.client_id,
+        &args.username,
+        &args.password,
+        &args.email,
+        args.client_secret.as_deref(),
+    )
+    .await?;
+
+    println!("Confirmed: {}", output.user_confirmed());
+    match output.code_delivery_details() {
+        Some(details) => println!("Code sent: {}", delivery(details)),
+        None => println!("Code sent: no (nothing to confirm by code)"),
+    }
+    println!("User sub: {}", output.user_sub());
+    Ok(())
+}
+
+/// "EMAIL to a***@e***": the medium and the masked destination Cognito reports.
+fn delivery(details: &CodeDeliveryDetailsType) -> String {
+    format!(
+        "{} to {}",
+        details
+            .delivery_medium()
+            .map_or("(unknown medium)", |medium| medium.as_str()),
+        details.destination().unwrap_or("(undisclosed destination)")
+    )
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    example_cli::init_tracing();
+    let args = Args::parse();
+    let client = example_cli::cognito_client(&args.region).await;
+    example_cli::exit_code(run(&client, args).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cognitoidentityprovider::operation::sign_up::SignUpError;
+    use aws_sdk_cognitoidentityprovider::types::DeliveryMediumType;
+    use aws_sdk_cognitoidentityprovider::types::error::{
+        InvalidPasswordException, UsernameExistsException,
+    };
+    use aws_smithy_mocks::{mock, mock_client};
+    use aws_smithy_types::error::ErrorMetadata;
+
+    fn args() -> Args {
+        Args::parse_from([
+            "sign-up",
+            "--client-id",
+            "client123",
+            "--username",
+            "alice",
+            "--password",
+            "Passw0rd!",
+            "--email",
+            "alice@example.com",
+        ])
+    }
+
+    #[test]
+    fn delivery_names_medium_and_masked_destination() {
+        let details = CodeDeliveryDetailsType::builder()
+            .delivery_medium(DeliveryMediumType::Email)
+            .destination("a***@e***")
+            .build();
+        assert_eq!(delivery(&details), "EMAIL to a***@e***");
+    }
+
+    #[tokio::test]
+    async fn a_taken_username_is_one_line_with_its_code() {
+        let taken = mock!(Client::sign_up).then_error(|| {
+            SignUpError::UsernameExistsException(
+                UsernameExistsException::builder()
+                    .meta(
+                        ErrorMetadata::builder()
+                            .code("UsernameExistsException")
+                            .message("User already exists")
+                            .build(),
+                    )
+                    .build(),
+            )
+        });
+        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&taken]);
+
+        let err = run(&client, args()).await.unwrap_err();
+
+        assert_eq!(
+            err.to_string(),
+            "UsernameExistsException: User already exists"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_weak_password_names_the_broken_rule() {
+        let weak = mock!(Client::sign_up).then_error(|| {
+            SignUpError::InvalidPasswordException(
+                InvalidPasswordException::builder()
+                    .meta(
+                        ErrorMetadata::builder()
+                            .code("InvalidPasswordException")
+                            .message(
+                                "Password did not conform with policy: \
+                                 Password must have uppercase characters",
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+        });
+        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&weak]);
+
+        let err = run(&client, args()).await.unwrap_err();
+
+        assert_eq!(
+            err.to_string(),
+            "InvalidPasswordException: Password did not conform with policy: \
+             Password must have uppercase characters"
+        );
+        assert_eq!(err.code(), Some("InvalidPasswordException"));
+    }
+}
