@@ -1,0 +1,117 @@
+//! Sends a user a new sign-up confirmation code and shows where it went
+//! (ResendConfirmationCode).
+//!
+//! ```sh
+//! cargo run -p resend-confirmation-code -- --client-id 1example23456789 --username alice
+//! ```
+//!
+//! Then confirm with the new code: `confirm-sign-up --code ...`.
+
+use std::process::ExitCode;
+
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::types::CodeDeliveryDetailsType;
+use clap::Parser;
+use example_cli::{ExampleError, RegionArg};
+
+/// Sends a new confirmation code and shows where it went (ResendConfirmationCode).
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// The app client's id.
+    #[arg(long)]
+    client_id: String,
+    /// The username the user signed up with.
+    #[arg(long)]
+    username: String,
+    /// The app client's secret, if it has one (used to compute SECRET_HASH).
+    #[arg(long, env = "CLIENT_SECRET", hide_env_values = true)]
+    client_secret: Option<String>,
+    #[command(flatten)]
+    region: RegionArg,
+}
+
+async fn run(client: &Client, args: Args) -> Result<(), ExampleError> {
+    let output = resend_confirmation_code::resend_confirmation_code(
+        client,
+        &args.client_id,
+        &args.username,
+        args.client_secret.as_deref(),
+    )
+    .await?;
+
+    match output.code_delivery_details() {
+        Some(details) => println!("Code sent: {}", delivery(details)),
+        None => println!("Code sent: yes (Cognito did not say where)"),
+    }
+    Ok(())
+}
+
+/// "EMAIL to a***@e***": the medium and the masked destination Cognito reports.
+fn delivery(details: &CodeDeliveryDetailsType) -> String {
+    format!(
+        "{} to {}",
+        details
+            .delivery_medium()
+            .map_or("(unknown medium)", |medium| medium.as_str()),
+        details.destination().unwrap_or("(undisclosed destination)")
+    )
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    example_cli::init_tracing();
+    let args = Args::parse();
+    let client = example_cli::cognito_client(&args.region).await;
+    example_cli::exit_code(run(&client, args).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cognitoidentityprovider::operation::resend_confirmation_code::ResendConfirmationCodeError;
+    use aws_sdk_cognitoidentityprovider::types::DeliveryMediumType;
+    use aws_sdk_cognitoidentityprovider::types::error::UserNotFoundException;
+    use aws_smithy_mocks::{mock, mock_client};
+    use aws_smithy_types::error::ErrorMetadata;
+
+    #[test]
+    fn delivery_names_medium_and_masked_destination() {
+        let details = CodeDeliveryDetailsType::builder()
+            .delivery_medium(DeliveryMediumType::Sms)
+            .destination("+*******0100")
+            .build();
+        assert_eq!(delivery(&details), "SMS to +*******0100");
+    }
+
+    #[tokio::test]
+    async fn an_unknown_user_is_one_line_with_its_code() {
+        let not_found = mock!(Client::resend_confirmation_code).then_error(|| {
+            ResendConfirmationCodeError::UserNotFoundException(
+                UserNotFoundException::builder()
+                    .meta(
+                        ErrorMetadata::builder()
+                            .code("UserNotFoundException")
+                            .message("Username/client id combination not found.")
+                            .build(),
+                    )
+                    .build(),
+            )
+        });
+        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&not_found]);
+        let args = Args::parse_from([
+            "resend-confirmation-code",
+            "--client-id",
+            "client123",
+            "--username",
+            "nobody",
+        ]);
+
+        let err = run(&client, args).await.unwrap_err();
+
+        assert_eq!(
+            err.to_string(),
+            "UserNotFoundException: Username/client id combination not found."
+        );
+    }
+}
