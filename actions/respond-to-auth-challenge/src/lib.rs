@@ -1,0 +1,130 @@
+//! RespondToAuthChallenge: answer the `SOFTWARE_TOKEN_MFA` challenge of a
+//! sign-in with a code from the user's authenticator app.
+//!
+//! This is a user call, not an administrator one: no AWS credentials are
+//! needed, the session from InitiateAuth ties it to the sign-in.
+
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::error::SdkError;
+use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::{
+    RespondToAuthChallengeError, RespondToAuthChallengeOutput,
+};
+use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
+
+// snippet-start:[rust.cognito-idp.RespondToAuthChallenge]
+/// Answers `SOFTWARE_TOKEN_MFA` with the six-digit code the user's
+/// authenticator app shows now.
+///
+/// `session` is the one InitiateAuth returned with the challenge: it is
+/// single-use and expires after three minutes. On success the output holds
+/// the tokens and, when the pool tracks devices, `new_device_metadata` (the
+/// key and group key that ConfirmDevice needs to remember this device).
+///
+/// A wrong code fails with `CodeMismatchException`; an old session with
+/// `NotAuthorizedException`. When the app client has a secret, pass it as
+/// `client_secret`: Cognito requires `SECRET_HASH` in challenge responses too.
+pub async fn respond_to_auth_challenge(
+    client: &Client,
+    client_id: &str,
+    username: &str,
+    code: &str,
+    session: &str,
+    client_secret: Option<&str>,
+) -> Result<RespondToAuthChallengeOutput, SdkError<RespondToAuthChallengeError>> {
+    let mut request = client
+        .respond_to_auth_challenge()
+        .client_id(client_id)
+        .challenge_name(ChallengeNameType::SoftwareTokenMfa)
+        .session(session)
+        .challenge_responses("USERNAME", username)
+        .challenge_responses("SOFTWARE_TOKEN_MFA_CODE", code);
+    if let Some(secret) = client_secret {
+        request = request.challenge_responses(
+            "SECRET_HASH",
+            example_cli::secret_hash(username, client_id, secret),
+        );
+    }
+    request.send().await
+}
+// snippet-end:[rust.cognito-idp.RespondToAuthChallenge]
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cognitoidentityprovider::types::{AuthenticationResultType, NewDeviceMetadataType};
+    use aws_smithy_mocks::{mock, mock_client};
+    use std::collections::HashMap;
+
+    fn response<'a>(responses: Option<&'a HashMap<String, String>>, name: &str) -> Option<&'a str> {
+        responses.and_then(|r| r.get(name)).map(String::as_str)
+    }
+
+    fn tokens() -> RespondToAuthChallengeOutput {
+        RespondToAuthChallengeOutput::builder()
+            .authentication_result(
+                AuthenticationResultType::builder()
+                    .access_token("access")
+                    .new_device_metadata(
+                        NewDeviceMetadataType::builder()
+                            .device_key("us-east-1_device")
+                            .device_group_key("-group")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    }
+
+    #[tokio::test]
+    async fn sends_the_code_and_session_and_returns_tokens() {
+        let respond = mock!(Client::respond_to_auth_challenge)
+            .match_requests(|req| {
+                let r = req.challenge_responses();
+                req.client_id() == Some("client123")
+                    && req.challenge_name() == Some(&ChallengeNameType::SoftwareTokenMfa)
+                    && req.session() == Some("session-1")
+                    && response(r, "USERNAME") == Some("alice")
+                    && response(r, "SOFTWARE_TOKEN_MFA_CODE") == Some("123456")
+                    && response(r, "SECRET_HASH").is_none()
+            })
+            .then_output(tokens);
+        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&respond]);
+
+        let output =
+            respond_to_auth_challenge(&client, "client123", "alice", "123456", "session-1", None)
+                .await
+                .expect("tokens");
+
+        let result = output.authentication_result().expect("tokens");
+        assert_eq!(result.access_token(), Some("access"));
+        assert_eq!(
+            result.new_device_metadata().and_then(|d| d.device_key()),
+            Some("us-east-1_device")
+        );
+        assert_eq!(respond.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn adds_the_secret_hash_when_the_client_has_a_secret() {
+        let expected = example_cli::secret_hash("alice", "client123", "topsecret");
+        let respond = mock!(Client::respond_to_auth_challenge)
+            .match_requests(move |req| {
+                response(req.challenge_responses(), "SECRET_HASH") == Some(expected.as_str())
+            })
+            .then_output(tokens);
+        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&respond]);
+
+        respond_to_auth_challenge(
+            &client,
+            "client123",
+            "alice",
+            "123456",
+            "session-1",
+            Some("topsecret"),
+        )
+        .await
+        .expect("tokens");
+
+        assert_eq!(respond.num_calls(), 1);
+    }
+}
