@@ -1,0 +1,672 @@
+//! InitiateAuth: sign a user in from an app, with their username and
+//! password (`USER_PASSWORD_AUTH`), or without ever sending the password
+//! (`USER_SRP_AUTH`, the Secure Remote Password protocol).
+//!
+//! These are user calls, not administrator ones: no AWS credentials are
+//! needed. The app client must allow the flow (`ALLOW_USER_PASSWORD_AUTH`,
+//! `ALLOW_USER_SRP_AUTH`).
+//!
+//! With SRP the client proves it knows the password in two steps: it sends a
+//! public value `SRP_A`, Cognito answers the `PASSWORD_VERIFIER` challenge
+//! with its own public value, a salt and a secret block, and the client
+//! answers with a signature only the password could produce. A device that
+//! the user remembered (ConfirmDevice) proves itself the same way with its
+//! own password (`DEVICE_SRP_AUTH`, then `DEVICE_PASSWORD_VERIFIER`), which
+//! lets the sign-in skip MFA. The arithmetic comes from the
+//! `aws-cognito-srp` crate.
+
+use std::collections::HashMap;
+
+use aws_cognito_srp::{
+    DeviceAuthenticationParameters, SrpClient, SrpError, TrackedDevice, User,
+    UserAuthenticationParameters, VerificationParameters,
+};
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::error::SdkError;
+use aws_sdk_cognitoidentityprovider::operation::initiate_auth::{
+    InitiateAuthError, InitiateAuthOutput,
+};
+use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::{
+    RespondToAuthChallengeError, RespondToAuthChallengeOutput,
+};
+use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
+use example_cli::{ExampleError, secret_hash};
+
+// snippet-start:[rust.cognito-idp.InitiateAuth]
+/// Starts a sign-in with the user's username and password
+/// (`USER_PASSWORD_AUTH`: the password travels to Cognito, over TLS).
+///
+/// Cognito answers with either a challenge (`challenge_name`, such as
+/// `SOFTWARE_TOKEN_MFA` or `MFA_SETUP`) and a `session` that is single-use and
+/// expires after three minutes, or an `authentication_result` with the tokens.
+///
+/// When the app client has a secret, pass it as `client_secret`: Cognito then
+/// requires `SECRET_HASH` = Base64(HMAC-SHA256(key = client secret,
+/// message = username + client id)).
+pub async fn initiate_auth(
+    client: &Client,
+    client_id: &str,
+    username: &str,
+    password: &str,
+    client_secret: Option<&str>,
+) -> Result<InitiateAuthOutput, SdkError<InitiateAuthError>> {
+    let mut request = client
+        .initiate_auth()
+        .client_id(client_id)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", username)
+        .auth_parameters("PASSWORD", password);
+    if let Some(secret) = client_secret {
+        request = request.auth_parameters("SECRET_HASH", secret_hash(username, client_id, secret));
+    }
+    request.send().await
+}
+// snippet-end:[rust.cognito-idp.InitiateAuth]
+
+// snippet-start:[rust.cognito-idp.InitiateAuth.UserSrpAuth]
+/// Starts an SRP sign-in (`USER_SRP_AUTH`): sends the username and the
+/// client's public SRP value `srp_a` (hex), never the password.
+///
+/// Cognito answers with the `PASSWORD_VERIFIER` challenge, whose parameters
+/// (`SALT`, `SRP_B`, `SECRET_BLOCK`, `USER_ID_FOR_SRP`) the client needs to
+/// prove the password. Pass the `device_key` of a remembered device to have
+/// Cognito ask that device to prove itself afterwards.
+pub async fn initiate_srp_auth(
+    client: &Client,
+    client_id: &str,
+    username: &str,
+    srp_a: &str,
+    client_secret: Option<&str>,
+    device_key: Option<&str>,
+) -> Result<InitiateAuthOutput, SdkError<InitiateAuthError>> {
+    let mut request = client
+        .initiate_auth()
+        .client_id(client_id)
+        .auth_flow(AuthFlowType::UserSrpAuth)
+        .auth_parameters("USERNAME", username)
+        .auth_parameters("SRP_A", srp_a);
+    if let Some(secret) = client_secret {
+        request = request.auth_parameters("SECRET_HASH", secret_hash(username, client_id, secret));
+    }
+    if let Some(device_key) = device_key {
+        request = request.auth_parameters("DEVICE_KEY", device_key);
+    }
+    request.send().await
+}
+// snippet-end:[rust.cognito-idp.InitiateAuth.UserSrpAuth]
+
+// snippet-start:[rust.cognito-idp.RespondToAuthChallenge.Srp]
+/// Answers one challenge of a sign-in with `responses`, the challenge's
+/// parameters by name (for SRP: `USERNAME`, `PASSWORD_CLAIM_SIGNATURE`, ...).
+/// `session` is the one that came with the challenge.
+pub async fn respond_to_auth_challenge(
+    client: &Client,
+    client_id: &str,
+    challenge: ChallengeNameType,
+    session: Option<&str>,
+    responses: HashMap<String, String>,
+) -> Result<RespondToAuthChallengeOutput, SdkError<RespondToAuthChallengeError>> {
+    client
+        .respond_to_auth_challenge()
+        .client_id(client_id)
+        .challenge_name(challenge)
+        .set_session(session.map(String::from))
+        .set_challenge_responses(Some(responses))
+        .send()
+        .await
+}
+// snippet-end:[rust.cognito-idp.RespondToAuthChallenge.Srp]
+
+/// What a remembered device keeps: the key and group key Cognito gave it at
+/// sign-in, and the password it made up for ConfirmDevice.
+#[derive(Debug, Clone, Copy)]
+pub struct RememberedDevice<'a> {
+    /// `DeviceKey` from the sign-in's `NewDeviceMetadata`.
+    pub key: &'a str,
+    /// `DeviceGroupKey` from the sign-in's `NewDeviceMetadata`.
+    pub group_key: &'a str,
+    /// The random password made for ConfirmDevice; Cognito only has its verifier.
+    pub password: &'a str,
+}
+
+/// Everything an SRP sign-in needs.
+#[derive(Debug, Clone, Copy)]
+pub struct SrpSignIn<'a> {
+    /// The pool's id: SRP mixes the pool's name (the part after `_`) into the
+    /// password proof.
+    pub user_pool_id: &'a str,
+    pub client_id: &'a str,
+    pub client_secret: Option<&'a str>,
+    pub username: &'a str,
+    pub password: &'a str,
+    /// A device the user remembered, to skip MFA.
+    pub device: Option<RememberedDevice<'a>>,
+}
+
+// snippet-start:[rust.cognito-idp.SignInWithSrp]
+/// Signs in with SRP: InitiateAuth (`USER_SRP_AUTH`), then the answer to
+/// `PASSWORD_VERIFIER`, then, if Cognito asks a remembered device to prove
+/// itself, the answers to `DEVICE_SRP_AUTH` and `DEVICE_PASSWORD_VERIFIER`.
+///
+/// Returns Cognito's last answer: the tokens, or a challenge the caller must
+/// answer (such as `SOFTWARE_TOKEN_MFA` when no remembered device was given).
+/// The challenge responses name the user by `USER_ID_FOR_SRP`, the name
+/// Cognito itself uses (which differs from what the user typed when they
+/// signed in with an alias such as their email), and `SECRET_HASH` is
+/// computed with that name too.
+pub async fn sign_in_with_srp(
+    client: &Client,
+    sign_in: &SrpSignIn<'_>,
+) -> Result<RespondToAuthChallengeOutput, ExampleError> {
+    let user = SrpClient::new(
+        User::new(sign_in.user_pool_id, sign_in.username, sign_in.password),
+        sign_in.client_id,
+        sign_in.client_secret,
+    );
+    let UserAuthenticationParameters { a, .. } = user.get_auth_parameters();
+    let device_key = sign_in.device.map(|device| device.key);
+    let started = initiate_srp_auth(
+        client,
+        sign_in.client_id,
+        sign_in.username,
+        &a,
+        sign_in.client_secret,
+        device_key,
+    )
+    .await?;
+
+    expect_challenge(
+        started.challenge_name(),
+        &ChallengeNameType::PasswordVerifier,
+    )?;
+    let params = started.challenge_parameters();
+    let user_id = parameter(params, "USER_ID_FOR_SRP")?;
+    let proof = user
+        .verify(
+            parameter(params, "SECRET_BLOCK")?,
+            user_id,
+            parameter(params, "SALT")?,
+            parameter(params, "SRP_B")?,
+        )
+        .map_err(srp_failed)?;
+    let mut responses = proof_responses(user_id, proof);
+    if let Some(device_key) = device_key {
+        responses.insert("DEVICE_KEY".into(), device_key.into());
+    }
+    add_secret_hash(&mut responses, sign_in, user_id);
+    let verified = respond_to_auth_challenge(
+        client,
+        sign_in.client_id,
+        ChallengeNameType::PasswordVerifier,
+        started.session(),
+        responses,
+    )
+    .await?;
+
+    match (sign_in.device, verified.challenge_name()) {
+        (Some(device), Some(ChallengeNameType::DeviceSrpAuth)) => {
+            prove_device(client, sign_in, device, user_id, verified.session()).await
+        }
+        _ => Ok(verified),
+    }
+}
+
+/// Answers `DEVICE_SRP_AUTH` and `DEVICE_PASSWORD_VERIFIER`: the same SRP
+/// proof as the user's, with the device's key, group key and password.
+async fn prove_device(
+    client: &Client,
+    sign_in: &SrpSignIn<'_>,
+    device: RememberedDevice<'_>,
+    user_id: &str,
+    session: Option<&str>,
+) -> Result<RespondToAuthChallengeOutput, ExampleError> {
+    let srp = SrpClient::new(
+        TrackedDevice::new(
+            sign_in.user_pool_id,
+            device.group_key,
+            device.key,
+            device.password,
+        ),
+        sign_in.client_id,
+        sign_in.client_secret,
+    );
+    let DeviceAuthenticationParameters { a, .. } = srp.get_auth_parameters();
+    let mut responses = HashMap::from([
+        ("USERNAME".to_string(), user_id.to_string()),
+        ("DEVICE_KEY".to_string(), device.key.to_string()),
+        ("SRP_A".to_string(), a),
+    ]);
+    add_secret_hash(&mut responses, sign_in, user_id);
+    let asked = respond_to_auth_challenge(
+        client,
+        sign_in.client_id,
+        ChallengeNameType::DeviceSrpAuth,
+        session,
+        responses,
+    )
+    .await?;
+
+    expect_challenge(
+        asked.challenge_name(),
+        &ChallengeNameType::DevicePasswordVerifier,
+    )?;
+    let params = asked.challenge_parameters();
+    let proof = srp
+        .verify(
+            parameter(params, "SECRET_BLOCK")?,
+            parameter(params, "SALT")?,
+            parameter(params, "SRP_B")?,
+        )
+        .map_err(srp_failed)?;
+    let mut responses = proof_responses(user_id, proof);
+    responses.insert("DEVICE_KEY".into(), device.key.into());
+    add_secret_hash(&mut responses, sign_in, user_id);
+    Ok(respond_to_auth_challenge(
+        client,
+        sign_in.client_id,
+        ChallengeNameType::DevicePasswordVerifier,
+        asked.session(),
+        responses,
+    )
+    .await?)
+}
+// snippet-end:[rust.cognito-idp.SignInWithSrp]
+
+/// The answer to `PASSWORD_VERIFIER` or `DEVICE_PASSWORD_VERIFIER`.
+fn proof_responses(username: &str, proof: VerificationParameters) -> HashMap<String, String> {
+    HashMap::from([
+        ("USERNAME".to_string(), username.to_string()),
+        (
+            "PASSWORD_CLAIM_SECRET_BLOCK".to_string(),
+            proof.password_claim_secret_block,
+        ),
+        (
+            "PASSWORD_CLAIM_SIGNATURE".to_string(),
+            proof.password_claim_signature,
+        ),
+        ("TIMESTAMP".to_string(), proof.timestamp),
+    ])
+}
+
+fn add_secret_hash(
+    responses: &mut HashMap<String, String>,
+    sign_in: &SrpSignIn<'_>,
+    username: &str,
+) {
+    if let Some(secret) = sign_in.client_secret {
+        responses.insert(
+            "SECRET_HASH".into(),
+            secret_hash(username, sign_in.client_id, secret),
+        );
+    }
+}
+
+fn expect_challenge(
+    got: Option<&ChallengeNameType>,
+    expected: &ChallengeNameType,
+) -> Result<(), ExampleError> {
+    match got {
+        Some(challenge) if challenge == expected => Ok(()),
+        Some(challenge) => Err(ExampleError::new(format!(
+            "Expected the {} challenge, Cognito asked for {}.",
+            expected.as_str(),
+            challenge.as_str()
+        ))),
+        None => Err(ExampleError::new(format!(
+            "Expected the {} challenge, Cognito answered without one.",
+            expected.as_str()
+        ))),
+    }
+}
+
+fn parameter<'a>(
+    params: Option<&'a HashMap<String, String>>,
+    name: &str,
+) -> Result<&'a str, ExampleError> {
+    params
+        .and_then(|params| params.get(name))
+        .map(String::as_str)
+        .ok_or_else(|| ExampleError::new(format!("Cognito's challenge has no {name} parameter.")))
+}
+
+fn srp_failed(err: SrpError) -> ExampleError {
+    ExampleError::new(format!("Cannot compute the SRP proof: {err}"))
+}
+
+#[cfg(test)]
+mod srp_server;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::srp_server::SrpServer;
+    use aws_sdk_cognitoidentityprovider::types::error::NotAuthorizedException;
+    use aws_sdk_cognitoidentityprovider::types::{AuthenticationResultType, NewDeviceMetadataType};
+    use aws_smithy_mocks::{MockResponse, RuleMode, mock, mock_client};
+    use aws_smithy_types::error::ErrorMetadata;
+    use std::sync::{Arc, Mutex};
+
+    const POOL: &str = "us-east-1_Pool1";
+    const USER_ID: &str = "0000aaaa-sub-of-alice";
+    const SECRET_BLOCK: &str = "c2VjcmV0IGJsb2NrIGZyb20gQ29nbml0bw==";
+
+    fn get<'a>(map: Option<&'a HashMap<String, String>>, name: &str) -> Option<&'a str> {
+        map.and_then(|m| m.get(name)).map(String::as_str)
+    }
+
+    fn tokens() -> AuthenticationResultType {
+        AuthenticationResultType::builder()
+            .access_token("access")
+            .new_device_metadata(
+                NewDeviceMetadataType::builder()
+                    .device_key("us-east-1_new")
+                    .device_group_key("-group")
+                    .build(),
+            )
+            .build()
+    }
+
+    fn denied() -> RespondToAuthChallengeError {
+        RespondToAuthChallengeError::NotAuthorizedException(
+            NotAuthorizedException::builder()
+                .meta(
+                    ErrorMetadata::builder()
+                        .code("NotAuthorizedException")
+                        .message("Incorrect username or password.")
+                        .build(),
+                )
+                .build(),
+        )
+    }
+
+    #[tokio::test]
+    async fn password_flow_sends_username_password_and_secret_hash() {
+        let expected = secret_hash("alice", "client123", "topsecret");
+        let initiate = mock!(Client::initiate_auth)
+            .match_requests(move |req| {
+                let p = req.auth_parameters();
+                req.client_id() == Some("client123")
+                    && req.auth_flow() == Some(&AuthFlowType::UserPasswordAuth)
+                    && get(p, "USERNAME") == Some("alice")
+                    && get(p, "PASSWORD") == Some("Passw0rd!")
+                    && get(p, "SECRET_HASH") == Some(expected.as_str())
+            })
+            .then_output(|| {
+                InitiateAuthOutput::builder()
+                    .challenge_name(ChallengeNameType::SoftwareTokenMfa)
+                    .session("session-1")
+                    .build()
+            });
+        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&initiate]);
+
+        let output = initiate_auth(
+            &client,
+            "client123",
+            "alice",
+            "Passw0rd!",
+            Some("topsecret"),
+        )
+        .await
+        .expect("challenge");
+
+        assert_eq!(
+            output.challenge_name(),
+            Some(&ChallengeNameType::SoftwareTokenMfa)
+        );
+        assert_eq!(output.session(), Some("session-1"));
+    }
+
+    /// Mocks Cognito's side of USER_SRP_AUTH for a user whose password is
+    /// `Passw0rd!`: the PASSWORD_VERIFIER answer gets tokens only when its
+    /// signature proves that password. With a device key, Cognito asks the
+    /// device to prove itself instead of returning tokens.
+    struct UserSide {
+        initiate: aws_smithy_mocks::Rule,
+        verify: aws_smithy_mocks::Rule,
+    }
+
+    fn user_side(secret: Option<&'static str>, device_key: Option<&'static str>) -> UserSide {
+        let server = Arc::new(SrpServer::new("Pool1", USER_ID, "Passw0rd!"));
+        let srp_a = Arc::new(Mutex::new(String::new()));
+
+        let initiate = mock!(Client::initiate_auth)
+            .match_requests(move |req| {
+                let p = req.auth_parameters();
+                req.auth_flow() == Some(&AuthFlowType::UserSrpAuth)
+                    && get(p, "USERNAME") == Some("alice")
+                    && get(p, "PASSWORD").is_none()
+                    && get(p, "SECRET_HASH")
+                        == secret
+                            .map(|s| secret_hash("alice", "client123", s))
+                            .as_deref()
+                    && get(p, "DEVICE_KEY") == device_key
+            })
+            .then_compute_output({
+                let (server, srp_a) = (server.clone(), srp_a.clone());
+                move |req| {
+                    *srp_a.lock().unwrap() = get(req.auth_parameters(), "SRP_A").unwrap().into();
+                    InitiateAuthOutput::builder()
+                        .challenge_name(ChallengeNameType::PasswordVerifier)
+                        .session("session-1")
+                        .challenge_parameters("SALT", server.salt_hex())
+                        .challenge_parameters("SRP_B", server.srp_b_hex())
+                        .challenge_parameters("SECRET_BLOCK", SECRET_BLOCK)
+                        .challenge_parameters("USER_ID_FOR_SRP", USER_ID)
+                        .challenge_parameters("USERNAME", USER_ID)
+                        .build()
+                }
+            });
+
+        let verify = mock!(Client::respond_to_auth_challenge)
+            .match_requests(|req| {
+                req.challenge_name() == Some(&ChallengeNameType::PasswordVerifier)
+            })
+            .then_compute_response(move |req| {
+                let r = req.challenge_responses();
+                let a = srp_a.lock().unwrap().clone();
+                let proven = req.session() == Some("session-1")
+                    && get(r, "USERNAME") == Some(USER_ID)
+                    && get(r, "PASSWORD_CLAIM_SECRET_BLOCK") == Some(SECRET_BLOCK)
+                    && get(r, "SECRET_HASH")
+                        == secret
+                            .map(|s| secret_hash(USER_ID, "client123", s))
+                            .as_deref()
+                    && get(r, "DEVICE_KEY") == device_key
+                    && get(r, "PASSWORD_CLAIM_SIGNATURE")
+                        == Some(
+                            server
+                                .signature(&a, SECRET_BLOCK, get(r, "TIMESTAMP").unwrap_or(""))
+                                .as_str(),
+                        );
+                if !proven {
+                    return MockResponse::Error(denied());
+                }
+                MockResponse::Output(match device_key {
+                    None => RespondToAuthChallengeOutput::builder()
+                        .authentication_result(tokens())
+                        .build(),
+                    Some(_) => RespondToAuthChallengeOutput::builder()
+                        .challenge_name(ChallengeNameType::DeviceSrpAuth)
+                        .session("session-2")
+                        .build(),
+                })
+            });
+        UserSide { initiate, verify }
+    }
+
+    fn sign_in<'a>(password: &'a str, secret: Option<&'a str>) -> SrpSignIn<'a> {
+        SrpSignIn {
+            user_pool_id: POOL,
+            client_id: "client123",
+            client_secret: secret,
+            username: "alice",
+            password,
+            device: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn srp_proves_the_password_without_sending_it() {
+        let side = user_side(None, None);
+        let client = mock_client!(
+            aws_sdk_cognitoidentityprovider,
+            RuleMode::MatchAny,
+            [&side.initiate, &side.verify]
+        );
+
+        let output = sign_in_with_srp(&client, &sign_in("Passw0rd!", None))
+            .await
+            .expect("signed in");
+
+        assert_eq!(
+            output
+                .authentication_result()
+                .and_then(|r| r.access_token()),
+            Some("access")
+        );
+        assert_eq!(side.initiate.num_calls(), 1);
+        assert_eq!(side.verify.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn srp_with_a_client_secret_hashes_the_srp_user_id() {
+        let side = user_side(Some("topsecret"), None);
+        let client = mock_client!(
+            aws_sdk_cognitoidentityprovider,
+            RuleMode::MatchAny,
+            [&side.initiate, &side.verify]
+        );
+
+        let output = sign_in_with_srp(&client, &sign_in("Passw0rd!", Some("topsecret")))
+            .await
+            .expect("signed in");
+
+        assert!(output.authentication_result().is_some());
+    }
+
+    #[tokio::test]
+    async fn srp_with_a_wrong_password_is_refused() {
+        let side = user_side(None, None);
+        let client = mock_client!(
+            aws_sdk_cognitoidentityprovider,
+            RuleMode::MatchAny,
+            [&side.initiate, &side.verify]
+        );
+
+        let err = sign_in_with_srp(&client, &sign_in("not-the-password", None))
+            .await
+            .unwrap_err();
+
+        assert_eq!(
+            err.to_string(),
+            "NotAuthorizedException: Incorrect username or password."
+        );
+    }
+
+    #[tokio::test]
+    async fn a_remembered_device_proves_itself_after_the_user() {
+        let side = user_side(None, Some("us-east-1_dev"));
+        let device_server = Arc::new(SrpServer::new("-grp", "us-east-1_dev", "device-pw"));
+        let device_a = Arc::new(Mutex::new(String::new()));
+
+        let device_auth = mock!(Client::respond_to_auth_challenge)
+            .match_requests(|req| req.challenge_name() == Some(&ChallengeNameType::DeviceSrpAuth))
+            .then_compute_response({
+                let (server, device_a) = (device_server.clone(), device_a.clone());
+                move |req| {
+                    let r = req.challenge_responses();
+                    if req.session() != Some("session-2")
+                        || get(r, "USERNAME") != Some(USER_ID)
+                        || get(r, "DEVICE_KEY") != Some("us-east-1_dev")
+                    {
+                        return MockResponse::Error(denied());
+                    }
+                    *device_a.lock().unwrap() = get(r, "SRP_A").unwrap_or("").into();
+                    MockResponse::Output(
+                        RespondToAuthChallengeOutput::builder()
+                            .challenge_name(ChallengeNameType::DevicePasswordVerifier)
+                            .session("session-3")
+                            .challenge_parameters("SALT", server.salt_hex())
+                            .challenge_parameters("SRP_B", server.srp_b_hex())
+                            .challenge_parameters("SECRET_BLOCK", SECRET_BLOCK)
+                            .challenge_parameters("DEVICE_KEY", "us-east-1_dev")
+                            .challenge_parameters("USERNAME", USER_ID)
+                            .build(),
+                    )
+                }
+            });
+        let device_verify = mock!(Client::respond_to_auth_challenge)
+            .match_requests(|req| {
+                req.challenge_name() == Some(&ChallengeNameType::DevicePasswordVerifier)
+            })
+            .then_compute_response(move |req| {
+                let r = req.challenge_responses();
+                let a = device_a.lock().unwrap().clone();
+                let proven = req.session() == Some("session-3")
+                    && get(r, "USERNAME") == Some(USER_ID)
+                    && get(r, "DEVICE_KEY") == Some("us-east-1_dev")
+                    && get(r, "PASSWORD_CLAIM_SIGNATURE")
+                        == Some(
+                            device_server
+                                .signature(&a, SECRET_BLOCK, get(r, "TIMESTAMP").unwrap_or(""))
+                                .as_str(),
+                        );
+                if proven {
+                    MockResponse::Output(
+                        RespondToAuthChallengeOutput::builder()
+                            .authentication_result(tokens())
+                            .build(),
+                    )
+                } else {
+                    MockResponse::Error(denied())
+                }
+            });
+        let client = mock_client!(
+            aws_sdk_cognitoidentityprovider,
+            RuleMode::MatchAny,
+            [&side.initiate, &side.verify, &device_auth, &device_verify]
+        );
+        let mut request = sign_in("Passw0rd!", None);
+        request.device = Some(RememberedDevice {
+            key: "us-east-1_dev",
+            group_key: "-grp",
+            password: "device-pw",
+        });
+
+        let output = sign_in_with_srp(&client, &request)
+            .await
+            .expect("signed in");
+        assert!(output.authentication_result().is_some());
+        assert_eq!(device_auth.num_calls(), 1);
+        assert_eq!(device_verify.num_calls(), 1);
+
+        // The same device with a wrong device password is refused.
+        request.device = Some(RememberedDevice {
+            key: "us-east-1_dev",
+            group_key: "-grp",
+            password: "wrong",
+        });
+        let err = sign_in_with_srp(&client, &request).await.unwrap_err();
+        assert_eq!(err.code(), Some("NotAuthorizedException"));
+    }
+
+    #[tokio::test]
+    async fn an_unexpected_first_challenge_is_reported() {
+        let initiate = mock!(Client::initiate_auth).then_output(|| {
+            InitiateAuthOutput::builder()
+                .challenge_name(ChallengeNameType::SoftwareTokenMfa)
+                .session("s")
+                .build()
+        });
+        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&initiate]);
+
+        let err = sign_in_with_srp(&client, &sign_in("Passw0rd!", None))
+            .await
+            .unwrap_err();
+
+        assert_eq!(
+            err.to_string(),
+            "Expected the PASSWORD_VERIFIER challenge, Cognito asked for SOFTWARE_TOKEN_MFA."
+        );
+    }
+}
