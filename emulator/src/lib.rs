@@ -1,4 +1,139 @@
 //! A local emulator of Amazon Cognito user pools, speaking the real AWS wire
 //! protocols so that unmodified AWS SDK clients work against it.
+//!
+//! Start one from a test, point an SDK client at [`Emulator::endpoint`], and
+//! read the messages Cognito would have sent with [`Emulator::outbox`]:
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let emulator = emulator::Emulator::start(emulator::Config::default()).await?;
+//! println!("{}", emulator.endpoint()); // http://127.0.0.1:PORT
+//! // ... run SDK calls with endpoint_url(emulator.endpoint()) ...
+//! let codes = emulator.outbox();
+//! emulator.stop().await;
+//! # let _ = codes; Ok(()) }
+//! ```
+//!
+//! Every emulator has its own state: several may run in one process.
 
+pub mod aws_json;
 pub mod cognito;
+pub mod outbox;
+mod server;
+pub mod validation;
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use outbox::{DeliveryMedium, OutboxMessage};
+
+/// Where the emulator listens and the identity it reports in ARNs and token issuers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Interface to bind, `127.0.0.1` by default.
+    pub host: String,
+    /// Port to bind; `0` (the library default) picks a free one.
+    pub port: u16,
+    /// AWS Region in pool ids, ARNs and device keys (`us-east-1`).
+    pub region: String,
+    /// Account id in ARNs (`000000000000`).
+    pub account_id: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            host: "127.0.0.1".to_owned(),
+            port: 0,
+            region: "us-east-1".to_owned(),
+            account_id: "000000000000".to_owned(),
+        }
+    }
+}
+
+/// A running emulator. Dropping it stops it too; [`Emulator::stop`] also waits
+/// until the server has shut down.
+pub struct Emulator {
+    address: SocketAddr,
+    endpoint: String,
+    state: Arc<server::AppState>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Binds `config.host:config.port` and starts serving in the background
+    /// of the current Tokio runtime. Ready to serve when this returns.
+    pub async fn start(config: Config) -> io::Result<Emulator> {
+        let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
+        let address = listener.local_addr()?;
+        let host = if address.ip().is_ipv6() {
+            format!("[{}]", address.ip())
+        } else {
+            address.ip().to_string()
+        };
+        let endpoint = format!("http://{host}:{}", address.port());
+        let state = Arc::new(server::AppState::new(&config, &endpoint));
+        let (shutdown, shutdown_rx) = oneshot::channel();
+        let task = tokio::spawn(server::serve(listener, state.clone(), async {
+            let _ = shutdown_rx.await;
+        }));
+        Ok(Emulator {
+            address,
+            endpoint,
+            state,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        })
+    }
+
+    /// The base URL to give an SDK as its endpoint, e.g. `http://127.0.0.1:4566`.
+    pub fn endpoint(&self) -> String {
+        self.endpoint.clone()
+    }
+
+    /// The socket address the emulator listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The Region the emulator reports (pool ids start with it).
+    pub fn region(&self) -> &str {
+        self.state.cognito.region()
+    }
+
+    /// Every message Cognito would have sent (confirmation codes, invitations), oldest first.
+    pub fn outbox(&self) -> Vec<OutboxMessage> {
+        self.state.outbox.messages()
+    }
+
+    /// The code of the newest outbox message to `username` in `user_pool_id`, if any.
+    pub fn latest_code(&self, user_pool_id: &str, username: &str) -> Option<String> {
+        self.state.outbox.latest_code(user_pool_id, username)
+    }
+
+    /// Stops serving and waits for the server task to finish.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! User attributes: the standard schema every pool has, custom attributes,
+//! and the checks SignUp and AdminCreateUser apply.
+
+use serde_json::{Value, json};
+
+use super::{Input, invalid_parameter};
+use crate::aws_json::ServiceError;
+
+/// Standard attributes: name, data type, mutable.
+const STANDARD: &[(&str, &str, bool)] = &[
+    ("sub", "String", false),
+    ("name", "String", true),
+    ("given_name", "String", true),
+    ("family_name", "String", true),
+    ("middle_name", "String", true),
+    ("nickname", "String", true),
+    ("preferred_username", "String", true),
+    ("profile", "String", true),
+    ("picture", "String", true),
+    ("website", "String", true),
+    ("email", "String", true),
+    ("email_verified", "Boolean", true),
+    ("gender", "String", true),
+    ("birthdate", "String", true),
+    ("zoneinfo", "String", true),
+    ("locale", "String", true),
+    ("phone_number", "String", true),
+    ("phone_number_verified", "Boolean", true),
+    ("address", "String", true),
+    ("updated_at", "Number", true),
+    ("identities", "String", true),
+];
+
+/// The attributes of a pool: standard ones plus those its `Schema` adds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AttributeSchema {
+    /// Full names (`custom:x`) of custom attributes.
+    pub custom: Vec<String>,
+    /// Attributes the pool requires at sign-up.
+    pub required: Vec<String>,
+    /// The `SchemaAttributes` DescribeUserPool shows.
+    pub described: Vec<Value>,
+}
+
+impl AttributeSchema {
+    /// From the `Schema` member of CreateUserPool.
+    pub fn from_request(schema: Option<&Value>) -> Result<Self, ServiceError> {
+        let requested: Vec<Input<'_>> = schema
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Value::as_object)
+                    .map(Input::new)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut result = AttributeSchema::default();
+        for &(name, kind, mutable) in STANDARD {
+            let overridden = requested.iter().find(|a| a.str("Name") == Some(name));
+            let required =
+                name == "sub" || overridden.and_then(|a| a.bool("Required")).unwrap_or(false);
+            let mutable = overridden
+                .and_then(|a| a.bool("Mutable"))
+                .unwrap_or(mutable);
+            if required && name != "sub" {
+                result.required.push(name.to_owned());
+            }
+            let mut entry = json!({
+                "Name": name,
+                "AttributeDataType": kind,
+                "DeveloperOnlyAttribute": false,
+                "Mutable": mutable,
+                "Required": required,
+            });
+            match kind {
+                "String" => {
+                    let min = if name == "sub" { "1" } else { "0" };
+                    entry["StringAttributeConstraints"] =
+                        json!({"MinLength": min, "MaxLength": "2048"});
+                }
+                "Number" => entry["NumberAttributeConstraints"] = json!({"MinValue": "0"}),
+                _ => {}
+            }
+            result.described.push(entry);
+        }
+        for attribute in &requested {
+            let Some(name) = attribute.str("Name") else {
+                continue;
+            };
+            if STANDARD.iter().any(|(standard, ..)| *standard == name) {
+                continue;
+            }
+            if attribute.bool("Required") == Some(true) {
+                return Err(invalid_parameter(format!(
+                    "Required custom attributes are not supported currently. Attribute: custom:{name}"
+                )));
+            }
+            let full = format!("custom:{name}");
+            let mut entry = attribute.fields().clone();
+            entry.insert("Name".into(), json!(full));
+            entry.entry("AttributeDataType").or_insert(json!("String"));
+            entry
+                .entry("DeveloperOnlyAttribute")
+                .or_insert(json!(false));
+            entry.entry("Mutable").or_insert(json!(true));
+            entry.insert("Required".into(), json!(false));
+            result.described.push(Value::Object(entry));
+            result.custom.push(full);
+        }
+        Ok(result)
+    }
+
+    fn knows(&self, name: &str) -> bool {
+        STANDARD.iter().any(|(standard, ..)| *standard == name)
+            || self.custom.iter().any(|c| c == name)
+    }
+
+    /// Checks attributes a caller sends: each must exist in the schema, `sub`
+    /// is never writable, required ones must be present.
+    pub fn check(&self, attributes: &[(&str, &str)]) -> Result<(), ServiceError> {
+        for (name, _) in attributes {
+            if *name == "sub" {
+                return Err(invalid_parameter(
+                    "Attributes did not conform to the schema: sub: Attribute cannot be updated.",
+                ));
+            }
+            if !self.knows(name) {
+                return Err(invalid_parameter(format!(
+                    "Attributes did not conform to the schema: {name}: Attribute does not exist in the schema."
+                )));
+            }
+        }
+        for required in &self.required {
+            if !attributes
+                .iter()
+                .any(|(name, value)| name == required && !value.is_empty())
+            {
+                return Err(invalid_parameter(format!(
+                    "Attributes did not conform to the schema: {required}: The attribute {required} is required"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_and_required_attributes_are_refused() {
+        let schema = json!([{"Name": "email", "Required": true}, {"Name": "team", "AttributeDataType": "String"}]);
+        let schema = AttributeSchema::from_request(Some(&schema)).unwrap();
+        assert!(
+            schema
+                .check(&[("email", "a@b.c"), ("custom:team", "x")])
+                .is_ok()
+        );
+        let err = schema
+            .check(&[("email", "a@b.c"), ("favourite", "x")])
+            .unwrap_err();
+        assert!(
+            err.message.contains("favourite: Attribute does not exist"),
+            "{}",
+            err.message
+        );
+        let err = schema.check(&[("name", "x")]).unwrap_err();
+        assert!(err.message.contains("email"), "{}", err.message);
+    }
+}

@@ -1,0 +1,799 @@
+//! Sign-in: InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge and
+//! AdminRespondToAuthChallenge, and the token issue that ends them.
+//!
+//! After the first factor (password, SRP proof or refresh token) every flow
+//! goes through `next_step`: a forced new password, a remembered device's
+//! own SRP proof, MFA setup or an MFA code, and then tokens. RSA signing and
+//! SRP arithmetic never run while a pool's user table is locked.
+
+use std::sync::Arc;
+
+use base64::Engine;
+use serde_json::{Map, Value, json};
+
+use super::access::{new_origin_jti, origin_time};
+use super::challenges::{Challenge, Step, new_secret_block};
+use super::clients::AppClient;
+use super::devices::Device;
+use super::pools::MfaMode;
+use super::refresh::RefreshGrant;
+use super::srp::{PasswordDigest, ServerHandshake};
+use super::tokens::TokenParams;
+use super::users::UserStatus;
+use super::{
+    CognitoService, Input, Outcome, Pool, invalid_parameter, not_authorized, now_millis, now_secs,
+    totp, user_not_found,
+};
+use crate::aws_json::ServiceError;
+
+fn incorrect_password() -> ServiceError {
+    not_authorized("Incorrect username or password.")
+}
+
+/// `UserNotFoundException`, or the password error when the client hides
+/// whether users exist.
+fn unknown_user(client: &AppClient) -> ServiceError {
+    if client.prevent_user_existence_errors {
+        incorrect_password()
+    } else {
+        user_not_found()
+    }
+}
+
+/// Where a sign-in stands after its first factor.
+pub(crate) struct SignIn {
+    pub pool: Arc<Pool>,
+    pub client: Arc<AppClient>,
+    pub user_key: String,
+    pub username: String,
+    pub device_key: Option<String>,
+    pub device_authenticated: bool,
+}
+
+impl CognitoService {
+    /// The pool and client of a sign-in request: by `UserPoolId` + `ClientId`
+    /// for the admin operations, by `ClientId` alone otherwise.
+    fn sign_in_client(
+        &self,
+        input: &Input<'_>,
+        admin: bool,
+    ) -> Result<(Arc<Pool>, Arc<AppClient>), ServiceError> {
+        let client_id = input.required("ClientId")?;
+        if admin {
+            let pool = self.pool(input.required("UserPoolId")?)?;
+            let client = pool.client(client_id)?;
+            Ok((pool, client))
+        } else {
+            self.client(client_id)
+        }
+    }
+
+    pub(super) async fn initiate_auth(&self, input: &Input<'_>, admin: bool) -> Outcome {
+        let (pool, client) = self.sign_in_client(input, admin)?;
+        let flow = input.required("AuthFlow")?;
+        let param = |name: &str| input.map_entry("AuthParameters", name);
+        let require = |name: &str| {
+            param(name)
+                .ok_or_else(|| invalid_parameter(format!("Missing required parameter {name}")))
+        };
+        match (flow, admin) {
+            ("USER_PASSWORD_AUTH", false) => {
+                if !client.flows.user_password {
+                    return Err(invalid_parameter(
+                        "USER_PASSWORD_AUTH flow not enabled for this client",
+                    ));
+                }
+                let name = require("USERNAME")?;
+                let password = require("PASSWORD")?;
+                self.password_sign_in(
+                    pool,
+                    client,
+                    name,
+                    password,
+                    param("SECRET_HASH"),
+                    param("DEVICE_KEY"),
+                )
+                .await
+            }
+            ("ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH", true) => {
+                if !client.flows.admin_user_password {
+                    return Err(invalid_parameter("Auth flow not enabled for this client"));
+                }
+                let name = require("USERNAME")?;
+                let password = require("PASSWORD")?;
+                self.password_sign_in(
+                    pool,
+                    client,
+                    name,
+                    password,
+                    param("SECRET_HASH"),
+                    param("DEVICE_KEY"),
+                )
+                .await
+            }
+            ("USER_SRP_AUTH", _) => {
+                if !client.flows.user_srp {
+                    return Err(invalid_parameter(
+                        "USER_SRP_AUTH is not enabled for the client.",
+                    ));
+                }
+                let name = require("USERNAME")?;
+                let srp_a = require("SRP_A")?;
+                self.start_srp(
+                    pool,
+                    client,
+                    name,
+                    srp_a,
+                    param("SECRET_HASH"),
+                    param("DEVICE_KEY"),
+                )
+            }
+            ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN", _) => {
+                if !client.flows.refresh_token {
+                    return Err(invalid_parameter(
+                        "Refresh Token auth flow not enabled for this client",
+                    ));
+                }
+                let token = require("REFRESH_TOKEN")?;
+                self.refresh_sign_in(pool, client, token, param("SECRET_HASH"), param("USERNAME"))
+            }
+            _ => Err(invalid_parameter(format!(
+                "Initiate Auth method not supported: {flow}"
+            ))),
+        }
+    }
+
+    async fn password_sign_in(
+        &self,
+        pool: Arc<Pool>,
+        client: Arc<AppClient>,
+        name: &str,
+        password: &str,
+        secret_hash: Option<&str>,
+        device_key: Option<&str>,
+    ) -> Outcome {
+        let settings = pool.settings();
+        self.triggers.pre_authentication(&pool, name).await?;
+        let (user_key, username) = {
+            let table = pool.users.lock();
+            let Some(key) = table.resolve(&settings, name) else {
+                drop(table);
+                client.check_secret_hash(secret_hash, &[name])?;
+                return Err(unknown_user(&client));
+            };
+            let user = table.users.get(&key).ok_or_else(user_not_found)?;
+            client.check_secret_hash(secret_hash, &[name, &user.username])?;
+            if !user.enabled {
+                return Err(not_authorized("User is disabled."));
+            }
+            let matches = user
+                .password
+                .as_ref()
+                .is_some_and(|d| d.matches(&pool.srp_name, &user.username, password));
+            if !matches {
+                return Err(incorrect_password());
+            }
+            check_status(user.status, user.temporary_password_expires)?;
+            (key.to_string(), user.username.to_string())
+        };
+        let sign_in = SignIn {
+            pool,
+            client,
+            user_key,
+            username,
+            device_key: device_key.map(str::to_owned),
+            device_authenticated: false,
+        };
+        self.next_step(sign_in).await
+    }
+
+    fn start_srp(
+        &self,
+        pool: Arc<Pool>,
+        client: Arc<AppClient>,
+        name: &str,
+        srp_a: &str,
+        secret_hash: Option<&str>,
+        device_key: Option<&str>,
+    ) -> Outcome {
+        let settings = pool.settings();
+        let (user_key, username, digest) = {
+            let table = pool.users.lock();
+            let Some(key) = table.resolve(&settings, name) else {
+                drop(table);
+                client.check_secret_hash(secret_hash, &[name])?;
+                return Err(unknown_user(&client));
+            };
+            let user = table.users.get(&key).ok_or_else(user_not_found)?;
+            client.check_secret_hash(secret_hash, &[name, &user.username])?;
+            if !user.enabled {
+                return Err(not_authorized("User is disabled."));
+            }
+            let digest: Option<PasswordDigest> = user.password.clone();
+            (key.to_string(), user.username.to_string(), digest)
+        };
+        let digest = digest.ok_or_else(incorrect_password)?;
+        let handshake = ServerHandshake::start(&digest.verifier(), srp_a)
+            .map_err(|_| invalid_parameter("Invalid SRP_A"))?;
+        let (_, secret_block) = new_secret_block();
+        let parameters = json!({
+            "SALT": handshake.salt_hex(),
+            "SECRET_BLOCK": secret_block,
+            "SRP_B": handshake.srp_b_hex(),
+            "USERNAME": username,
+            "USER_ID_FOR_SRP": username,
+        });
+        let session = self.challenges.open(Challenge {
+            pool_id: pool.id.to_string(),
+            client_id: client.id.to_string(),
+            user_key,
+            username,
+            step: Step::PasswordVerifier {
+                handshake: Box::new(handshake),
+                secret_block,
+            },
+            device_key: device_key.map(str::to_owned),
+            device_authenticated: false,
+            failures: 0,
+        });
+        Ok(challenge_output("PASSWORD_VERIFIER", &session, parameters))
+    }
+
+    fn refresh_sign_in(
+        &self,
+        pool: Arc<Pool>,
+        client: Arc<AppClient>,
+        token: &str,
+        secret_hash: Option<&str>,
+        username_param: Option<&str>,
+    ) -> Outcome {
+        let invalid = || not_authorized("Invalid Refresh Token");
+        let grant = self.refresh.open(token).ok_or_else(invalid)?;
+        if grant.pool_id != *pool.id || grant.client_id != *client.id {
+            return Err(invalid());
+        }
+        if now_secs() > grant.expires_at {
+            return Err(not_authorized("Refresh Token has expired"));
+        }
+        let settings = pool.settings();
+        let snapshot = {
+            let table = pool.users.lock();
+            let user = table
+                .users
+                .get(grant.user_key.as_str())
+                .ok_or_else(|| not_authorized("Refresh Token has been revoked"))?;
+            let mut names = vec![&*user.username, grant.sub.as_str()];
+            if let Some(name) = username_param {
+                names.push(name);
+            }
+            client.check_secret_hash(secret_hash, &names)?;
+            let started = origin_time(&grant.origin_jti).unwrap_or_default();
+            if user.sub.to_string() != grant.sub || started <= user.revoked_before {
+                return Err(not_authorized("Refresh Token has been revoked"));
+            }
+            if !user.enabled {
+                return Err(not_authorized("User is disabled."));
+            }
+            TokenSubject::of(user)
+        };
+        let issuer = self.issuer(&pool.id);
+        let tokens = self.signer.issue(&TokenParams {
+            issuer: &issuer,
+            client_id: &client.id,
+            sub: &snapshot.sub,
+            username: &snapshot.username,
+            email: snapshot.email.as_deref(),
+            email_verified: snapshot.email_verified,
+            device_key: grant.device_key.as_deref(),
+            auth_time: grant.auth_time,
+            origin_jti: &grant.origin_jti,
+            access_validity_secs: client.access_validity_secs,
+            id_validity_secs: client.id_validity_secs,
+            scope: "aws.cognito.signin.user.admin",
+        });
+        let _ = settings;
+        Ok(json!({
+            "ChallengeParameters": {},
+            "AuthenticationResult": {
+                "AccessToken": tokens.access_token,
+                "ExpiresIn": tokens.expires_in,
+                "TokenType": "Bearer",
+                "IdToken": tokens.id_token,
+            }
+        }))
+    }
+
+    /// After the first factor: a forced new password, a device proof, MFA, or tokens.
+    pub(super) async fn next_step(&self, sign_in: SignIn) -> Outcome {
+        let settings = sign_in.pool.settings();
+        enum Next {
+            Challenge(Step, Value),
+            Tokens,
+        }
+        let next = {
+            let table = sign_in.pool.users.lock();
+            let user = table
+                .users
+                .get(sign_in.user_key.as_str())
+                .ok_or_else(user_not_found)?;
+            let device = sign_in.device_key.as_deref().and_then(|key| {
+                user.devices
+                    .iter()
+                    .find(|d| &*d.key == key && d.verifier.is_some())
+            });
+            let token = user
+                .software_token
+                .as_deref()
+                .filter(|t| t.secret.is_some());
+            let uses_totp = token.is_some_and(|t| t.enabled || settings.mfa == MfaMode::On);
+            if user.status == UserStatus::ForceChangePassword {
+                let attributes: Map<String, Value> = user
+                    .attributes
+                    .iter()
+                    .filter(|(name, _)| !name.ends_with("_verified"))
+                    .map(|(name, value)| (name.to_string(), json!(&**value)))
+                    .collect();
+                Next::Challenge(
+                    Step::NewPasswordRequired,
+                    json!({
+                        "USER_ID_FOR_SRP": &*user.username,
+                        "requiredAttributes": "[]",
+                        "userAttributes": Value::Object(attributes).to_string(),
+                    }),
+                )
+            } else if device.is_some() && !sign_in.device_authenticated {
+                Next::Challenge(Step::DeviceSrpAuth, json!({ "USERNAME": &*user.username }))
+            } else {
+                let remembered =
+                    sign_in.device_authenticated && device.is_some_and(|d| d.remembered);
+                match settings.mfa {
+                    MfaMode::Off => Next::Tokens,
+                    _ if remembered => Next::Tokens,
+                    MfaMode::On if !uses_totp => Next::Challenge(
+                        Step::MfaSetup { verified: false },
+                        json!({ "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]" }),
+                    ),
+                    _ if uses_totp => Next::Challenge(
+                        Step::SoftwareTokenMfa,
+                        json!({ "USER_ID_FOR_SRP": &*user.username }),
+                    ),
+                    _ => Next::Tokens,
+                }
+            }
+        };
+        match next {
+            Next::Tokens => self.complete_sign_in(sign_in).await,
+            Next::Challenge(step, parameters) => {
+                let name = step.challenge_name();
+                let session = self.challenges.open(Challenge {
+                    pool_id: sign_in.pool.id.to_string(),
+                    client_id: sign_in.client.id.to_string(),
+                    user_key: sign_in.user_key,
+                    username: sign_in.username,
+                    step,
+                    device_key: sign_in.device_key,
+                    device_authenticated: sign_in.device_authenticated,
+                    failures: 0,
+                });
+                Ok(challenge_output(name, &session, parameters))
+            }
+        }
+    }
+
+    /// Issues tokens (and a new device's metadata) at the end of a sign-in.
+    pub(super) async fn complete_sign_in(&self, sign_in: SignIn) -> Outcome {
+        let SignIn {
+            pool,
+            client,
+            user_key,
+            username,
+            device_key,
+            device_authenticated,
+        } = sign_in;
+        let settings = pool.settings();
+        let now = now_millis();
+        let (snapshot, revoked_before, used_device, new_device) = {
+            let mut table = pool.users.lock();
+            let user = table
+                .users
+                .get_mut(user_key.as_str())
+                .ok_or_else(user_not_found)?;
+            let mut used_device = None;
+            if device_authenticated {
+                if let Some(device) = device_key
+                    .as_deref()
+                    .and_then(|key| user.devices.iter_mut().find(|d| &*d.key == key))
+                {
+                    device.last_authenticated = now;
+                    used_device = Some(device.key.to_string());
+                }
+            }
+            let new_device = match (&used_device, settings.devices) {
+                (None, Some(_)) => {
+                    let device = Device::new(&self.region, now);
+                    let metadata = (device.key.to_string(), device.group_key.to_string());
+                    user.devices
+                        .retain(|d| d.verifier.is_some() || now - d.created < 86_400_000);
+                    user.devices.push(device);
+                    Some(metadata)
+                }
+                _ => None,
+            };
+            (
+                TokenSubject::of(user),
+                user.revoked_before,
+                used_device,
+                new_device,
+            )
+        };
+        self.triggers.post_authentication(&pool, &username).await?;
+        let claimed_device = used_device
+            .as_deref()
+            .or(new_device.as_ref().map(|(k, _)| k.as_str()));
+        let (origin_jti, _) = new_origin_jti(revoked_before);
+        let auth_time = now / 1000;
+        let issuer = self.issuer(&pool.id);
+        let tokens = self.signer.issue(&TokenParams {
+            issuer: &issuer,
+            client_id: &client.id,
+            sub: &snapshot.sub,
+            username: &snapshot.username,
+            email: snapshot.email.as_deref(),
+            email_verified: snapshot.email_verified,
+            device_key: claimed_device,
+            auth_time,
+            origin_jti: &origin_jti,
+            access_validity_secs: client.access_validity_secs,
+            id_validity_secs: client.id_validity_secs,
+            scope: "aws.cognito.signin.user.admin",
+        });
+        let grant = RefreshGrant::new(
+            &pool.id,
+            &client.id,
+            &user_key,
+            &snapshot.sub,
+            &origin_jti,
+            claimed_device,
+            auth_time,
+            auth_time + client.refresh_validity_secs,
+        );
+        let mut result = json!({
+            "AccessToken": tokens.access_token,
+            "ExpiresIn": tokens.expires_in,
+            "TokenType": "Bearer",
+            "RefreshToken": self.refresh.seal(&grant),
+            "IdToken": tokens.id_token,
+        });
+        if let Some((key, group)) = new_device {
+            result["NewDeviceMetadata"] = json!({ "DeviceKey": key, "DeviceGroupKey": group });
+        }
+        Ok(json!({ "ChallengeParameters": {}, "AuthenticationResult": result }))
+    }
+
+    pub(super) async fn respond_to_auth_challenge(
+        &self,
+        input: &Input<'_>,
+        admin: bool,
+    ) -> Outcome {
+        let (pool, client) = self.sign_in_client(input, admin)?;
+        let name = input.required("ChallengeName")?;
+        let response = |key: &str| input.map_entry("ChallengeResponses", key);
+        let require = |key: &str| {
+            response(key)
+                .ok_or_else(|| invalid_parameter(format!("Missing required parameter {key}")))
+        };
+        let session = input.str("Session");
+        let challenge = match (session, name) {
+            (Some(session), _) => self.challenges.take(session)?,
+            (None, "PASSWORD_VERIFIER" | "DEVICE_PASSWORD_VERIFIER") => self
+                .challenges
+                .take_by_secret_block(require("PASSWORD_CLAIM_SECRET_BLOCK")?)?,
+            (None, _) => return Err(invalid_parameter("Missing required parameter Session")),
+        };
+        if challenge.pool_id != *pool.id || challenge.client_id != *client.id {
+            return Err(not_authorized("Invalid session for the user."));
+        }
+        if challenge.step.challenge_name() != name {
+            return Err(invalid_parameter(format!(
+                "Invalid challenge name {name}: this session expects {}",
+                challenge.step.challenge_name()
+            )));
+        }
+        let mut names = vec![challenge.username.as_str()];
+        if let Some(sent) = response("USERNAME") {
+            names.push(sent);
+        }
+        client.check_secret_hash(response("SECRET_HASH"), &names)?;
+        let settings = pool.settings();
+        if let Some(sent) = response("USERNAME") {
+            let table = pool.users.lock();
+            let same = table
+                .resolve(&settings, sent)
+                .is_some_and(|k| *k == *challenge.user_key);
+            if !same && sent != challenge.username {
+                return Err(not_authorized("Incorrect username or password."));
+            }
+        }
+        let mut sign_in = SignIn {
+            pool: pool.clone(),
+            client: client.clone(),
+            user_key: challenge.user_key.clone(),
+            username: challenge.username.clone(),
+            device_key: challenge.device_key.clone(),
+            device_authenticated: challenge.device_authenticated,
+        };
+        let Challenge {
+            pool_id,
+            client_id,
+            user_key,
+            username,
+            step,
+            device_key: challenge_device,
+            device_authenticated,
+            failures,
+        } = challenge;
+        let challenge_user = username.clone();
+        match step {
+            Step::PasswordVerifier {
+                handshake,
+                secret_block,
+            } => {
+                let claim = require("PASSWORD_CLAIM_SIGNATURE")?;
+                let timestamp = require("TIMESTAMP")?;
+                let sent_block = require("PASSWORD_CLAIM_SECRET_BLOCK")?;
+                if sent_block != secret_block.as_str() {
+                    return Err(incorrect_password());
+                }
+                let raw = base64::engine::general_purpose::STANDARD
+                    .decode(secret_block)
+                    .map_err(|_| incorrect_password())?;
+                if !handshake.verify(&pool.srp_name, &challenge_user, &raw, timestamp, claim) {
+                    return Err(incorrect_password());
+                }
+                {
+                    let table = pool.users.lock();
+                    let user = table
+                        .users
+                        .get(user_key.as_str())
+                        .ok_or_else(user_not_found)?;
+                    check_status(user.status, user.temporary_password_expires)?;
+                }
+                if let Some(device_key) = response("DEVICE_KEY") {
+                    sign_in.device_key = Some(device_key.to_owned());
+                }
+                self.next_step(sign_in).await
+            }
+            Step::NewPasswordRequired => {
+                let password = require("NEW_PASSWORD")?;
+                settings.password_policy.check(password)?;
+                let updates: Vec<(String, String)> = input
+                    .value("ChallengeResponses")
+                    .and_then(Value::as_object)
+                    .map(|responses| {
+                        responses
+                            .iter()
+                            .filter_map(|(k, v)| {
+                                let name = k.strip_prefix("userAttributes.")?;
+                                Some((name.to_owned(), v.as_str()?.to_owned()))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let digest = PasswordDigest::new(&pool.srp_name, &challenge_user, password);
+                {
+                    let mut table = pool.users.lock();
+                    let user = table
+                        .users
+                        .get_mut(user_key.as_str())
+                        .ok_or_else(user_not_found)?;
+                    user.password = Some(digest);
+                    user.status = UserStatus::Confirmed;
+                    user.temporary_password_expires = 0;
+                    user.modified = now_millis();
+                    for (name, value) in &updates {
+                        user.set_attribute(name, value);
+                    }
+                }
+                self.next_step(sign_in).await
+            }
+            Step::MfaSetup { verified } => {
+                let ready = {
+                    let table = pool.users.lock();
+                    let user = table
+                        .users
+                        .get(user_key.as_str())
+                        .ok_or_else(user_not_found)?;
+                    verified
+                        || user
+                            .software_token
+                            .as_deref()
+                            .is_some_and(|t| t.secret.is_some())
+                };
+                if !ready {
+                    return Err(invalid_parameter(
+                        "The software token has not been verified; call AssociateSoftwareToken and VerifySoftwareToken with this session first",
+                    ));
+                }
+                self.complete_sign_in(sign_in).await
+            }
+            Step::SoftwareTokenMfa => {
+                let code = require("SOFTWARE_TOKEN_MFA_CODE")?;
+                let outcome = {
+                    let mut table = pool.users.lock();
+                    let user = table
+                        .users
+                        .get_mut(user_key.as_str())
+                        .ok_or_else(user_not_found)?;
+                    match user.software_token.as_deref_mut() {
+                        Some(token) => match &token.secret {
+                            Some(secret) => {
+                                match totp::verify(secret, code, now_secs() as u64, token.last_step)
+                                {
+                                    Ok(step) => {
+                                        token.last_step = Some(step);
+                                        Ok(())
+                                    }
+                                    Err(_) => Err(()),
+                                }
+                            }
+                            None => Err(()),
+                        },
+                        None => Err(()),
+                    }
+                };
+                if outcome.is_err() {
+                    if failures + 1 < 3 {
+                        if let Some(session) = session {
+                            self.challenges.restore(
+                                session,
+                                Challenge {
+                                    pool_id,
+                                    client_id,
+                                    user_key,
+                                    username,
+                                    step: Step::SoftwareTokenMfa,
+                                    device_key: challenge_device,
+                                    device_authenticated,
+                                    failures: failures + 1,
+                                },
+                            );
+                        }
+                    }
+                    return Err(ServiceError::new(
+                        "CodeMismatchException",
+                        "Invalid code received for user",
+                    ));
+                }
+                self.complete_sign_in(sign_in).await
+            }
+            Step::DeviceSrpAuth => {
+                let device_key = require("DEVICE_KEY")?;
+                let srp_a = require("SRP_A")?;
+                let verifier = {
+                    let table = pool.users.lock();
+                    let user = table
+                        .users
+                        .get(user_key.as_str())
+                        .ok_or_else(user_not_found)?;
+                    user.devices
+                        .iter()
+                        .find(|d| &*d.key == device_key)
+                        .and_then(|d| d.verifier.clone())
+                        .ok_or_else(|| {
+                            ServiceError::new("ResourceNotFoundException", "Device does not exist.")
+                        })?
+                };
+                let handshake = ServerHandshake::start(&verifier, srp_a)
+                    .map_err(|_| invalid_parameter("Invalid SRP_A"))?;
+                let (_, secret_block) = new_secret_block();
+                let parameters = json!({
+                    "SALT": handshake.salt_hex(),
+                    "SECRET_BLOCK": secret_block,
+                    "SRP_B": handshake.srp_b_hex(),
+                    "USERNAME": challenge_user,
+                    "DEVICE_KEY": device_key,
+                });
+                let session = self.challenges.open(Challenge {
+                    pool_id,
+                    client_id,
+                    user_key,
+                    username,
+                    step: Step::DevicePasswordVerifier {
+                        handshake: Box::new(handshake),
+                        secret_block,
+                        device_key: device_key.to_owned(),
+                    },
+                    device_key: Some(device_key.to_owned()),
+                    device_authenticated,
+                    failures: 0,
+                });
+                Ok(challenge_output(
+                    "DEVICE_PASSWORD_VERIFIER",
+                    &session,
+                    parameters,
+                ))
+            }
+            Step::DevicePasswordVerifier {
+                handshake,
+                secret_block,
+                device_key,
+            } => {
+                let claim = require("PASSWORD_CLAIM_SIGNATURE")?;
+                let timestamp = require("TIMESTAMP")?;
+                if require("PASSWORD_CLAIM_SECRET_BLOCK")? != secret_block.as_str() {
+                    return Err(incorrect_password());
+                }
+                let group_key = {
+                    let table = pool.users.lock();
+                    let user = table
+                        .users
+                        .get(user_key.as_str())
+                        .ok_or_else(user_not_found)?;
+                    user.devices
+                        .iter()
+                        .find(|d| *d.key == *device_key)
+                        .map(|d| d.group_key.to_string())
+                        .ok_or_else(|| {
+                            ServiceError::new("ResourceNotFoundException", "Device does not exist.")
+                        })?
+                };
+                let raw = base64::engine::general_purpose::STANDARD
+                    .decode(secret_block)
+                    .map_err(|_| incorrect_password())?;
+                if !handshake.verify(&group_key, &device_key, &raw, timestamp, claim) {
+                    return Err(incorrect_password());
+                }
+                sign_in.device_key = Some(device_key);
+                sign_in.device_authenticated = true;
+                self.next_step(sign_in).await
+            }
+        }
+    }
+}
+
+/// What tokens say about a user, copied out of the lock.
+struct TokenSubject {
+    sub: String,
+    username: String,
+    email: Option<String>,
+    email_verified: Option<bool>,
+}
+
+impl TokenSubject {
+    fn of(user: &super::users::User) -> Self {
+        TokenSubject {
+            sub: user.sub.to_string(),
+            username: user.username.to_string(),
+            email: user.attribute("email").map(str::to_owned),
+            email_verified: user
+                .attribute("email")
+                .map(|_| user.attribute("email_verified") == Some("true")),
+        }
+    }
+}
+
+/// Refuses sign-in for users who may not sign in yet (after a correct password).
+fn check_status(status: UserStatus, temporary_password_expires: i64) -> Result<(), ServiceError> {
+    match status {
+        UserStatus::Unconfirmed => Err(ServiceError::new(
+            "UserNotConfirmedException",
+            "User is not confirmed.",
+        )),
+        UserStatus::ForceChangePassword
+            if temporary_password_expires != 0 && now_secs() > temporary_password_expires =>
+        {
+            Err(not_authorized(
+                "Temporary password has expired and must be reset by an administrator.",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn challenge_output(name: &str, session: &str, parameters: Value) -> Value {
+    json!({
+        "ChallengeName": name,
+        "Session": session,
+        "ChallengeParameters": parameters,
+    })
+}

@@ -1,0 +1,169 @@
+//! Sign-in sessions: the opaque `Session` strings of challenges, valid for
+//! three minutes and usable once. An SRP handshake is also found by the
+//! SECRET_BLOCK it issued, since widely used clients answer
+//! PASSWORD_VERIFIER without the `Session`.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use rand::RngCore;
+
+use super::not_authorized;
+use super::srp::ServerHandshake;
+use crate::aws_json::ServiceError;
+
+pub(crate) const SESSION_LIFETIME: Duration = Duration::from_secs(180);
+
+/// The step a sign-in waits at.
+pub(crate) enum Step {
+    NewPasswordRequired,
+    /// MFA_SETUP; `verified` once VerifySoftwareToken accepted a code.
+    MfaSetup {
+        verified: bool,
+    },
+    SoftwareTokenMfa,
+    PasswordVerifier {
+        handshake: Box<ServerHandshake>,
+        secret_block: String,
+    },
+    DeviceSrpAuth,
+    DevicePasswordVerifier {
+        handshake: Box<ServerHandshake>,
+        secret_block: String,
+        device_key: String,
+    },
+}
+
+impl Step {
+    pub fn challenge_name(&self) -> &'static str {
+        match self {
+            Step::NewPasswordRequired => "NEW_PASSWORD_REQUIRED",
+            Step::MfaSetup { .. } => "MFA_SETUP",
+            Step::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA",
+            Step::PasswordVerifier { .. } => "PASSWORD_VERIFIER",
+            Step::DeviceSrpAuth => "DEVICE_SRP_AUTH",
+            Step::DevicePasswordVerifier { .. } => "DEVICE_PASSWORD_VERIFIER",
+        }
+    }
+}
+
+/// A sign-in in progress.
+pub(crate) struct Challenge {
+    pub pool_id: String,
+    pub client_id: String,
+    pub user_key: String,
+    pub username: String,
+    pub step: Step,
+    /// The device key the client sent, if any (device tracking).
+    pub device_key: Option<String>,
+    /// Whether a remembered device already proved itself (skips MFA).
+    pub device_authenticated: bool,
+    pub failures: u8,
+}
+
+enum Slot {
+    Live(Challenge, Instant),
+    Used(Instant),
+}
+
+#[derive(Default)]
+pub(crate) struct ChallengeStore {
+    sessions: Mutex<HashMap<String, Slot>>,
+    by_secret_block: Mutex<HashMap<String, String>>,
+}
+
+fn random_token(bytes: usize) -> String {
+    let mut raw = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut raw);
+    base64::engine::general_purpose::STANDARD.encode(raw)
+}
+
+/// A fresh SECRET_BLOCK for an SRP handshake (raw bytes, base64 for the wire).
+pub(crate) fn new_secret_block() -> (Vec<u8>, String) {
+    let mut raw = vec![0u8; 64];
+    rand::thread_rng().fill_bytes(&mut raw);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&raw);
+    (raw, encoded)
+}
+
+impl ChallengeStore {
+    /// Stores a challenge and returns its new `Session`.
+    pub fn open(&self, challenge: Challenge) -> String {
+        let session = random_token(96);
+        let now = Instant::now();
+        let expires = now + SESSION_LIFETIME;
+        let block = match &challenge.step {
+            Step::PasswordVerifier { secret_block, .. }
+            | Step::DevicePasswordVerifier { secret_block, .. } => Some(secret_block.clone()),
+            _ => None,
+        };
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        if sessions.len() > 1024 && sessions.len().is_power_of_two() {
+            sessions.retain(|_, slot| match slot {
+                Slot::Live(_, expires) | Slot::Used(expires) => *expires + SESSION_LIFETIME > now,
+            });
+            let mut blocks = self
+                .by_secret_block
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            blocks.retain(|_, session| sessions.contains_key(session));
+        }
+        sessions.insert(session.clone(), Slot::Live(challenge, expires));
+        drop(sessions);
+        if let Some(block) = block {
+            self.by_secret_block
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(block, session.clone());
+        }
+        session
+    }
+
+    /// Takes the challenge of `session` out (single use).
+    pub fn take(&self, session: &str) -> Result<Challenge, ServiceError> {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        match sessions.remove(session) {
+            Some(Slot::Live(challenge, expires)) => {
+                sessions.insert(session.to_owned(), Slot::Used(expires));
+                if now > expires {
+                    Err(not_authorized(
+                        "Invalid session for the user, session is expired.",
+                    ))
+                } else {
+                    Ok(challenge)
+                }
+            }
+            Some(Slot::Used(expires)) => {
+                sessions.insert(session.to_owned(), Slot::Used(expires));
+                Err(not_authorized(
+                    "Invalid session for the user, session can only be used once.",
+                ))
+            }
+            None => Err(not_authorized("Invalid session for the user.")),
+        }
+    }
+
+    /// Takes the SRP handshake that issued `secret_block` (when no Session was sent).
+    pub fn take_by_secret_block(&self, secret_block: &str) -> Result<Challenge, ServiceError> {
+        let session = self
+            .by_secret_block
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(secret_block)
+            .ok_or_else(|| not_authorized("Invalid session for the user."))?;
+        self.take(&session)
+    }
+
+    /// Puts a challenge back under its session after a wrong answer, so the
+    /// user may try again until the session expires or too many failures.
+    pub fn restore(&self, session: &str, challenge: Challenge) {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(Slot::Used(expires)) = sessions.get(session) {
+            let expires = *expires;
+            sessions.insert(session.to_owned(), Slot::Live(challenge, expires));
+        }
+    }
+}

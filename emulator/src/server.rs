@@ -1,0 +1,155 @@
+//! The HTTP front door: one port for every service. Requests are routed the
+//! way AWS SDKs address them (for the JSON protocols, by the `X-Amz-Target`
+//! prefix), plus the test-only endpoints under `/_emulator/`.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::Config;
+use crate::aws_json::{self, ServiceError};
+use crate::cognito::CognitoService;
+use crate::outbox::Outbox;
+
+/// Everything one emulator holds. Nothing is global: each emulator has its own.
+pub(crate) struct AppState {
+    pub cognito: CognitoService,
+    pub outbox: Arc<Outbox>,
+}
+
+impl AppState {
+    pub fn new(config: &Config, endpoint: &str) -> Self {
+        let outbox = Arc::new(Outbox::default());
+        AppState {
+            cognito: CognitoService::new(config, endpoint, outbox.clone()),
+            outbox,
+        }
+    }
+}
+
+/// The services reachable through a JSON protocol, by `X-Amz-Target` prefix.
+/// DynamoDB (`DynamoDB_20120810.`, JSON 1.0) and CloudWatch Logs
+/// (`Logs_20140328.`, JSON 1.1) slot in here; Lambda (REST-JSON, by path)
+/// and IAM (Query, by form `Action`) get their own rows in `dispatch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JsonService {
+    CognitoIdp,
+}
+
+const JSON_TARGETS: &[(&str, JsonService, &str, &str)] = &[(
+    "AWSCognitoIdentityProviderService.",
+    JsonService::CognitoIdp,
+    "cognito-idp",
+    "1.1",
+)];
+
+pub(crate) async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let router = Router::new()
+        .route("/_emulator/health", get(health))
+        .route("/_emulator/outbox", get(outbox))
+        .route("/{pool_id}/.well-known/jwks.json", get(jwks))
+        .fallback(dispatch)
+        .with_state(state);
+    if let Err(err) = axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
+        tracing::error!("server stopped: {err}");
+    }
+}
+
+async fn health() -> Response {
+    axum::Json(serde_json::json!({"status": "ok"})).into_response()
+}
+
+async fn outbox(State(state): State<Arc<AppState>>) -> Response {
+    axum::Json(state.outbox.messages()).into_response()
+}
+
+async fn jwks(State(state): State<Arc<AppState>>, Path(pool_id): Path<String>) -> Response {
+    match state.cognito.jwks(&pool_id) {
+        Some(keys) => axum::Json(keys).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            axum::Json(
+                serde_json::json!({"message": format!("User pool {pool_id} does not exist.")}),
+            ),
+        )
+            .into_response(),
+    }
+}
+
+async fn dispatch(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let started = Instant::now();
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let route = JSON_TARGETS
+        .iter()
+        .find(|(prefix, ..)| target.starts_with(prefix));
+    let Some(&(prefix, service, service_name, version)) = route else {
+        tracing::info!(%method, path = uri.path(), status = 404, "no service for this request");
+        let error = ServiceError::new(
+            "UnknownOperationException",
+            format!("No service handles {method} {}", uri.path()),
+        );
+        let mut response = aws_json::failure("1.1", &error, &request_id());
+        *response.status_mut() = StatusCode::NOT_FOUND;
+        return response;
+    };
+    let action = &target[prefix.len()..];
+    let signed = headers.contains_key("authorization");
+    let request_id = request_id();
+    let outcome = if method != Method::POST {
+        Err(ServiceError::new(
+            "UnknownOperationException",
+            "Requests to this service must be POST",
+        ))
+    } else {
+        match service {
+            JsonService::CognitoIdp => state.cognito.call(action, &body, signed).await,
+        }
+    };
+    let response = match &outcome {
+        Ok(output) => aws_json::success(version, output, &request_id),
+        Err(error) => aws_json::failure(version, error, &request_id),
+    };
+    let status = response.status().as_u16();
+    let micros = started.elapsed().as_micros() as u64;
+    match &outcome {
+        Ok(_) => tracing::info!(service = service_name, action, status, micros, "request"),
+        Err(error) => {
+            tracing::info!(
+                service = service_name,
+                action,
+                status,
+                micros,
+                error = error.code,
+                "request"
+            )
+        }
+    }
+    response
+}
+
+fn request_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
