@@ -1,0 +1,194 @@
+//! Load benchmark for a Cognito user pools endpoint, through the AWS SDK.
+//!
+//! ```sh
+//! # the auth cycle (SignUp → AdminConfirmSignUp → InitiateAuth → GetUser)
+//! cargo run --release -p benchmark -- --endpoint http://127.0.0.1:4566 --concurrency 16 --duration 20s
+//! # the single-call workloads, one after the other, as JSON
+//! cargo run --release -p benchmark -- --endpoint http://127.0.0.1:4566 \
+//!     --workload signup,initiate-auth,auth-cycle --json
+//! # time from process start to the first answered request, and idle memory
+//! cargo run --release -p benchmark -- --measure-startup target/release/emulator
+//! ```
+//!
+//! Each workload creates its own user pool and deletes it at the end. Every
+//! run stops by itself once the duration is over. `scripts/bench-vs-moto.sh`
+//! runs it against the bundled emulator and moto_server side by side.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use benchmark::report::{self, Report};
+use benchmark::startup::{self, StartupProbe};
+use benchmark::workload::{self, Workload};
+use clap::Parser;
+use example_cli::ExampleError;
+
+/// Measures throughput and latency of Cognito user pool calls against an endpoint.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// Endpoint URL to benchmark, such as http://127.0.0.1:4566.
+    #[arg(long, value_parser = benchmark::parse_endpoint, required_unless_present = "measure_startup")]
+    endpoint: Option<String>,
+
+    /// Concurrent workers, each with one call in flight.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    concurrency: u16,
+
+    /// How long each workload runs, such as 20s, 500ms or 2m.
+    #[arg(long, default_value = "20s", value_parser = benchmark::parse_duration)]
+    duration: Duration,
+
+    /// Workloads to run, in order (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "auth-cycle")]
+    workload: Vec<Workload>,
+
+    /// Print the results as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+
+    /// Process id of the server behind --endpoint, to report its CPU time and
+    /// memory per workload (read from /proc; the server must run on this machine).
+    #[arg(long)]
+    server_pid: Option<u32>,
+
+    /// Region the client signs for (local servers accept any).
+    #[arg(long, default_value = "us-east-1")]
+    region: String,
+
+    /// Instead of a workload: start this server program repeatedly and measure
+    /// the time to its first answered request and its idle resident memory.
+    #[arg(long, value_name = "PATH_TO_SERVER", conflicts_with = "endpoint")]
+    measure_startup: Option<PathBuf>,
+
+    /// With --measure-startup: how many starts to measure.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+    startup_runs: u32,
+
+    /// With --measure-startup: the flag that sets the server's port.
+    #[arg(long, default_value = "--port", allow_hyphen_values = true)]
+    port_flag: String,
+
+    /// With --measure-startup: the path polled until it answers 200.
+    #[arg(long, default_value = "/_emulator/health")]
+    health_path: String,
+}
+
+fn run_startup(program: PathBuf, args: &Args) -> Result<(), ExampleError> {
+    let probe = StartupProbe {
+        program,
+        port_flag: args.port_flag.clone(),
+        health_path: args.health_path.clone(),
+        runs: args.startup_runs,
+        timeout: Duration::from_secs(30),
+        settle: Duration::from_millis(250),
+    };
+    let result = startup::measure(&probe)?;
+    if args.json {
+        println!("{}", to_json(&result)?);
+    } else {
+        print!("{}", report::startup_table(&result));
+    }
+    Ok(())
+}
+
+async fn run_workloads(endpoint: String, args: &Args) -> Result<(), ExampleError> {
+    let client = benchmark::client_for(&endpoint, &args.region);
+    let concurrency = usize::from(args.concurrency);
+    let mut workloads = Vec::new();
+    for &chosen in &args.workload {
+        if !args.json {
+            eprintln!("running {chosen} for {:?}...", args.duration);
+        }
+        workloads.push(
+            workload::run(&client, chosen, concurrency, args.duration, args.server_pid).await?,
+        );
+    }
+    let report = Report {
+        endpoint,
+        concurrency,
+        duration_s: args.duration.as_secs_f64(),
+        workloads,
+    };
+    if args.json {
+        println!("{}", to_json(&report)?);
+    } else {
+        print!("{}", report::table(&report));
+    }
+    Ok(())
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<String, ExampleError> {
+    serde_json::to_string_pretty(value)
+        .map_err(|err| ExampleError::new(format!("cannot write JSON: {err}")))
+}
+
+fn run(args: Args) -> Result<(), ExampleError> {
+    if let Some(program) = args.measure_startup.clone() {
+        return run_startup(program, &args);
+    }
+    let endpoint = args
+        .endpoint
+        .clone()
+        .ok_or_else(|| ExampleError::new("--endpoint is required"))?;
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|err| ExampleError::new(format!("cannot start the async runtime: {err}")))?;
+    runtime.block_on(run_workloads(endpoint, &args))
+}
+
+fn main() -> ExitCode {
+    example_cli::init_tracing();
+    let args = Args::parse();
+    example_cli::exit_code(run(args))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_documented_benchmark() {
+        let args = Args::parse_from(["benchmark", "--endpoint", "http://127.0.0.1:4566"]);
+        assert_eq!(args.concurrency, 16);
+        assert_eq!(args.duration, Duration::from_secs(20));
+        assert_eq!(args.workload, [Workload::AuthCycle]);
+        assert!(!args.json);
+    }
+
+    #[test]
+    fn several_workloads_in_order() {
+        let args = Args::parse_from([
+            "benchmark",
+            "--endpoint",
+            "http://127.0.0.1:4566",
+            "--workload",
+            "signup,initiate-auth,auth-cycle",
+        ]);
+        assert_eq!(
+            args.workload,
+            [
+                Workload::SignUp,
+                Workload::InitiateAuth,
+                Workload::AuthCycle
+            ]
+        );
+    }
+
+    #[test]
+    fn an_endpoint_or_a_startup_measurement_is_required() {
+        assert!(Args::try_parse_from(["benchmark"]).is_err());
+        assert!(Args::try_parse_from(["benchmark", "--measure-startup", "x"]).is_ok());
+        assert!(Args::try_parse_from(["benchmark", "--endpoint", "localhost:4566"]).is_err());
+        assert!(
+            Args::try_parse_from([
+                "benchmark",
+                "--endpoint",
+                "http://127.0.0.1:1",
+                "--concurrency",
+                "0"
+            ])
+            .is_err()
+        );
+    }
+}
