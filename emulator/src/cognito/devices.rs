@@ -69,11 +69,6 @@ impl CognitoService {
         let config = input
             .object("DeviceSecretVerifierConfig")
             .ok_or_else(|| invalid_parameter("DeviceSecretVerifierConfig is required"))?;
-        let verifier = Verifier::from_device_config(
-            config.str("PasswordVerifier").unwrap_or_default(),
-            config.str("Salt").unwrap_or_default(),
-        )
-        .map_err(|err| invalid_parameter(format!("Invalid DeviceSecretVerifierConfig: {err}")))?;
         let prompt = caller
             .pool
             .settings()
@@ -89,6 +84,11 @@ impl CognitoService {
             .iter_mut()
             .find(|d| &*d.key == device_key)
             .ok_or_else(device_not_found)?;
+        let verifier = Verifier::from_device_config(
+            config.str("PasswordVerifier").unwrap_or_default(),
+            config.str("Salt").unwrap_or_default(),
+        )
+        .map_err(|err| invalid_parameter(format!("Invalid DeviceSecretVerifierConfig: {err}")))?;
         device.verifier = Some(verifier);
         device.name = input.str("DeviceName").map(Into::into);
         device.remembered = !prompt;
