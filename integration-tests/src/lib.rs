@@ -1,0 +1,335 @@
+//! Runs the example programs end to end, the way a user would: the real
+//! binaries, the real flags, checking what they print, their exit codes, and
+//! the state they leave behind (read back through the SDK).
+//!
+//! Offline (the default) every test starts its own in-process emulator.
+//! Live mode runs the same tests against real AWS:
+//!
+//! ```sh
+//! COGNITO_EXAMPLES_LIVE=1 AWS_PROFILE=... AWS_REGION=us-east-1 cargo test -p integration-tests
+//! ```
+//!
+//! Live mode confirms users with AdminConfirmSignUp where offline the tests
+//! read the code from the emulator's outbox, and deletes every user pool it
+//! created, also when a test fails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::config::Credentials;
+use emulator::Emulator;
+
+/// Set to `1` to run against real AWS with your usual credentials.
+pub const LIVE_ENV: &str = "COGNITO_EXAMPLES_LIVE";
+
+/// Where the examples under test send their requests.
+pub enum Target {
+    /// A fresh emulator owned by this test.
+    Offline(Emulator),
+    /// Real AWS, in the Region the environment names.
+    Live { region: String },
+}
+
+impl Target {
+    /// Offline unless `COGNITO_EXAMPLES_LIVE=1`.
+    pub async fn from_env() -> Self {
+        if std::env::var(LIVE_ENV).as_deref() == Ok("1") {
+            let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
+            let region = config
+                .region()
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "us-east-1".to_string());
+            Target::Live { region }
+        } else {
+            let emulator = Emulator::start(emulator::Config::default())
+                .await
+                .expect("start the emulator");
+            Target::Offline(emulator)
+        }
+    }
+
+    pub fn is_live(&self) -> bool {
+        matches!(self, Target::Live { .. })
+    }
+
+    pub fn region(&self) -> &str {
+        match self {
+            Target::Offline(_) => "us-east-1",
+            Target::Live { region } => region,
+        }
+    }
+
+    /// An SDK client aimed where the examples are aimed, for checking state.
+    pub async fn client(&self) -> Client {
+        match self {
+            Target::Offline(emulator) => {
+                let config = aws_sdk_cognitoidentityprovider::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .region(Region::new("us-east-1"))
+                    .endpoint_url(emulator.endpoint())
+                    .credentials_provider(Credentials::for_tests())
+                    .build();
+                Client::from_conf(config)
+            }
+            Target::Live { region } => {
+                let config = aws_config::defaults(BehaviorVersion::latest())
+                    .region(Region::new(region.clone()))
+                    .load()
+                    .await;
+                Client::new(&config)
+            }
+        }
+    }
+
+    /// Runs one example binary with the given flags.
+    pub fn run(&self, example: &str, args: &[&str]) -> Run {
+        let mut command = Command::new(example_binary(example));
+        command.args(args).env_remove("RUST_LOG");
+        if let Target::Offline(emulator) = self {
+            // Exactly what a user does to go offline, plus dummy credentials and
+            // no profile files, so nothing from this machine leaks in.
+            command
+                .env("AWS_ENDPOINT_URL", emulator.endpoint())
+                .env("AWS_REGION", "us-east-1")
+                .env("AWS_ACCESS_KEY_ID", "test")
+                .env("AWS_SECRET_ACCESS_KEY", "test")
+                .env("AWS_CONFIG_FILE", empty_file())
+                .env("AWS_SHARED_CREDENTIALS_FILE", empty_file())
+                .env("AWS_EC2_METADATA_DISABLED", "true")
+                .env_remove("AWS_PROFILE")
+                .env_remove("AWS_SESSION_TOKEN");
+        }
+        let output = command
+            .output()
+            .unwrap_or_else(|err| panic!("could not start {example}: {err}"));
+        Run::new(example, args, output)
+    }
+
+    /// The confirmation code Cognito sent `username` most recently (offline
+    /// only: real AWS emails it).
+    pub fn latest_code(&self, username: &str) -> Option<String> {
+        match self {
+            Target::Offline(emulator) => emulator
+                .outbox()
+                .into_iter()
+                .rev()
+                .find(|message| message.username == username)
+                .and_then(|message| message.code),
+            Target::Live { .. } => None,
+        }
+    }
+}
+
+/// An empty AWS config file: offline runs must not pick up this machine's profiles.
+fn empty_file() -> &'static Path {
+    static FILE: OnceLock<PathBuf> = OnceLock::new();
+    FILE.get_or_init(|| {
+        let path = std::env::temp_dir().join("cognito-examples-empty-aws-config");
+        std::fs::write(&path, "").expect("write an empty AWS config file");
+        path
+    })
+}
+
+/// What one run of an example did.
+pub struct Run {
+    pub command: String,
+    pub stdout: String,
+    pub stderr: String,
+    pub success: bool,
+    pub exit_code: Option<i32>,
+}
+
+impl Run {
+    fn new(example: &str, args: &[&str], output: Output) -> Self {
+        Run {
+            command: format!("{example} {}", args.join(" ")),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            success: output.status.success(),
+            exit_code: output.status.code(),
+        }
+    }
+
+    /// Panics with everything the example printed unless it succeeded.
+    pub fn expect_success(self) -> Self {
+        assert!(
+            self.success,
+            "`{}` failed (exit {:?})\nstdout:\n{}\nstderr:\n{}",
+            self.command, self.exit_code, self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Asserts the example failed with exit code 1 and exactly one line on
+    /// stderr, and returns that line.
+    pub fn expect_failure(self) -> String {
+        assert!(
+            !self.success,
+            "`{}` should have failed\nstdout:\n{}",
+            self.command, self.stdout
+        );
+        assert_eq!(self.exit_code, Some(1), "`{}` exit code", self.command);
+        let lines: Vec<_> = self.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(
+            lines.len(),
+            1,
+            "`{}` should print one error line, printed:\n{}",
+            self.command,
+            self.stderr
+        );
+        lines[0].to_string()
+    }
+
+    /// The value printed as `Label: value`, if any.
+    pub fn value(&self, label: &str) -> Option<String> {
+        let prefix = format!("{label}: ");
+        self.stdout
+            .lines()
+            .find_map(|line| line.trim_start().strip_prefix(&prefix))
+            .map(|value| value.trim().to_string())
+    }
+
+    /// Like [`Run::value`], but the value must be there.
+    pub fn required(&self, label: &str) -> String {
+        self.value(label).unwrap_or_else(|| {
+            panic!(
+                "`{}` printed no `{label}:` line\nstdout:\n{}",
+                self.command, self.stdout
+            )
+        })
+    }
+}
+
+/// Deletes a user pool when dropped unless [`PoolGuard::deleted`] was
+/// called: tests that fail halfway leave nothing behind in a real account.
+/// It uses the `delete-user-pool` example itself, synchronously.
+pub struct PoolGuard<'a> {
+    target: &'a Target,
+    user_pool_id: String,
+    armed: bool,
+}
+
+impl<'a> PoolGuard<'a> {
+    pub fn new(target: &'a Target, user_pool_id: &str) -> Self {
+        PoolGuard {
+            target,
+            user_pool_id: user_pool_id.to_string(),
+            armed: true,
+        }
+    }
+
+    /// The test deleted the pool itself.
+    pub fn deleted(mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for PoolGuard<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            let run = self
+                .target
+                .run("delete-user-pool", &["--user-pool-id", &self.user_pool_id]);
+            if !run.success {
+                eprintln!(
+                    "could not delete user pool {}: {}",
+                    self.user_pool_id, run.stderr
+                );
+            }
+        }
+    }
+}
+
+/// A name no other run has used, for pools and users.
+pub fn unique(prefix: &str) -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_nanos();
+    format!("{prefix}{}", nanos % 10_000_000_000)
+}
+
+/// TOTP codes for one secret, each for a later 30-second step than the
+/// last, as an authenticator app would produce them over time. Cognito
+/// refuses a code for a step it already accepted; it accepts one step of
+/// clock drift either side, so the first three codes need no waiting.
+pub struct Authenticator {
+    secret: String,
+    last_step: Option<u64>,
+}
+
+impl Authenticator {
+    pub fn new(secret: &str) -> Self {
+        Authenticator {
+            secret: secret.to_string(),
+            last_step: None,
+        }
+    }
+
+    pub fn next_code(&mut self) -> String {
+        let now_step = unix_now() / 30;
+        let step = match self.last_step {
+            None => now_step.saturating_sub(1),
+            Some(last) => (last + 1).max(now_step.saturating_sub(1)),
+        };
+        // A step more than one ahead of the clock would be refused: wait for it.
+        while unix_now() / 30 + 1 < step {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+        self.last_step = Some(step);
+        totp(&self.secret, step)
+    }
+}
+
+fn totp(secret_base32: &str, step: u64) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret_base32).expect("the secret is base32");
+    let totp = totp_rs::Builder::new()
+        .with_algorithm(totp_rs::Algorithm::SHA1)
+        .with_digits(6)
+        .with_step_duration(30)
+        .with_secret(secret)
+        .build()
+        .expect("a valid TOTP configuration");
+    totp.generate(step * 30).to_string()
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs()
+}
+
+/// The path of an example's binary, building every example binary once per
+/// test process first (the same `cargo build` a user's `cargo run` does).
+pub fn example_binary(name: &str) -> PathBuf {
+    let dir = binaries_dir();
+    let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(path.exists(), "no binary {}", path.display());
+    path
+}
+
+fn binaries_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        // This test binary lives in target/<profile>/deps/.
+        let exe = std::env::current_exe().expect("test binary path");
+        let dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target/<profile>")
+            .to_path_buf();
+        let mut build = Command::new(env!("CARGO"));
+        build.args(["build", "--workspace", "--bins", "--quiet"]);
+        if dir.file_name().is_some_and(|name| name == "release") {
+            build.arg("--release");
+        }
+        let status = build.status().expect("run cargo build");
+        assert!(status.success(), "cargo build of the examples failed");
+        dir
+    })
+}
