@@ -250,18 +250,21 @@ async fn every_action_in_a_realistic_order() {
         );
     }
 
-    // Sign in once more and delete the user with their own token.
-    let again = target.run("admin-initiate-auth", &admin_auth_args).expect_success();
+    // The remembered device signs in with SRP and needs no MFA code, even
+    // after the global sign-out. Its token deletes the user.
+    let device_password = confirmed.required("Device password");
     let fresh = target
         .run(
-            "admin-respond-to-auth-challenge",
+            "initiate-auth",
             &[
-                "--user-pool-id", &pool_id, "--client-id", &client_id, "--username", &username,
-                "--session", &again.required("Session"), "--code", &authenticator.next_code(),
+                "--client-id", &client_id, "--username", &username, "--password", PASSWORD,
+                "--srp", "--user-pool-id", &pool_id, "--device-key", &device_key,
+                "--device-group-key", &device_group_key, "--device-password", &device_password,
                 "--show-tokens",
             ],
         )
         .expect_success();
+    assert_eq!(fresh.value("Challenge"), None, "no MFA code asked for");
     target
         .run("delete-user", &["--access-token", &fresh.required("Access token")])
         .expect_success();
