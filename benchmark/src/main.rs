@@ -48,6 +48,10 @@ struct Args {
     #[arg(long)]
     json: bool,
 
+    /// Also write the results as JSON to this file (the table still goes to stdout).
+    #[arg(long, value_name = "FILE")]
+    json_out: Option<PathBuf>,
+
     /// Process id of the server behind --endpoint, to report its CPU time and
     /// memory per workload (read from /proc; the server must run on this machine).
     #[arg(long)]
@@ -85,6 +89,7 @@ fn run_startup(program: PathBuf, args: &Args) -> Result<(), ExampleError> {
         settle: Duration::from_millis(250),
     };
     let result = startup::measure(&probe)?;
+    write_json(args, &result)?;
     if args.json {
         println!("{}", to_json(&result)?);
     } else {
@@ -111,12 +116,21 @@ async fn run_workloads(endpoint: String, args: &Args) -> Result<(), ExampleError
         duration_s: args.duration.as_secs_f64(),
         workloads,
     };
+    write_json(args, &report)?;
     if args.json {
         println!("{}", to_json(&report)?);
     } else {
         print!("{}", report::table(&report));
     }
     Ok(())
+}
+
+fn write_json(args: &Args, value: &impl serde::Serialize) -> Result<(), ExampleError> {
+    let Some(path) = &args.json_out else {
+        return Ok(());
+    };
+    std::fs::write(path, to_json(value)? + "\n")
+        .map_err(|err| ExampleError::new(format!("cannot write {}: {err}", path.display())))
 }
 
 fn to_json(value: &impl serde::Serialize) -> Result<String, ExampleError> {

@@ -80,7 +80,7 @@ pub fn table(report: &Report) -> String {
                 server
                     .bytes_per_user
                     .filter(|_| server.users_stored > 1)
-                    .map(|bytes| format!(" (at most {bytes:.0} bytes per user)"))
+                    .map(|bytes| format!(" (grew {bytes:.0} bytes per user)"))
                     .unwrap_or_default()
             );
         }
@@ -179,7 +179,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("server CPU: 30.0 s (150% of one core); memory 10.0 MB before, 20.0 MB with 9720 users stored (at most 1079 bytes per user)"),
+            text.contains("server CPU: 30.0 s (150% of one core); memory 10.0 MB before, 20.0 MB with 9720 users stored (grew 1079 bytes per user)"),
             "{text}"
         );
         assert!(text.contains("first SignUp error: UsernameExistsException: User already exists"));

@@ -105,9 +105,11 @@ pub struct ServerUsage {
     pub peak_rss_kb: u64,
     /// Users in the pool at that moment.
     pub users_stored: u64,
-    /// `(rss_kb_loaded - rss_kb_before) / users_stored`, in bytes: an upper
-    /// bound of the memory one stored user costs (it includes buffers and
-    /// whatever else grew meanwhile).
+    /// `(rss_kb_loaded - rss_kb_before) / users_stored`, in bytes. For the
+    /// first workload a fresh server runs, an upper bound of what one stored
+    /// user costs (it includes buffers and whatever else grew meanwhile).
+    /// Later workloads reuse memory the allocator kept from earlier, deleted
+    /// pools, so there it understates.
     pub bytes_per_user: Option<f64>,
 }
 

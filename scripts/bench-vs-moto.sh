@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# Benchmarks the bundled emulator against moto_server, side by side, in one run:
+# the same workloads (SignUp, InitiateAuth, the auth cycle) through the AWS SDK,
+# the emulator's time from process start to its first answered request, and
+# the resident memory of both servers idle and after the run.
+#
+#   scripts/bench-vs-moto.sh                      # 16 workers, 20 s per workload
+#   scripts/bench-vs-moto.sh --duration 5s --concurrency 8
+#   scripts/bench-vs-moto.sh --workloads auth-cycle
+#
+# moto_server is installed from PyPI into .venv on first use. Both servers
+# listen on free loopback ports only, and both are stopped when the script
+# ends, however it ends. Exit status: 0 when both runs worked, 1 otherwise.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration=20s
+concurrency=16
+workloads=signup,initiate-auth,auth-cycle
+startup_runs=5
+
+usage() {
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    cat <<EOF
+
+Options:
+  --duration D        how long each workload runs (default $duration)
+  --concurrency N     concurrent workers (default $concurrency)
+  --workloads LIST    comma-separated, in order (default $workloads)
+  --startup-runs N    emulator starts to measure (default $startup_runs)
+EOF
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --duration) duration=${2:?--duration needs a value}; shift 2 ;;
+        --concurrency) concurrency=${2:?--concurrency needs a value}; shift 2 ;;
+        --workloads) workloads=${2:?--workloads needs a value}; shift 2 ;;
+        --startup-runs) startup_runs=${2:?--startup-runs needs a value}; shift 2 ;;
+        -h | --help) usage; exit 0 ;;
+        *) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+venv=.venv
+if [ ! -x "$venv/bin/moto_server" ]; then
+    echo "== installing moto[server] into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]'
+fi
+python=$venv/bin/python
+moto_version=$("$venv/bin/pip" show moto 2>/dev/null | sed -n 's/^Version: //p')
+
+echo "== building the emulator and the benchmark (release)"
+cargo build --release -p emulator -p benchmark
+bench=target/release/benchmark
+emulator=target/release/emulator
+
+work=$(mktemp -d)
+moto_pid=
+emulator_pid=
+stop_servers() {
+    for pid in $moto_pid $emulator_pid; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
+trap stop_servers EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+    "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_ready NAME PID URL: polls URL until it answers 200, for at most 60 s.
+wait_ready() {
+    "$python" - "$@" <<'EOF' || { echo "--- $1 log:" >&2; tail -n 20 "$work/$1.log" >&2; return 1; }
+import os, sys, time, urllib.request
+name, pid, url = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit(f"error: {name} exited before answering {url}")
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            if answer.status == 200:
+                sys.exit(0)
+    except OSError:
+        pass
+    time.sleep(0.05)
+sys.exit(f"error: {name} did not answer {url} within 60 s")
+EOF
+}
+
+# memory_kb PID FIELD: a kB figure (VmRSS, VmHWM) from /proc/PID/status.
+memory_kb() {
+    awk -v field="$2:" '$1 == field { print $2 }' "/proc/$1/status" 2>/dev/null || true
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+status=0
+echo "== emulator startup ($startup_runs starts)"
+"$bench" --measure-startup "$emulator" --startup-runs "$startup_runs" \
+    --json-out "$work/emulator-startup.json" || status=1
+echo "== moto_server startup (3 starts)"
+"$bench" --measure-startup "$venv/bin/moto_server" --port-flag -p --health-path /moto-api/ \
+    --startup-runs 3 --json-out "$work/moto-startup.json" || status=1
+
+moto_port=$(free_port)
+"$venv/bin/moto_server" -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
+moto_pid=$!
+emulator_port=$(free_port)
+"$emulator" --host 127.0.0.1 --port "$emulator_port" >"$work/emulator.log" 2>&1 &
+emulator_pid=$!
+moto_ready=yes
+emulator_ready=yes
+wait_ready moto "$moto_pid" "http://127.0.0.1:$moto_port/moto-api/" || moto_ready=no
+wait_ready emulator "$emulator_pid" "http://127.0.0.1:$emulator_port/_emulator/health" ||
+    emulator_ready=no
+sleep 1
+moto_idle_kb=$(memory_kb "$moto_pid" VmRSS)
+emulator_idle_kb=$(memory_kb "$emulator_pid" VmRSS)
+
+run_bench() { # NAME PORT PID
+    echo
+    echo "== $1: $workloads, $concurrency workers, $duration each"
+    if ! "$bench" --endpoint "http://127.0.0.1:$2" --server-pid "$3" \
+        --concurrency "$concurrency" --duration "$duration" --workload "$workloads" \
+        --json-out "$work/$1.json"; then
+        echo "error: the benchmark against $1 failed" >&2
+        rm -f "$work/$1.json"
+        status=1
+    fi
+}
+if [ "$moto_ready" = yes ]; then run_bench moto_server "$moto_port" "$moto_pid"; else status=1; fi
+if [ "$emulator_ready" = yes ]; then run_bench emulator "$emulator_port" "$emulator_pid"; else status=1; fi
+
+moto_after_kb=$(memory_kb "$moto_pid" VmRSS)
+moto_peak_kb=$(memory_kb "$moto_pid" VmHWM)
+emulator_after_kb=$(memory_kb "$emulator_pid" VmRSS)
+emulator_peak_kb=$(memory_kb "$emulator_pid" VmHWM)
+
+echo
+"$python" - "$work" "$moto_version" "$concurrency" "$duration" \
+    "$moto_idle_kb" "$moto_after_kb" "$moto_peak_kb" \
+    "$emulator_idle_kb" "$emulator_after_kb" "$emulator_peak_kb" "$load_before" <<'EOF'
+import json, os, sys
+
+work, moto_version, concurrency, duration = sys.argv[1:5]
+kb = [int(v) if v else None for v in sys.argv[5:11]]
+load_before = sys.argv[11]
+moto_mem, emu_mem = kb[0:3], kb[3:6]
+
+def load(name):
+    path = os.path.join(work, name + ".json")
+    return json.load(open(path)) if os.path.exists(path) else None
+
+moto, emu = load("moto_server"), load("emulator")
+moto_start, emu_start = load("moto-startup"), load("emulator-startup")
+
+def by_workload(report):
+    return {w["workload"]: w for w in report["workloads"]} if report else {}
+
+def mb(v):
+    return "-" if v is None else f"{v / 1024:.1f} MB"
+
+def ratio(a, b):
+    if a is None or not b:
+        return "-"
+    r = a / b
+    return f"{r:.1f}x" if r >= 10 else f"{r:.2g}x"
+
+def p99s(w):
+    return [op["p99_ms"] for op in w["operations"] if op["p99_ms"] is not None] if w else []
+
+print(f"== emulator vs moto_server {moto_version} ({concurrency} concurrent workers, {duration} per workload)")
+print(f"   load average before the run: {load_before} (on {os.cpu_count()} cores: other work on the machine lowers every figure)")
+row = "{:<34} {:>18} {:>18} {:>14}"
+print(row.format("", "moto_server", "emulator", "emulator/moto"))
+m, e = by_workload(moto), by_workload(emu)
+for name in dict.fromkeys([*m, *e]):
+    mw, ew = m.get(name), e.get(name)
+    unit = (mw or ew)["unit"]
+    rate = lambda w: w["rate_per_s"] if w else None
+    fmt = lambda v: "-" if v is None else f"{v:,.1f}/s"
+    print(row.format(f"{name} ({unit}/s)", fmt(rate(mw)), fmt(rate(ew)), ratio(rate(ew), rate(mw))))
+    for i, op in enumerate((mw or ew)["operations"]):
+        def cell(w):
+            if not w:
+                return "-"
+            o = w["operations"][i]
+            if o["p50_ms"] is None:
+                return f"{o['errors']} errors"
+            errors = f" ({o['errors']} err)" if o["errors"] else ""
+            return f"{o['p50_ms']:.2f}/{o['p99_ms']:.2f}{errors}"
+        print(row.format(f"  {op['operation']} p50/p99 ms", cell(mw), cell(ew), ""))
+    for label, w in (("moto_server", mw), ("emulator", ew)):
+        s = w and w.get("server")
+        if s:
+            print(f"  {label}: server CPU {s['cpu_s']:.1f} s, benchmark CPU "
+                  f"{w['client_cpu_s']:.1f} s, in {w['elapsed_s']:.1f} s")
+
+# Memory per stored user: only the first workload on a fresh server tells (an
+# upper bound); later ones reuse memory kept from the earlier, deleted pools.
+def first_growth(report):
+    w = report and report["workloads"][0]
+    s = w and w.get("server")
+    if s and s["users_stored"] > 1000 and s["bytes_per_user"] is not None:
+        return s
+    return None
+mg, eg = first_growth(moto), first_growth(emu)
+fmt = lambda s: f"{s['bytes_per_user']:,.0f} B ({s['users_stored']:,})" if s else "-"
+print(row.format("memory per stored user (users)", fmt(mg), fmt(eg),
+                 ratio(eg and eg["bytes_per_user"], mg and mg["bytes_per_user"])))
+
+ready = lambda s: s["ready_ms_median"] if s else None
+print(row.format("ready after start (median)",
+                 f"{ready(moto_start):.0f} ms" if moto_start else "-",
+                 f"{ready(emu_start):.1f} ms" if emu_start else "-",
+                 ratio(ready(emu_start), ready(moto_start))))
+print(row.format("resident memory idle", mb(moto_mem[0]), mb(emu_mem[0]), ratio(emu_mem[0], moto_mem[0])))
+print(row.format("resident memory after the run", mb(moto_mem[1]), mb(emu_mem[1]), ratio(emu_mem[1], moto_mem[1])))
+print(row.format("peak resident memory", mb(moto_mem[2]), mb(emu_mem[2]), ratio(emu_mem[2], moto_mem[2])))
+
+# The targets in shared EMULATOR.md, "Speed and footprint".
+print("\n== targets")
+def check(label, ok, detail):
+    mark = "n/a    " if ok is None else ("met    " if ok else "NOT MET")
+    print(f"  {mark} {label}: {detail}")
+sign_up, auth, cycle = e.get("signup"), e.get("initiate-auth"), e.get("auth-cycle")
+check("SignUp >= 24,069/s", sign_up and sign_up["rate_per_s"] >= 24069,
+      f"{sign_up['rate_per_s']:,.0f}/s" if sign_up else "not run")
+check("InitiateAuth >= 3 x 681/s", auth and auth["rate_per_s"] >= 3 * 681,
+      f"{auth['rate_per_s']:,.0f}/s" if auth else "not run")
+moto_cycle = m.get("auth-cycle")
+if cycle and moto_cycle:
+    times = cycle["rate_per_s"] / moto_cycle["rate_per_s"] if moto_cycle["rate_per_s"] else None
+    check("auth cycle >= 20 x moto_server", times is not None and times >= 20,
+          f"{times:.1f}x" if times is not None else "moto completed no cycle")
+else:
+    check("auth cycle >= 20 x moto_server", None, "not run")
+worst = max(p99s(cycle), default=None)
+check("auth cycle p99 < 20 ms (every operation)", None if worst is None else worst < 20,
+      f"worst p99 {worst:.2f} ms" if worst is not None else "not run")
+check("ready < 100 ms", emu_start and ready(emu_start) < 100,
+      f"{ready(emu_start):.1f} ms" if emu_start else "not measured")
+check("idle memory < 30 MB", emu_mem[0] is not None and emu_mem[0] < 30 * 1024, mb(emu_mem[0]))
+check("< 1 KB per stored user", eg and eg["bytes_per_user"] < 1024,
+      f"at most {eg['bytes_per_user']:,.0f} bytes" if eg
+      else "needs a first workload that stores over 1,000 users")
+EOF
+exit "$status"
