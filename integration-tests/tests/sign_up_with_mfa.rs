@@ -9,10 +9,10 @@ use std::time::Duration;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::UserStatusType;
 use integration_tests::{Authenticator, PoolGuard, Target, example_binary, unique};
-use rexpect::process::wait::WaitStatus;
-use rexpect::process::Signal;
-use rexpect::session::{Options, PtySession, spawn_with_options};
 use rexpect::ReadUntil;
+use rexpect::process::Signal;
+use rexpect::process::wait::WaitStatus;
+use rexpect::session::{Options, PtySession, spawn_with_options};
 
 const SCENARIO: &str = "sign-up-with-mfa";
 const PASSWORD: &str = "Correct-Horse-7";
@@ -71,7 +71,10 @@ async fn non_interactive_run_goes_through_every_step_and_deletes_its_pool() {
     );
     // Secrets stay shortened without --show-tokens / --show-secret.
     for label in ["Access token", "Refresh token", "Secret", "Device password"] {
-        assert!(run.required(label).contains("characters)"), "{label} printed in full");
+        assert!(
+            run.required(label).contains("characters)"),
+            "{label} printed in full"
+        );
     }
     assert!(!run.stdout.contains(PASSWORD));
 
@@ -143,9 +146,15 @@ async fn with_keep_the_user_is_confirmed_with_mfa_and_one_remembered_device() {
 async fn bad_flags_are_refused_before_anything_is_created() {
     let target = Target::from_env().await;
     let line = target
-        .run(SCENARIO, &["--non-interactive", "--email", "not-an-address"])
+        .run(
+            SCENARIO,
+            &["--non-interactive", "--email", "not-an-address"],
+        )
         .expect_failure();
-    assert_eq!(line, "error: --email: \"not-an-address\" is not an email address.");
+    assert_eq!(
+        line,
+        "error: --email: \"not-an-address\" is not an email address."
+    );
 }
 
 /// The scenario at a terminal of its own, with the environment `Target::run` gives.
@@ -260,11 +269,15 @@ async fn at_a_terminal_a_person_answers_and_mistypes() {
 
     // The authenticator app: a QR code and the secret; a mistyped code first.
     expect(&mut session, "Challenge: MFA_SETUP");
-    let drawn = expect(&mut session, "Or type this secret into the app");
-    assert!(
-        drawn.contains('█') || drawn.contains('▀') || drawn.contains('▄'),
-        "a QR code is drawn:\n{drawn}"
+    expect(
+        &mut session,
+        "Scan this QR code with your authenticator app:",
     );
+    let drawn = expect(&mut session, "Or type this secret into the app");
+    // rexpect reads bytes, not UTF-8, so the block characters come out
+    // garbled: count the rows instead (a QR code for this URI has dozens).
+    let rows = drawn.lines().filter(|row| row.trim().len() > 20).count();
+    assert!(rows >= 15, "a QR code is drawn, got {rows} rows:\n{drawn}");
     let mut app = Authenticator::new(&expect_value(&mut session, "Secret"));
     expect(&mut session, "Code from the authenticator app:");
     let good = app.next_code();

@@ -27,8 +27,8 @@ const ISSUER: &str = "Cognito examples";
 /// The name Cognito keeps for the authenticator app and for the device.
 const DEVICE_NAME: &str = "sign-up-with-mfa scenario";
 /// Shown under the password question.
-const PASSWORD_HELP: &str = "A new user pool asks for at least 8 characters with upper- and \
-                             lower-case letters, a number and a symbol";
+const PASSWORD_HELP: &str =
+    "At least 8 characters with upper- and lower-case letters, a number and a symbol";
 /// How many users step 4 lists before it just counts the rest.
 const USERS_LISTED: usize = 10;
 
