@@ -372,3 +372,119 @@ async fn sigint_while_a_question_waits_deletes_the_pool() {
     assert!(pool_is_gone(&client, &user_pool_id).await);
     guard.deleted();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn in_a_pool_it_did_not_create_it_deletes_only_its_user() {
+    let target = Target::from_env().await;
+    let client = target.client().await;
+    let pool = target
+        .run(
+            "create-user-pool",
+            &[
+                "--pool-name",
+                &unique("mfa-given-"),
+                "--mfa-required",
+                "--device-tracking",
+            ],
+        )
+        .expect_success();
+    let user_pool_id = pool.required("User pool id");
+    let _guard = PoolGuard::new(&target, &user_pool_id);
+    let client_id = target
+        .run(
+            "create-user-pool-client",
+            &["--user-pool-id", &user_pool_id, "--client-name", "given"],
+        )
+        .expect_success()
+        .required("Client id");
+    let username = unique("mfa-given");
+
+    let run = target
+        .run(
+            SCENARIO,
+            &[
+                "--non-interactive",
+                "--user-pool-id",
+                &user_pool_id,
+                "--client-id",
+                &client_id,
+                "--username",
+                &username,
+                "--password",
+                PASSWORD,
+            ],
+        )
+        .expect_success();
+    assert!(
+        run.stdout
+            .contains("Signed in with USER_SRP_AUTH from the remembered device"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(&format!("Deleted user {username}")),
+        "{}",
+        run.stdout
+    );
+
+    // The pool and its client are still there; the user is not.
+    assert!(!pool_is_gone(&client, &user_pool_id).await);
+    client
+        .describe_user_pool_client()
+        .user_pool_id(&user_pool_id)
+        .client_id(&client_id)
+        .send()
+        .await
+        .expect("the app client is still there");
+    let err = client
+        .admin_get_user()
+        .user_pool_id(&user_pool_id)
+        .username(&username)
+        .send()
+        .await
+        .expect_err("the user is gone");
+    assert!(
+        err.as_service_error()
+            .is_some_and(|err| err.is_user_not_found_exception()),
+        "{err:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pool_that_does_not_require_mfa_is_refused_before_any_sign_up() {
+    let target = Target::from_env().await;
+    let client = target.client().await;
+    let user_pool_id = target
+        .run("create-user-pool", &["--pool-name", &unique("mfa-off-")])
+        .expect_success()
+        .required("User pool id");
+    let _guard = PoolGuard::new(&target, &user_pool_id);
+    let client_id = target
+        .run(
+            "create-user-pool-client",
+            &["--user-pool-id", &user_pool_id, "--client-name", "given"],
+        )
+        .expect_success()
+        .required("Client id");
+
+    let line = target
+        .run(
+            SCENARIO,
+            &[
+                "--non-interactive",
+                "--user-pool-id",
+                &user_pool_id,
+                "--client-id",
+                &client_id,
+            ],
+        )
+        .expect_failure();
+    assert!(line.contains("does not require MFA"), "{line}");
+    let users = client
+        .list_users()
+        .user_pool_id(&user_pool_id)
+        .send()
+        .await
+        .expect("list users");
+    assert!(users.users().is_empty(), "nobody was signed up");
+}

@@ -893,7 +893,87 @@ fn made_up_password() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_sdk_cognitoidentityprovider::operation::create_user_pool::CreateUserPoolOutput;
+    use aws_sdk_cognitoidentityprovider::operation::delete_user_pool::DeleteUserPoolOutput;
+    use aws_sdk_cognitoidentityprovider::operation::set_user_pool_mfa_config::SetUserPoolMfaConfigError;
     use aws_sdk_cognitoidentityprovider::types::DeviceConfigurationType;
+    use aws_sdk_cognitoidentityprovider::types::error::InvalidParameterException;
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_types::error::ErrorMetadata;
+    use clap::Parser;
+
+    #[tokio::test]
+    async fn a_step_that_fails_still_deletes_the_pool_created_before_it() {
+        let create = mock!(Client::create_user_pool)
+            .match_requests(|req| req.pool_name() == Some("scenario-test"))
+            .then_output(|| {
+                CreateUserPoolOutput::builder()
+                    .user_pool(UserPoolType::builder().id("us-east-1_made").build())
+                    .build()
+            });
+        let refuse_mfa = mock!(Client::set_user_pool_mfa_config).then_error(|| {
+            SetUserPoolMfaConfigError::InvalidParameterException(
+                InvalidParameterException::builder()
+                    .meta(
+                        ErrorMetadata::builder()
+                            .code("InvalidParameterException")
+                            .message("MFA cannot be turned on.")
+                            .build(),
+                    )
+                    .build(),
+            )
+        });
+        let delete = mock!(Client::delete_user_pool)
+            .match_requests(|req| req.user_pool_id() == Some("us-east-1_made"))
+            .then_output(|| DeleteUserPoolOutput::builder().build());
+        let client = mock_client!(
+            aws_sdk_cognitoidentityprovider,
+            RuleMode::MatchAny,
+            [&create, &refuse_mfa, &delete]
+        );
+        let args = Args::parse_from([
+            "sign-up-with-mfa",
+            "--non-interactive",
+            "--pool-name",
+            "scenario-test",
+        ]);
+
+        let code = run(&client, args).await;
+
+        assert_eq!(code, ExitCode::FAILURE);
+        assert_eq!(create.num_calls(), 1);
+        assert_eq!(refuse_mfa.num_calls(), 1);
+        assert_eq!(
+            delete.num_calls(),
+            1,
+            "the pool is deleted after the failure"
+        );
+    }
+
+    #[tokio::test]
+    async fn with_keep_a_failure_deletes_nothing() {
+        let create = mock!(Client::create_user_pool).then_output(|| {
+            CreateUserPoolOutput::builder()
+                .user_pool(UserPoolType::builder().id("us-east-1_made").build())
+                .build()
+        });
+        let refuse_mfa = mock!(Client::set_user_pool_mfa_config).then_error(|| {
+            SetUserPoolMfaConfigError::InvalidParameterException(
+                InvalidParameterException::builder().build(),
+            )
+        });
+        let delete =
+            mock!(Client::delete_user_pool).then_output(|| DeleteUserPoolOutput::builder().build());
+        let client = mock_client!(
+            aws_sdk_cognitoidentityprovider,
+            RuleMode::MatchAny,
+            [&create, &refuse_mfa, &delete]
+        );
+        let args = Args::parse_from(["sign-up-with-mfa", "--non-interactive", "--keep"]);
+
+        assert_eq!(run(&client, args).await, ExitCode::FAILURE);
+        assert_eq!(delete.num_calls(), 0);
+    }
 
     #[test]
     fn made_up_passwords_meet_the_default_policy_and_differ() {
