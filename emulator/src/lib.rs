@@ -18,6 +18,8 @@
 
 pub mod aws_json;
 pub mod cognito;
+pub mod iam;
+pub mod logs;
 pub mod outbox;
 mod server;
 pub mod validation;

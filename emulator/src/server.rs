@@ -16,12 +16,16 @@ use axum::routing::get;
 use crate::Config;
 use crate::aws_json::{self, ServiceError};
 use crate::cognito::CognitoService;
+use crate::iam::IamService;
+use crate::logs::LogsService;
 use crate::outbox::Outbox;
 
 /// Everything one emulator holds. Nothing is global: each emulator has its own.
 pub(crate) struct AppState {
     pub cognito: CognitoService,
     pub outbox: Arc<Outbox>,
+    pub iam: Arc<IamService>,
+    pub logs: Arc<LogsService>,
 }
 
 impl AppState {
@@ -30,6 +34,8 @@ impl AppState {
         AppState {
             cognito: CognitoService::new(config, endpoint, outbox.clone()),
             outbox,
+            iam: Arc::new(IamService::new(config)),
+            logs: Arc::new(LogsService::new(config)),
         }
     }
 }
@@ -41,14 +47,18 @@ impl AppState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum JsonService {
     CognitoIdp,
+    Logs,
 }
 
-const JSON_TARGETS: &[(&str, JsonService, &str, &str)] = &[(
-    "AWSCognitoIdentityProviderService.",
-    JsonService::CognitoIdp,
-    "cognito-idp",
-    "1.1",
-)];
+const JSON_TARGETS: &[(&str, JsonService, &str, &str)] = &[
+    (
+        "AWSCognitoIdentityProviderService.",
+        JsonService::CognitoIdp,
+        "cognito-idp",
+        "1.1",
+    ),
+    ("Logs_20140328.", JsonService::Logs, "logs", "1.1"),
+];
 
 pub(crate) async fn serve(
     listener: tokio::net::TcpListener,
@@ -105,6 +115,9 @@ async fn dispatch(
     let route = JSON_TARGETS
         .iter()
         .find(|(prefix, ..)| target.starts_with(prefix));
+    if route.is_none() && crate::iam::is_query_request(&method, &headers) {
+        return state.iam.handle(&body, started).await;
+    }
     let Some(&(prefix, service, service_name, version)) = route else {
         tracing::info!(%method, path = uri.path(), status = 404, "no service for this request");
         let error = ServiceError::new(
@@ -126,6 +139,7 @@ async fn dispatch(
     } else {
         match service {
             JsonService::CognitoIdp => state.cognito.call(action, &body, signed).await,
+            JsonService::Logs => state.logs.call(action, &body).await,
         }
     };
     let response = match &outcome {
