@@ -87,6 +87,8 @@ struct Scenario<'a> {
 }
 
 impl Scenario<'_> {
+    // snippet-start:[rust.cognito-idp.Scenario_SignUpUserWithMfa]
+    /// The steps in order; each one is a method below.
     async fn steps(&mut self) -> Result<(), Stop> {
         heading(1, "A user pool that requires MFA, and an app client");
         let pool = self.pool_and_client().await?;
@@ -695,29 +697,40 @@ impl Scenario<'_> {
                 Err(_) => println!("Interrupted: deleting anyway."),
             }
         }
-        // Not raced against Ctrl-C: cleaning up is what Ctrl-C asks for.
+        // Not raced against the Ctrl-C that may have stopped the steps
+        // (cleaning up is what it asks for), only against another one.
+        let presses = self.interrupt.presses();
         let mut all_gone = true;
         for removal in &removals {
-            let result = match removal {
+            let removed = match removal {
                 Removal::UserPool { user_pool_id } => {
-                    delete_user_pool::delete_user_pool(self.client, user_pool_id)
+                    let deleting = delete_user_pool::delete_user_pool(self.client, user_pool_id);
+                    self.interrupt
+                        .race_beyond(presses, deleting)
                         .await
-                        .map(drop)
-                        .map_err(ExampleError::from)
+                        .map(|result| result.map(drop).map_err(ExampleError::from))
                 }
                 Removal::User {
                     user_pool_id,
                     username,
-                } => cleanup::admin_delete_user(self.client, user_pool_id, username)
-                    .await
-                    .map(drop)
-                    .map_err(ExampleError::from),
+                } => {
+                    let deleting = cleanup::admin_delete_user(self.client, user_pool_id, username);
+                    self.interrupt
+                        .race_beyond(presses, deleting)
+                        .await
+                        .map(|result| result.map(drop).map_err(ExampleError::from))
+                }
             };
-            match result {
-                Ok(()) => println!("Deleted {}.", removal.describe()),
-                Err(err) => {
+            match removed {
+                Ok(Ok(())) => println!("Deleted {}.", removal.describe()),
+                Ok(Err(err)) => {
                     eprintln!("error: could not delete {}: {err}", removal.describe());
                     all_gone = false;
+                }
+                Err(_) => {
+                    eprintln!("Stopped cleaning up: {} is left.", removal.describe());
+                    all_gone = false;
+                    break;
                 }
             }
         }
