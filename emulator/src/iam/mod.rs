@@ -7,9 +7,10 @@
 //! [`IamService::role_assumable_by`] whether a function's role exists and
 //! trusts `lambda.amazonaws.com`.
 
-#![allow(dead_code)] // the API operations come in the next commit
-
+mod form;
+pub mod model;
 mod query;
+mod roles;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::RwLock;
@@ -19,9 +20,11 @@ use axum::response::Response;
 use serde_json::Value;
 
 use crate::Config;
+use crate::validation::Model;
 pub(crate) use query::is_query_request;
 use query::{IamError, parse_form};
 
+/// The XML inside `<{Action}Result>`, or the error.
 type Outcome = Result<String, IamError>;
 
 /// What [`IamService::role_assumable_by`] found.
@@ -42,10 +45,12 @@ struct Role {
     role_id: String,
     arn: String,
     create_date: String,
-    /// The trust policy as the caller sent it (URL-decoded JSON text).
+    /// The trust policy as the caller sent it.
     assume_role_policy_document: String,
     description: Option<String>,
     max_session_duration: i64,
+    permissions_boundary: Option<String>,
+    tags: Vec<(String, String)>,
     /// Managed policies attached: ARN → name.
     attached: BTreeMap<String, String>,
     /// Inline policies: name → document.
@@ -56,6 +61,7 @@ struct Role {
 /// unique without regard to case).
 pub struct IamService {
     account_id: String,
+    model: Model,
     roles: RwLock<HashMap<String, Role>>,
 }
 
@@ -63,6 +69,7 @@ impl IamService {
     pub(crate) fn new(config: &Config) -> Self {
         IamService {
             account_id: config.account_id.clone(),
+            model: Model::new(model::SHAPES, model::PATTERNS, model::OPERATIONS),
             roles: RwLock::new(HashMap::new()),
         }
     }
@@ -105,15 +112,56 @@ impl IamService {
         response
     }
 
-    fn call(&self, action: &str, _params: &HashMap<String, String>) -> Outcome {
+    fn call(&self, action: &str, params: &HashMap<String, String>) -> Outcome {
         if action.is_empty() {
-            return Err(IamError::new(400, "MissingAction", "Missing Action"));
+            return Err(IamError::new(
+                400,
+                "MissingAction",
+                "The request must contain the parameter Action",
+            ));
         }
-        Err(IamError::new(
-            400,
-            "InvalidAction",
-            format!("Could not find operation {action} for version 2010-05-08"),
-        ))
+        let Some(operation) = self.model.operation(action) else {
+            return Err(IamError::new(
+                400,
+                "InvalidAction",
+                format!("Could not find operation {action} for version 2010-05-08"),
+            ));
+        };
+        if let Some(version) = params.get("Version") {
+            if version != "2010-05-08" {
+                return Err(IamError::new(
+                    400,
+                    "InvalidAction",
+                    format!("Could not find operation {action} for version {version}"),
+                ));
+            }
+        }
+        let input = match operation.input {
+            Some(shape) => form::to_json(model::SHAPES, shape, params),
+            None => Value::Object(Default::default()),
+        };
+        self.model
+            .validate(operation, &input)
+            .map_err(IamError::validation)?;
+        let input = roles::Input(&input);
+        match action {
+            "CreateRole" => self.create_role(&input),
+            "GetRole" => self.get_role(&input),
+            "DeleteRole" => self.delete_role(&input),
+            "ListRoles" => self.list_roles(&input),
+            "AttachRolePolicy" => self.attach_role_policy(&input),
+            "DetachRolePolicy" => self.detach_role_policy(&input),
+            "ListAttachedRolePolicies" => self.list_attached_role_policies(&input),
+            "PutRolePolicy" => self.put_role_policy(&input),
+            "GetRolePolicy" => self.get_role_policy(&input),
+            "DeleteRolePolicy" => self.delete_role_policy(&input),
+            "ListRolePolicies" => self.list_role_policies(&input),
+            _ => Err(IamError::new(
+                400,
+                "InvalidAction",
+                format!("Could not find operation {action} for version 2010-05-08"),
+            )),
+        }
     }
 
     /// The role with this ARN, if it exists, and whether its trust policy lets
@@ -147,13 +195,8 @@ fn trust_allows(document: &str, service: &str) -> bool {
     let Ok(policy) = serde_json::from_str::<Value>(document) else {
         return false;
     };
-    let statements: Vec<&Value> = match policy.get("Statement") {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(single @ Value::Object(_)) => vec![single],
-        _ => return false,
-    };
     let mut allowed = false;
-    for statement in statements {
+    for statement in statements(&policy) {
         if !matches_action(statement.get("Action")) || !matches_principal(statement, service) {
             continue;
         }
@@ -164,6 +207,15 @@ fn trust_allows(document: &str, service: &str) -> bool {
         }
     }
     allowed
+}
+
+/// The statements of a policy (`Statement` may be one object or a list).
+fn statements(policy: &Value) -> Vec<&Value> {
+    match policy.get("Statement") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(single @ Value::Object(_)) => vec![single],
+        _ => Vec::new(),
+    }
 }
 
 fn strings(value: Option<&Value>) -> Vec<&str> {
@@ -189,5 +241,79 @@ fn matches_principal(statement: &Value, service: &str) -> bool {
                 || strings(principal.get("AWS")).contains(&"*")
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LAMBDA_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+    fn create(iam: &IamService, name: &str, path: &str, trust: &str) {
+        let params: HashMap<String, String> = [
+            ("RoleName", name),
+            ("Path", path),
+            ("AssumeRolePolicyDocument", trust),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        iam.call("CreateRole", &params).expect("CreateRole");
+    }
+
+    #[test]
+    fn role_assumable_by_checks_existence_and_trust() {
+        let iam = IamService::new(&Config::default());
+        create(&iam, "fn-role", "/service-role/", LAMBDA_TRUST);
+        let ec2 = LAMBDA_TRUST.replace("lambda", "ec2");
+        create(&iam, "ec2-role", "/", &ec2);
+        let arn = "arn:aws:iam::000000000000:role/service-role/fn-role";
+        assert_eq!(
+            iam.role_assumable_by(arn, "lambda.amazonaws.com"),
+            RoleCheck::Ok
+        );
+        assert_eq!(
+            iam.role_assumable_by(arn, "ec2.amazonaws.com"),
+            RoleCheck::NotAssumable
+        );
+        assert_eq!(
+            iam.role_assumable_by(
+                "arn:aws:iam::000000000000:role/ec2-role",
+                "lambda.amazonaws.com"
+            ),
+            RoleCheck::NotAssumable
+        );
+        // Wrong path, wrong account, unknown name, not a role ARN.
+        for missing in [
+            "arn:aws:iam::000000000000:role/fn-role",
+            "arn:aws:iam::111111111111:role/service-role/fn-role",
+            "arn:aws:iam::000000000000:role/nobody",
+            "fn-role",
+        ] {
+            assert_eq!(
+                iam.role_assumable_by(missing, "lambda.amazonaws.com"),
+                RoleCheck::Missing,
+                "{missing}"
+            );
+        }
+    }
+
+    #[test]
+    fn trust_policy_names_the_service() {
+        assert!(trust_allows(LAMBDA_TRUST, "lambda.amazonaws.com"));
+        assert!(!trust_allows(LAMBDA_TRUST, "ec2.amazonaws.com"));
+    }
+
+    #[test]
+    fn trust_policy_forms() {
+        let single = r#"{"Statement":{"Effect":"Allow","Principal":{"Service":["ec2.amazonaws.com","lambda.amazonaws.com"]},"Action":["sts:AssumeRole"]}}"#;
+        assert!(trust_allows(single, "lambda.amazonaws.com"));
+        let wrong_action = r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:TagSession"}}"#;
+        assert!(!trust_allows(wrong_action, "lambda.amazonaws.com"));
+        let denied = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:*"}]}"#;
+        assert!(!trust_allows(denied, "lambda.amazonaws.com"));
+        assert!(trust_allows(denied, "ec2.amazonaws.com"));
+        assert!(!trust_allows("not json", "lambda.amazonaws.com"));
     }
 }
