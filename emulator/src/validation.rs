@@ -2,6 +2,11 @@
 //! members, and the length, range, pattern and enum constraints, reported the
 //! way AWS reports them ("1 validation error detected: Value at 'userPoolId'
 //! failed to satisfy constraint: ...").
+//!
+//! AWS tells two kinds of bad request apart: a member of the wrong JSON type
+//! fails while the body is read (`SerializationException`), before any value
+//! is looked at; values that break the model's constraints are listed
+//! together afterwards. [`Model::check_request`] reports them that way.
 
 use std::sync::OnceLock;
 
@@ -61,6 +66,56 @@ pub struct Operation {
     pub unsigned: bool,
 }
 
+/// Why a request was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalid {
+    /// A member of the wrong JSON type, or a body that is not a JSON object:
+    /// the service's `SerializationException`. The message names the member.
+    Serialization(String),
+    /// Missing required members and values outside the model's constraints,
+    /// every one listed ("2 validation errors detected: ...").
+    Constraints(String),
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Invalid::Serialization(message) | Invalid::Constraints(message) => f.write_str(message),
+        }
+    }
+}
+
+/// What one pass over a request found.
+#[derive(Default)]
+struct Findings {
+    /// Every violation, wrong types included, in AWS's constraint wording.
+    errors: Vec<String>,
+    /// The wrong JSON types alone, worded for a `SerializationException`.
+    wrong_types: Vec<String>,
+}
+
+impl Findings {
+    fn wrong_type(&mut self, path: &str, expected: &str, value: &Value) {
+        self.errors.push(format!(
+            "Value at '{path}' failed to satisfy constraint: Member must be {expected}"
+        ));
+        let found = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "a list",
+            Value::Object(_) => "a structure or map",
+        };
+        self.wrong_types.push(if path.is_empty() {
+            format!("The request body must be a JSON object, not {found}")
+        } else {
+            format!("Unexpected value type at '{path}': expected {expected}, found {found}")
+        });
+    }
+}
+
 /// A service model's shapes plus its compiled patterns.
 pub struct Model {
     shapes: &'static [Shape],
@@ -89,22 +144,39 @@ impl Model {
     }
 
     /// Checks `input` against the operation's input shape; `Err` carries the
-    /// message of the validation error (every violation found, as AWS lists them).
+    /// message of the validation error (every violation found, wrong types
+    /// included, as AWS lists constraint violations).
     pub fn validate(&self, operation: &Operation, input: &Value) -> Result<(), String> {
-        let Some(shape) = operation.input else {
-            return Ok(());
-        };
-        let mut errors = Vec::new();
-        self.check(shape, input, "", &mut errors);
-        if errors.is_empty() {
-            return Ok(());
+        let findings = self.findings(operation, input);
+        if findings.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(summary(&findings.errors))
         }
-        let count = errors.len();
-        let noun = if count == 1 { "error" } else { "errors" };
-        Err(format!(
-            "{count} validation {noun} detected: {}",
-            errors.join("; ")
-        ))
+    }
+
+    /// Checks `input` against the operation's input shape the way AWS does:
+    /// a wrong JSON type anywhere is an [`Invalid::Serialization`] naming the
+    /// (first such) member; otherwise every missing required member and
+    /// constraint violation is listed in one [`Invalid::Constraints`].
+    pub fn check_request(&self, operation: &Operation, input: &Value) -> Result<(), Invalid> {
+        let mut findings = self.findings(operation, input);
+        if !findings.wrong_types.is_empty() {
+            return Err(Invalid::Serialization(findings.wrong_types.swap_remove(0)));
+        }
+        if findings.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Invalid::Constraints(summary(&findings.errors)))
+        }
+    }
+
+    fn findings(&self, operation: &Operation, input: &Value) -> Findings {
+        let mut findings = Findings::default();
+        if let Some(shape) = operation.input {
+            self.check(shape, input, "", &mut findings);
+        }
+        findings
     }
 
     fn pattern(&self, index: usize) -> Option<&Regex> {
@@ -113,7 +185,7 @@ impl Model {
             .as_ref()
     }
 
-    fn check(&self, shape: usize, value: &Value, path: &str, errors: &mut Vec<String>) {
+    fn check(&self, shape: usize, value: &Value, path: &str, findings: &mut Findings) {
         let at =
             |problem: &str| format!("Value at '{path}' failed to satisfy constraint: {problem}");
         match &self.shapes[shape] {
@@ -125,7 +197,7 @@ impl Model {
                 sensitive,
             } => {
                 let Some(text) = value.as_str() else {
-                    errors.push(at("Member must be a string"));
+                    findings.wrong_type(path, "a string", value);
                     return;
                 };
                 let shown = |problem: &str| {
@@ -140,20 +212,20 @@ impl Model {
                 let length = text.chars().count() as u64;
                 if let Some(min) = min {
                     if length < *min {
-                        errors.push(shown(&format!(
+                        findings.errors.push(shown(&format!(
                             "Member must have length greater than or equal to {min}"
                         )));
                     }
                 }
                 if let Some(max) = max {
                     if length > *max {
-                        errors.push(shown(&format!(
+                        findings.errors.push(shown(&format!(
                             "Member must have length less than or equal to {max}"
                         )));
                     }
                 }
                 if !enumeration.is_empty() && !enumeration.contains(&text) {
-                    errors.push(shown(&format!(
+                    findings.errors.push(shown(&format!(
                         "Member must satisfy enum value set: [{}]",
                         enumeration.join(", ")
                     )));
@@ -161,7 +233,7 @@ impl Model {
                 if let Some(index) = pattern {
                     if let Some(regex) = self.pattern(*index) {
                         if !regex.is_match(text) {
-                            errors.push(shown(&format!(
+                            findings.errors.push(shown(&format!(
                                 "Member must satisfy regular expression pattern: {}",
                                 self.patterns[*index]
                             )));
@@ -171,48 +243,44 @@ impl Model {
             }
             Shape::Integer { min, max } => {
                 let Some(number) = value.as_i64() else {
-                    errors.push(at("Member must be an integer"));
+                    findings.wrong_type(path, "an integer", value);
                     return;
                 };
                 if let Some(min) = min {
                     if number < *min {
-                        errors.push(format!("Value '{number}' at '{path}' failed to satisfy constraint: Member must have value greater than or equal to {min}"));
+                        findings.errors.push(format!("Value '{number}' at '{path}' failed to satisfy constraint: Member must have value greater than or equal to {min}"));
                     }
                 }
                 if let Some(max) = max {
                     if number > *max {
-                        errors.push(format!("Value '{number}' at '{path}' failed to satisfy constraint: Member must have value less than or equal to {max}"));
+                        findings.errors.push(format!("Value '{number}' at '{path}' failed to satisfy constraint: Member must have value less than or equal to {max}"));
                     }
                 }
             }
             Shape::Boolean => {
                 if !value.is_boolean() {
-                    errors.push(at("Member must be a boolean"));
+                    findings.wrong_type(path, "a boolean", value);
                 }
             }
             Shape::Double | Shape::Timestamp => {
                 if !value.is_number() {
-                    errors.push(at("Member must be a number"));
+                    findings.wrong_type(path, "a number", value);
                 }
             }
             Shape::Blob => {
                 if !value.is_string() {
-                    errors.push(at("Member must be a base64-encoded string"));
+                    findings.wrong_type(path, "a base64-encoded string", value);
                 }
             }
             Shape::Structure { members, required } => {
                 let Some(object) = value.as_object() else {
-                    errors.push(if path.is_empty() {
-                        "The request body must be a JSON object".to_owned()
-                    } else {
-                        at("Member must be a structure")
-                    });
+                    findings.wrong_type(path, "a structure", value);
                     return;
                 };
                 for name in *required {
                     if object.get(*name).is_none_or(Value::is_null) {
                         let child = join(path, name);
-                        errors.push(format!(
+                        findings.errors.push(format!(
                             "Value null at '{child}' failed to satisfy constraint: Member must not be null"
                         ));
                     }
@@ -220,31 +288,31 @@ impl Model {
                 for member in *members {
                     if let Some(child) = object.get(member.name) {
                         if !child.is_null() {
-                            self.check(member.shape, child, &join(path, member.name), errors);
+                            self.check(member.shape, child, &join(path, member.name), findings);
                         }
                     }
                 }
             }
             Shape::List { member, min, max } => {
                 let Some(items) = value.as_array() else {
-                    errors.push(at("Member must be a list"));
+                    findings.wrong_type(path, "a list", value);
                     return;
                 };
                 let length = items.len() as u64;
                 if min.is_some_and(|min| length < min) {
-                    errors.push(at(&format!(
+                    findings.errors.push(at(&format!(
                         "Member must have length greater than or equal to {}",
                         min.unwrap_or_default()
                     )));
                 }
                 if max.is_some_and(|max| length > max) {
-                    errors.push(at(&format!(
+                    findings.errors.push(at(&format!(
                         "Member must have length less than or equal to {}",
                         max.unwrap_or_default()
                     )));
                 }
                 for (i, item) in items.iter().enumerate() {
-                    self.check(*member, item, &format!("{path}.{}.member", i + 1), errors);
+                    self.check(*member, item, &format!("{path}.{}.member", i + 1), findings);
                 }
             }
             Shape::Map {
@@ -254,12 +322,12 @@ impl Model {
                 max,
             } => {
                 let Some(entries) = value.as_object() else {
-                    errors.push(at("Member must be a map"));
+                    findings.wrong_type(path, "a map", value);
                     return;
                 };
                 let length = entries.len() as u64;
                 if min.is_some_and(|min| length < min) || max.is_some_and(|max| length > max) {
-                    errors.push(at(
+                    findings.errors.push(at(
                         "Member must have a number of entries within the allowed range",
                     ));
                 }
@@ -268,15 +336,22 @@ impl Model {
                         *key,
                         &Value::String(k.clone()),
                         &format!("{path}.key"),
-                        errors,
+                        findings,
                     );
                     if !v.is_null() {
-                        self.check(*value_shape, v, &format!("{path}.{k}.value"), errors);
+                        self.check(*value_shape, v, &format!("{path}.{k}.value"), findings);
                     }
                 }
             }
         }
     }
+}
+
+/// "N validation error(s) detected: ..." for a list of violations.
+fn summary(errors: &[String]) -> String {
+    let count = errors.len();
+    let noun = if count == 1 { "error" } else { "errors" };
+    format!("{count} validation {noun} detected: {}", errors.join("; "))
 }
 
 /// `parent.member` with the member name in lower camel case, as AWS writes paths.
@@ -414,5 +489,45 @@ mod tests {
         assert!(validate(serde_json::json!([1])).is_err());
         let err = validate(serde_json::json!({"UserPoolId": 5})).unwrap_err();
         assert!(err.contains("'userPoolId'"), "{err}");
+    }
+
+    #[test]
+    fn check_request_tells_wrong_types_from_constraint_violations() {
+        let model = Model::new(SHAPES, PATTERNS, OPERATIONS);
+        let op = model.operation("Demo").unwrap();
+        let check = |input: Value| model.check_request(op, &input);
+        assert_eq!(
+            check(serde_json::json!({"UserPoolId": "us-east-1_abc"})),
+            Ok(())
+        );
+        // A wrong type wins over any constraint violation, and names its member.
+        assert_eq!(
+            check(serde_json::json!({"UserPoolId": "nounderscore", "Limit": "ten"})),
+            Err(Invalid::Serialization(
+                "Unexpected value type at 'limit': expected an integer, found a string".into()
+            ))
+        );
+        assert_eq!(
+            check(serde_json::json!({"UserPoolId": "a_b", "Names": [{"x": 1}]})),
+            Err(Invalid::Serialization(
+                "Unexpected value type at 'names.1.member': expected a string, found a structure or map"
+                    .into()
+            ))
+        );
+        assert!(matches!(
+            check(serde_json::json!([])),
+            Err(Invalid::Serialization(message)) if message.contains("must be a JSON object")
+        ));
+        match check(serde_json::json!({"Limit": 61})) {
+            Err(Invalid::Constraints(message)) => {
+                assert!(
+                    message.starts_with("2 validation errors detected"),
+                    "{message}"
+                );
+                assert!(message.contains("Value null at 'userPoolId'"), "{message}");
+                assert!(message.contains("Value '61' at 'limit'"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

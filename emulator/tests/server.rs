@@ -71,48 +71,59 @@ async fn unsigned_requests_only_for_public_operations() {
 async fn malformed_requests_get_validation_errors_not_500s() {
     let (emulator, _) = sdk_client::start().await;
     let endpoint = emulator.endpoint();
+    // As AWS: a body that cannot be read into the request shape (not JSON,
+    // not an object, a member of the wrong type) is a SerializationException;
+    // values that break the model's constraints are InvalidParameterException.
+    const SERIALIZATION: &str = "SerializationException";
+    const INVALID: &str = "InvalidParameterException";
     let cases = [
-        ("CreateUserPool", "{not json", None),
-        ("CreateUserPool", "[]", None),
+        ("CreateUserPool", "{not json", SERIALIZATION, None),
+        ("CreateUserPool", "[]", SERIALIZATION, None),
         (
             "CreateUserPool",
             "{}",
+            INVALID,
             Some("Value null at 'poolName' failed to satisfy constraint: Member must not be null"),
         ),
-        ("CreateUserPool", r#"{"PoolName": 5}"#, Some("'poolName'")),
+        (
+            "CreateUserPool",
+            r#"{"PoolName": 5}"#,
+            SERIALIZATION,
+            Some("'poolName'"),
+        ),
         (
             "ListUserPools",
             r#"{"MaxResults": 61}"#,
+            INVALID,
             Some(
                 "Value '61' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 60",
             ),
         ),
-        ("ListUserPools", r#"{}"#, Some("'maxResults'")),
+        ("ListUserPools", r#"{}"#, INVALID, Some("'maxResults'")),
         (
             "DescribeUserPool",
             r#"{"UserPoolId": "no-underscore"}"#,
+            INVALID,
             Some("Member must satisfy regular expression pattern"),
         ),
         (
             "CreateUserPool",
             r#"{"PoolName": "x", "MfaConfiguration": "SOMETIMES"}"#,
+            INVALID,
             Some("Member must satisfy enum value set"),
         ),
         (
             "CreateUserPool",
             r#"{"PoolName": "x", "Policies": {"PasswordPolicy": {"MinimumLength": "eight"}}}"#,
+            SERIALIZATION,
             Some("'policies.passwordPolicy.minimumLength'"),
         ),
     ];
-    for (action, body, message) in cases {
+    for (action, body, code, message) in cases {
         let response = cognito_call(&endpoint, action, body, true).await;
         assert_eq!(response.status, 400, "{action} {body}: {}", response.body);
         let json = response.json();
-        assert_eq!(
-            json["__type"], "InvalidParameterException",
-            "{action} {body}: {}",
-            response.body
-        );
+        assert_eq!(json["__type"], code, "{action} {body}: {}", response.body);
         if let Some(message) = message {
             assert!(
                 json["message"].as_str().unwrap().contains(message),

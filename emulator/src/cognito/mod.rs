@@ -36,7 +36,7 @@ use serde_json::Value;
 use crate::Config;
 use crate::aws_json::{self, ServiceError};
 use crate::outbox::Outbox;
-use crate::validation::Model;
+use crate::validation::{Invalid, Model};
 
 pub(crate) use input::Input;
 pub(crate) use pools::Pool;
@@ -95,6 +95,11 @@ impl CognitoService {
 
     /// Runs one operation. `signed` says whether the request carried an
     /// `Authorization` header; only the operations AWS lets anyone call go without.
+    ///
+    /// A body that is not JSON, or a member of the wrong JSON type, is a
+    /// `SerializationException` (as AWS answers before looking at the
+    /// values); a missing required member or a value outside the model's
+    /// constraints is an `InvalidParameterException` listing every violation.
     pub async fn call(&self, action: &str, body: &[u8], signed: bool) -> Outcome {
         let Some(operation) = self.model.operation(action) else {
             return Err(ServiceError::new(
@@ -108,56 +113,22 @@ impl CognitoService {
                 "Request is missing Authentication Token",
             ));
         }
-        let request = aws_json::parse_body(body, "InvalidParameterException")?;
+        let request = aws_json::parse_body(body, "SerializationException")?;
         self.model
-            .validate(operation, &request)
-            .map_err(invalid_parameter)?;
+            .check_request(operation, &request)
+            .map_err(|invalid| match invalid {
+                Invalid::Serialization(message) => {
+                    ServiceError::new("SerializationException", message)
+                }
+                Invalid::Constraints(message) => invalid_parameter(message),
+            })?;
         let Some(fields) = request.as_object() else {
-            return Err(invalid_parameter("The request body must be a JSON object"));
+            return Err(ServiceError::new(
+                "SerializationException",
+                "The request body must be a JSON object",
+            ));
         };
-        let input = Input::new(fields);
-        match action {
-            "CreateUserPool" => self.create_user_pool(&input),
-            "DescribeUserPool" => self.describe_user_pool(&input),
-            "UpdateUserPool" => self.update_user_pool(&input),
-            "DeleteUserPool" => self.delete_user_pool(&input),
-            "ListUserPools" => self.list_user_pools(&input),
-            "SetUserPoolMfaConfig" => self.set_user_pool_mfa_config(&input),
-            "GetUserPoolMfaConfig" => self.get_user_pool_mfa_config(&input),
-            "CreateUserPoolClient" => self.create_user_pool_client(&input),
-            "DescribeUserPoolClient" => self.describe_user_pool_client(&input),
-            "DeleteUserPoolClient" => self.delete_user_pool_client(&input),
-            "ListUserPoolClients" => self.list_user_pool_clients(&input),
-            "SignUp" => self.sign_up(&input).await,
-            "ConfirmSignUp" => self.confirm_sign_up(&input).await,
-            "ResendConfirmationCode" => self.resend_confirmation_code(&input),
-            "AdminConfirmSignUp" => self.admin_confirm_sign_up(&input).await,
-            "AdminCreateUser" => self.admin_create_user(&input).await,
-            "AdminGetUser" => self.admin_get_user(&input),
-            "AdminDeleteUser" => self.admin_delete_user(&input),
-            "ListUsers" => self.list_users(&input),
-            "GetUser" => self.get_user(&input),
-            "DeleteUser" => self.delete_user(&input),
-            "GlobalSignOut" => self.global_sign_out(&input),
-            "AdminUserGlobalSignOut" => self.admin_user_global_sign_out(&input),
-            "InitiateAuth" => self.initiate_auth(&input, false).await,
-            "AdminInitiateAuth" => self.initiate_auth(&input, true).await,
-            "RespondToAuthChallenge" => self.respond_to_auth_challenge(&input, false).await,
-            "AdminRespondToAuthChallenge" => self.respond_to_auth_challenge(&input, true).await,
-            "AssociateSoftwareToken" => self.associate_software_token(&input),
-            "VerifySoftwareToken" => self.verify_software_token(&input),
-            "SetUserMFAPreference" => self.set_user_mfa_preference(&input),
-            "AdminSetUserMFAPreference" => self.admin_set_user_mfa_preference(&input),
-            "ConfirmDevice" => self.confirm_device(&input),
-            "GetDevice" => self.get_device(&input),
-            "ListDevices" => self.list_devices(&input),
-            "UpdateDeviceStatus" => self.update_device_status(&input),
-            "ForgetDevice" => self.forget_device(&input),
-            _ => Err(ServiceError::new(
-                "InvalidParameterException",
-                format!("{action} is not supported by this emulator"),
-            )),
-        }
+        route(self, action, &Input::new(fields)).await
     }
 
     /// The pool with this id, or `ResourceNotFoundException`.
@@ -168,6 +139,70 @@ impl CognitoService {
             .cloned()
             .ok_or_else(|| pool_not_found(pool_id))
     }
+}
+
+/// Declares the operations this emulator serves, once: the list
+/// [`supported_operations`] returns and the routing `call` does are both
+/// generated from it, so they cannot disagree.
+macro_rules! operations {
+    ($service:ident, $input:ident; $($name:literal => $handler:expr,)*) => {
+        const SUPPORTED_OPERATIONS: &[&str] = &[$($name),*];
+
+        async fn route($service: &CognitoService, action: &str, $input: &Input<'_>) -> Outcome {
+            match action {
+                $($name => $handler,)*
+                _ => Err(ServiceError::new(
+                    "InvalidParameterException",
+                    format!("{action} is not supported by this emulator"),
+                )),
+            }
+        }
+    };
+}
+
+operations! { service, input;
+    "CreateUserPool" => service.create_user_pool(input),
+    "DescribeUserPool" => service.describe_user_pool(input),
+    "UpdateUserPool" => service.update_user_pool(input),
+    "DeleteUserPool" => service.delete_user_pool(input),
+    "ListUserPools" => service.list_user_pools(input),
+    "SetUserPoolMfaConfig" => service.set_user_pool_mfa_config(input),
+    "GetUserPoolMfaConfig" => service.get_user_pool_mfa_config(input),
+    "CreateUserPoolClient" => service.create_user_pool_client(input),
+    "DescribeUserPoolClient" => service.describe_user_pool_client(input),
+    "DeleteUserPoolClient" => service.delete_user_pool_client(input),
+    "ListUserPoolClients" => service.list_user_pool_clients(input),
+    "SignUp" => service.sign_up(input).await,
+    "ConfirmSignUp" => service.confirm_sign_up(input).await,
+    "ResendConfirmationCode" => service.resend_confirmation_code(input),
+    "AdminConfirmSignUp" => service.admin_confirm_sign_up(input).await,
+    "AdminCreateUser" => service.admin_create_user(input).await,
+    "AdminGetUser" => service.admin_get_user(input),
+    "AdminDeleteUser" => service.admin_delete_user(input),
+    "ListUsers" => service.list_users(input),
+    "GetUser" => service.get_user(input),
+    "DeleteUser" => service.delete_user(input),
+    "GlobalSignOut" => service.global_sign_out(input),
+    "AdminUserGlobalSignOut" => service.admin_user_global_sign_out(input),
+    "InitiateAuth" => service.initiate_auth(input, false).await,
+    "AdminInitiateAuth" => service.initiate_auth(input, true).await,
+    "RespondToAuthChallenge" => service.respond_to_auth_challenge(input, false).await,
+    "AdminRespondToAuthChallenge" => service.respond_to_auth_challenge(input, true).await,
+    "AssociateSoftwareToken" => service.associate_software_token(input),
+    "VerifySoftwareToken" => service.verify_software_token(input),
+    "SetUserMFAPreference" => service.set_user_mfa_preference(input),
+    "AdminSetUserMFAPreference" => service.admin_set_user_mfa_preference(input),
+    "ConfirmDevice" => service.confirm_device(input),
+    "GetDevice" => service.get_device(input),
+    "ListDevices" => service.list_devices(input),
+    "UpdateDeviceStatus" => service.update_device_status(input),
+    "ForgetDevice" => service.forget_device(input),
+}
+
+/// The names of every Cognito operation this emulator implements (the
+/// service model knows more; those answer that they are not supported).
+pub fn supported_operations() -> &'static [&'static str] {
+    SUPPORTED_OPERATIONS
 }
 
 fn pool_not_found(pool_id: &str) -> ServiceError {
@@ -218,3 +253,20 @@ fn random_string(alphabet: &[u8], length: usize) -> String {
 
 const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const LOWER_ALPHANUMERIC: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_supported_operation_is_in_the_model() {
+        let model = Model::new(model::SHAPES, model::PATTERNS, model::OPERATIONS);
+        assert!(supported_operations().len() >= 30);
+        for name in supported_operations() {
+            let operation = model
+                .operation(name)
+                .unwrap_or_else(|| panic!("{name} is not in the service model"));
+            assert!(operation.input.is_some(), "{name} has no input shape");
+        }
+    }
+}
