@@ -6,16 +6,20 @@
 //! back (DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents)
 //! and can also create and write groups and streams itself.
 
-#![allow(dead_code)] // the API operations come in the next commit
+mod filter;
+pub mod model;
+mod operations;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::Config;
-use crate::aws_json::ServiceError;
+use crate::aws_json::{self, ServiceError};
+use crate::validation::Model;
 
 type Outcome = Result<Value, ServiceError>;
 
@@ -27,8 +31,10 @@ struct Event {
     message: Box<str>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct LogStream {
+    /// Unique within the emulator; part of FilterLogEvents' event ids.
+    id: u64,
     creation_time: i64,
     /// Events ordered by timestamp (equal timestamps keep arrival order).
     events: Vec<Event>,
@@ -40,14 +46,30 @@ struct LogStream {
 struct LogGroup {
     creation_time: i64,
     retention_in_days: Option<i64>,
+    log_group_class: Option<String>,
     streams: BTreeMap<Box<str>, LogStream>,
+}
+
+impl LogGroup {
+    fn new(now: i64) -> Self {
+        LogGroup {
+            creation_time: now,
+            ..Default::default()
+        }
+    }
+
+    fn stored_bytes(&self) -> u64 {
+        self.streams.values().map(|s| s.stored_bytes).sum()
+    }
 }
 
 /// One emulator's CloudWatch Logs: every log group, by name.
 pub struct LogsService {
     region: String,
     account_id: String,
+    model: Model,
     groups: Mutex<BTreeMap<Box<str>, LogGroup>>,
+    stream_ids: AtomicU64,
 }
 
 pub(crate) fn now_millis() -> i64 {
@@ -58,13 +80,6 @@ pub(crate) fn now_millis() -> i64 {
 }
 
 impl LogStream {
-    fn new(now: i64) -> Self {
-        LogStream {
-            creation_time: now,
-            ..Default::default()
-        }
-    }
-
     fn push(&mut self, events: Vec<(i64, String)>, now: i64) {
         if events.is_empty() {
             return;
@@ -97,8 +112,24 @@ impl LogsService {
         LogsService {
             region: config.region.clone(),
             account_id: config.account_id.clone(),
+            model: Model::new(model::SHAPES, model::PATTERNS, model::OPERATIONS),
             groups: Mutex::new(BTreeMap::new()),
+            stream_ids: AtomicU64::new(0),
         }
+    }
+
+    fn new_stream(&self, now: i64) -> LogStream {
+        LogStream {
+            id: self.stream_ids.fetch_add(1, Ordering::Relaxed),
+            creation_time: now,
+            events: Vec::new(),
+            last_ingestion_time: None,
+            stored_bytes: 0,
+        }
+    }
+
+    fn groups(&self) -> std::sync::MutexGuard<'_, BTreeMap<Box<str>, LogGroup>> {
+        self.groups.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Appends events, creating the group and stream if missing (what the
@@ -106,24 +137,49 @@ impl LogsService {
     /// `(milliseconds since the epoch, message)`.
     pub fn append(&self, group: &str, stream: &str, events: Vec<(i64, String)>) {
         let now = now_millis();
-        let mut groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
-        let group = groups.entry(group.into()).or_insert_with(|| LogGroup {
-            creation_time: now,
-            ..Default::default()
-        });
-        group
-            .streams
-            .entry(stream.into())
-            .or_insert_with(|| LogStream::new(now))
-            .push(events, now);
+        let mut groups = self.groups();
+        let group = groups
+            .entry(group.into())
+            .or_insert_with(|| LogGroup::new(now));
+        if !group.streams.contains_key(stream) {
+            group.streams.insert(stream.into(), self.new_stream(now));
+        }
+        if let Some(stream) = group.streams.get_mut(stream) {
+            stream.push(events, now);
+        }
     }
 
     /// Runs one operation.
-    pub async fn call(&self, action: &str, _body: &[u8]) -> Outcome {
-        Err(ServiceError::new(
-            "UnknownOperationException",
-            format!("Unknown operation: {action}"),
-        ))
+    pub async fn call(&self, action: &str, body: &[u8]) -> Outcome {
+        let Some(operation) = self.model.operation(action) else {
+            return Err(ServiceError::new(
+                "UnknownOperationException",
+                format!("Unknown operation: {action}"),
+            ));
+        };
+        let request = aws_json::parse_body(body, "InvalidParameterException")?;
+        self.model
+            .validate(operation, &request)
+            .map_err(invalid_parameter)?;
+        let Some(input) = request.as_object() else {
+            return Err(invalid_parameter("The request body must be a JSON object"));
+        };
+        match action {
+            "CreateLogGroup" => self.create_log_group(input),
+            "CreateLogStream" => self.create_log_stream(input),
+            "PutLogEvents" => self.put_log_events(input),
+            "DescribeLogGroups" => self.describe_log_groups(input),
+            "DescribeLogStreams" => self.describe_log_streams(input),
+            "GetLogEvents" => self.get_log_events(input),
+            "FilterLogEvents" => self.filter_log_events(input),
+            "DeleteLogGroup" => self.delete_log_group(input),
+            "DeleteLogStream" => self.delete_log_stream(input),
+            "PutRetentionPolicy" => self.put_retention_policy(input),
+            _ => Err(ServiceError::new(
+                "UnknownOperationException",
+                format!("Unknown operation: {action}"),
+            )),
+        }
     }
 
     fn group_arn(&self, name: &str) -> String {
@@ -131,5 +187,86 @@ impl LogsService {
             "arn:aws:logs:{}:{}:log-group:{name}",
             self.region, self.account_id
         )
+    }
+}
+
+fn invalid_parameter(message: impl Into<String>) -> ServiceError {
+    ServiceError::new("InvalidParameterException", message)
+}
+
+fn group_not_found() -> ServiceError {
+    ServiceError::new(
+        "ResourceNotFoundException",
+        "The specified log group does not exist.",
+    )
+}
+
+fn stream_not_found() -> ServiceError {
+    ServiceError::new(
+        "ResourceNotFoundException",
+        "The specified log stream does not exist.",
+    )
+}
+
+/// Read helpers over a validated request.
+trait Fields {
+    fn str(&self, name: &str) -> Option<&str>;
+    fn int(&self, name: &str) -> Option<i64>;
+    fn bool(&self, name: &str) -> Option<bool>;
+}
+
+impl Fields for Map<String, Value> {
+    fn str(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(Value::as_str)
+    }
+
+    fn int(&self, name: &str) -> Option<i64> {
+        self.get(name).and_then(Value::as_i64)
+    }
+
+    fn bool(&self, name: &str) -> Option<bool> {
+        self.get(name).and_then(Value::as_bool)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn append_creates_the_group_and_stream_and_keeps_time_order() {
+        let logs = LogsService::new(&Config::default());
+        logs.append(
+            "/aws/lambda/f",
+            "instance-1",
+            vec![(20, "second".into()), (10, "first".into())],
+        );
+        logs.append("/aws/lambda/f", "instance-1", vec![(30, "third".into())]);
+        logs.append("/aws/lambda/f", "instance-2", vec![]);
+        let streams = logs
+            .call("DescribeLogStreams", br#"{"logGroupName":"/aws/lambda/f"}"#)
+            .await
+            .unwrap();
+        let names: Vec<&str> = streams["logStreams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["logStreamName"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["instance-1", "instance-2"]);
+        let events = logs
+            .call(
+                "GetLogEvents",
+                br#"{"logGroupName":"/aws/lambda/f","logStreamName":"instance-1","startFromHead":true}"#,
+            )
+            .await
+            .unwrap();
+        let messages: Vec<&str> = events["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["message"].as_str().unwrap())
+            .collect();
+        assert_eq!(messages, ["first", "second", "third"]);
     }
 }
