@@ -17,6 +17,7 @@
 //! Every emulator has its own state: several may run in one process.
 
 pub mod aws_json;
+pub mod clock;
 pub mod cognito;
 pub mod iam;
 pub mod logs;
@@ -27,6 +28,7 @@ pub mod validation;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -116,6 +118,20 @@ impl Emulator {
     /// The code of the newest outbox message to `username` in `user_pool_id`, if any.
     pub fn latest_code(&self, user_pool_id: &str, username: &str) -> Option<String> {
         self.state.outbox.latest_code(user_pool_id, username)
+    }
+
+    /// Moves the emulator's clock forward by `by`: everything that expires
+    /// (sign-in sessions, confirmation codes, tokens, TOTP codes) sees the
+    /// later time at once. For tests; the clock starts at real time and
+    /// never goes back. Also reachable over HTTP:
+    /// `POST /_emulator/clock {"advanceSeconds": N}`.
+    pub fn advance_clock(&self, by: Duration) {
+        self.state.clock.advance(by);
+    }
+
+    /// How far the emulator's clock has been moved ahead of real time.
+    pub fn clock_offset(&self) -> Duration {
+        self.state.clock.offset()
     }
 
     /// Stops serving and waits for the server task to finish.

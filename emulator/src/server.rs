@@ -15,6 +15,7 @@ use axum::routing::get;
 
 use crate::Config;
 use crate::aws_json::{self, ServiceError};
+use crate::clock::Clock;
 use crate::cognito::CognitoService;
 use crate::iam::IamService;
 use crate::logs::LogsService;
@@ -26,16 +27,20 @@ pub(crate) struct AppState {
     pub outbox: Arc<Outbox>,
     pub iam: Arc<IamService>,
     pub logs: Arc<LogsService>,
+    /// The time every service reads (tests move it with `/_emulator/clock`).
+    pub clock: Arc<Clock>,
 }
 
 impl AppState {
     pub fn new(config: &Config, endpoint: &str) -> Self {
         let outbox = Arc::new(Outbox::default());
+        let clock = Arc::new(Clock::new());
         AppState {
-            cognito: CognitoService::new(config, endpoint, outbox.clone()),
+            cognito: CognitoService::new(config, endpoint, outbox.clone(), clock.clone()),
             outbox,
             iam: Arc::new(IamService::new(config)),
             logs: Arc::new(LogsService::new(config)),
+            clock,
         }
     }
 }
@@ -68,6 +73,7 @@ pub(crate) async fn serve(
     let router = Router::new()
         .route("/_emulator/health", get(health))
         .route("/_emulator/outbox", get(outbox))
+        .route("/_emulator/clock", get(clock).post(advance_clock))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
         .fallback(dispatch)
         .with_state(state);
@@ -85,6 +91,21 @@ async fn health() -> Response {
 
 async fn outbox(State(state): State<Arc<AppState>>) -> Response {
     axum::Json(state.outbox.messages()).into_response()
+}
+
+async fn clock(State(state): State<Arc<AppState>>) -> Response {
+    axum::Json(crate::clock::describe(&state.clock)).into_response()
+}
+
+async fn advance_clock(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    match crate::clock::advance_from_request(&state.clock, &body) {
+        Ok(now) => axum::Json(now).into_response(),
+        Err(message) => (
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({ "message": message })),
+        )
+            .into_response(),
+    }
 }
 
 async fn jwks(State(state): State<Arc<AppState>>, Path(pool_id): Path<String>) -> Response {

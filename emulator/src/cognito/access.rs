@@ -17,11 +17,11 @@ pub(crate) struct Caller {
     pub user_key: Box<str>,
 }
 
-/// A fresh `origin_jti`: a UUID whose first six bytes are the sign-in time in
-/// epoch milliseconds (strictly after `not_before`), so that revocation needs
-/// only a time per user.
-pub(crate) fn new_origin_jti(not_before: i64) -> (String, i64) {
-    let millis = super::now_millis().max(not_before + 1);
+/// A fresh `origin_jti`: a UUID whose first six bytes are the sign-in time
+/// (`now` in epoch milliseconds, but strictly after `not_before`), so that
+/// revocation needs only a time per user.
+pub(crate) fn new_origin_jti(now: i64, not_before: i64) -> (String, i64) {
+    let millis = now.max(not_before + 1);
     let mut bytes = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut bytes);
     bytes[..6].copy_from_slice(&millis.to_be_bytes()[2..8]);
@@ -64,7 +64,7 @@ impl CognitoService {
         let pool = self.pool(pool_id).map_err(|_| invalid())?;
         let claims = self
             .signer
-            .verify_access_token(access_token, &self.issuer(pool_id))
+            .verify_access_token_at(access_token, &self.issuer(pool_id), self.now_secs())
             .map_err(|err| match err {
                 TokenError::Expired => not_authorized("Access Token has expired"),
                 _ => invalid(),
@@ -85,19 +85,19 @@ impl CognitoService {
 
 impl CognitoService {
     /// Revokes every token of a user: those whose sign-in started before now.
-    fn revoke_all(pool: &Pool, user_key: &str) -> Result<(), ServiceError> {
+    fn revoke_all(&self, pool: &Pool, user_key: &str) -> Result<(), ServiceError> {
         let mut table = pool.users.lock();
         let user = table
             .users
             .get_mut(user_key)
             .ok_or_else(super::user_not_found)?;
-        user.revoked_before = super::now_millis();
+        user.revoked_before = self.now_millis();
         Ok(())
     }
 
     pub(super) fn global_sign_out(&self, input: &super::Input<'_>) -> super::Outcome {
         let caller = self.authenticate(input.required("AccessToken")?)?;
-        Self::revoke_all(&caller.pool, &caller.user_key)?;
+        self.revoke_all(&caller.pool, &caller.user_key)?;
         Ok(serde_json::json!({}))
     }
 
@@ -109,7 +109,7 @@ impl CognitoService {
             .lock()
             .resolve(&settings, input.required("Username")?)
             .ok_or_else(super::user_not_found)?;
-        Self::revoke_all(&pool, &key)?;
+        self.revoke_all(&pool, &key)?;
         Ok(serde_json::json!({}))
     }
 }
@@ -120,10 +120,11 @@ mod tests {
 
     #[test]
     fn origin_jti_carries_its_time_and_respects_revocation() {
-        let (jti, millis) = new_origin_jti(0);
+        let (jti, millis) = new_origin_jti(1_000, 0);
+        assert_eq!(millis, 1_000);
         assert_eq!(origin_time(&jti), Some(millis));
         let later = millis + 10_000;
-        let (jti, after) = new_origin_jti(later);
+        let (jti, after) = new_origin_jti(1_000, later);
         assert!(after > later);
         assert_eq!(origin_time(&jti), Some(after));
         assert_eq!(origin_time("not-a-uuid"), None);

@@ -21,8 +21,7 @@ use super::srp::{PasswordDigest, ServerHandshake};
 use super::tokens::TokenParams;
 use super::users::UserStatus;
 use super::{
-    CognitoService, Input, Outcome, Pool, invalid_parameter, not_authorized, now_millis, now_secs,
-    totp, user_not_found,
+    CognitoService, Input, Outcome, Pool, invalid_parameter, not_authorized, totp, user_not_found,
 };
 use crate::aws_json::ServiceError;
 
@@ -173,7 +172,11 @@ impl CognitoService {
             if !matches {
                 return Err(incorrect_password());
             }
-            check_status(user.status, user.temporary_password_expires)?;
+            check_status(
+                user.status,
+                user.temporary_password_expires,
+                self.now_secs(),
+            )?;
             (key.to_string(), user.username.to_string())
         };
         let sign_in = SignIn {
@@ -223,7 +226,7 @@ impl CognitoService {
             "USERNAME": username,
             "USER_ID_FOR_SRP": username,
         });
-        let session = self.challenges.open(Challenge {
+        let session = self.open_session(Challenge {
             pool_id: pool.id.to_string(),
             client_id: client.id.to_string(),
             user_key,
@@ -252,7 +255,7 @@ impl CognitoService {
         if grant.pool_id != *pool.id || grant.client_id != *client.id {
             return Err(invalid());
         }
-        if now_secs() > grant.expires_at {
+        if self.now_secs() > grant.expires_at {
             return Err(not_authorized("Refresh Token has expired"));
         }
         let settings = pool.settings();
@@ -277,20 +280,23 @@ impl CognitoService {
             TokenSubject::of(user)
         };
         let issuer = self.issuer(&pool.id);
-        let tokens = self.signer.issue(&TokenParams {
-            issuer: &issuer,
-            client_id: &client.id,
-            sub: &snapshot.sub,
-            username: &snapshot.username,
-            email: snapshot.email.as_deref(),
-            email_verified: snapshot.email_verified,
-            device_key: grant.device_key.as_deref(),
-            auth_time: grant.auth_time,
-            origin_jti: &grant.origin_jti,
-            access_validity_secs: client.access_validity_secs,
-            id_validity_secs: client.id_validity_secs,
-            scope: "aws.cognito.signin.user.admin",
-        });
+        let tokens = self.signer.issue_at(
+            &TokenParams {
+                issuer: &issuer,
+                client_id: &client.id,
+                sub: &snapshot.sub,
+                username: &snapshot.username,
+                email: snapshot.email.as_deref(),
+                email_verified: snapshot.email_verified,
+                device_key: grant.device_key.as_deref(),
+                auth_time: grant.auth_time,
+                origin_jti: &grant.origin_jti,
+                access_validity_secs: client.access_validity_secs,
+                id_validity_secs: client.id_validity_secs,
+                scope: "aws.cognito.signin.user.admin",
+            },
+            self.now_secs(),
+        );
         let _ = settings;
         Ok(json!({
             "ChallengeParameters": {},
@@ -365,7 +371,7 @@ impl CognitoService {
             Next::Tokens => self.complete_sign_in(sign_in).await,
             Next::Challenge(step, parameters) => {
                 let name = step.challenge_name();
-                let session = self.challenges.open(Challenge {
+                let session = self.open_session(Challenge {
                     pool_id: sign_in.pool.id.to_string(),
                     client_id: sign_in.client.id.to_string(),
                     user_key: sign_in.user_key,
@@ -391,7 +397,7 @@ impl CognitoService {
             device_authenticated,
         } = sign_in;
         let settings = pool.settings();
-        let now = now_millis();
+        let now = self.now_millis();
         let (snapshot, revoked_before, used_device, new_device) = {
             let mut table = pool.users.lock();
             let user = table
@@ -430,23 +436,26 @@ impl CognitoService {
         let claimed_device = used_device
             .as_deref()
             .or(new_device.as_ref().map(|(k, _)| k.as_str()));
-        let (origin_jti, _) = new_origin_jti(revoked_before);
+        let (origin_jti, _) = new_origin_jti(now, revoked_before);
         let auth_time = now / 1000;
         let issuer = self.issuer(&pool.id);
-        let tokens = self.signer.issue(&TokenParams {
-            issuer: &issuer,
-            client_id: &client.id,
-            sub: &snapshot.sub,
-            username: &snapshot.username,
-            email: snapshot.email.as_deref(),
-            email_verified: snapshot.email_verified,
-            device_key: claimed_device,
-            auth_time,
-            origin_jti: &origin_jti,
-            access_validity_secs: client.access_validity_secs,
-            id_validity_secs: client.id_validity_secs,
-            scope: "aws.cognito.signin.user.admin",
-        });
+        let tokens = self.signer.issue_at(
+            &TokenParams {
+                issuer: &issuer,
+                client_id: &client.id,
+                sub: &snapshot.sub,
+                username: &snapshot.username,
+                email: snapshot.email.as_deref(),
+                email_verified: snapshot.email_verified,
+                device_key: claimed_device,
+                auth_time,
+                origin_jti: &origin_jti,
+                access_validity_secs: client.access_validity_secs,
+                id_validity_secs: client.id_validity_secs,
+                scope: "aws.cognito.signin.user.admin",
+            },
+            self.now_secs(),
+        );
         let grant = RefreshGrant::new(
             &pool.id,
             &client.id,
@@ -556,7 +565,11 @@ impl CognitoService {
                         .users
                         .get(user_key.as_str())
                         .ok_or_else(user_not_found)?;
-                    check_status(user.status, user.temporary_password_expires)?;
+                    check_status(
+                        user.status,
+                        user.temporary_password_expires,
+                        self.now_secs(),
+                    )?;
                 }
                 if let Some(device_key) = response("DEVICE_KEY") {
                     sign_in.device_key = Some(device_key.to_owned());
@@ -589,7 +602,7 @@ impl CognitoService {
                     user.password = Some(digest);
                     user.status = UserStatus::Confirmed;
                     user.temporary_password_expires = 0;
-                    user.modified = now_millis();
+                    user.modified = self.now_millis();
                     for (name, value) in &updates {
                         user.set_attribute(name, value);
                     }
@@ -627,8 +640,12 @@ impl CognitoService {
                     match user.software_token.as_deref_mut() {
                         Some(token) => match &token.secret {
                             Some(secret) => {
-                                match totp::verify(secret, code, now_secs() as u64, token.last_step)
-                                {
+                                match totp::verify(
+                                    secret,
+                                    code,
+                                    self.now_secs() as u64,
+                                    token.last_step,
+                                ) {
                                     Ok(step) => {
                                         token.last_step = Some(step);
                                         Ok(())
@@ -693,7 +710,7 @@ impl CognitoService {
                     "USERNAME": challenge_user,
                     "DEVICE_KEY": device_key,
                 });
-                let session = self.challenges.open(Challenge {
+                let session = self.open_session(Challenge {
                     pool_id,
                     client_id,
                     user_key,
@@ -773,14 +790,19 @@ impl TokenSubject {
 }
 
 /// Refuses sign-in for users who may not sign in yet (after a correct password).
-fn check_status(status: UserStatus, temporary_password_expires: i64) -> Result<(), ServiceError> {
+/// `now` is in epoch seconds.
+fn check_status(
+    status: UserStatus,
+    temporary_password_expires: i64,
+    now: i64,
+) -> Result<(), ServiceError> {
     match status {
         UserStatus::Unconfirmed => Err(ServiceError::new(
             "UserNotConfirmedException",
             "User is not confirmed.",
         )),
         UserStatus::ForceChangePassword
-            if temporary_password_expires != 0 && now_secs() > temporary_password_expires =>
+            if temporary_password_expires != 0 && now > temporary_password_expires =>
         {
             Err(not_authorized(
                 "Temporary password has expired and must be reset by an administrator.",

@@ -1,11 +1,12 @@
 //! Sign-in sessions: the opaque `Session` strings of challenges, valid for
-//! three minutes and usable once. An SRP handshake is also found by the
+//! the app client's `AuthSessionValidity` (three minutes by default) on the
+//! emulator's clock, and usable once. An SRP handshake is also found by the
 //! SECRET_BLOCK it issued, since widely used clients answer
 //! PASSWORD_VERIFIER without the `Session`.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use base64::Engine;
 use rand::RngCore;
@@ -13,8 +14,12 @@ use rand::RngCore;
 use super::not_authorized;
 use super::srp::ServerHandshake;
 use crate::aws_json::ServiceError;
+use crate::clock::Clock;
 
+/// How long a session lasts unless the app client says otherwise.
 pub(crate) const SESSION_LIFETIME: Duration = Duration::from_secs(180);
+/// How long a spent or expired session is remembered (to answer "used once").
+const REMEMBERED: i64 = 15 * 60 * 1000;
 
 /// The step a sign-in waits at.
 pub(crate) enum Step {
@@ -63,13 +68,14 @@ pub(crate) struct Challenge {
     pub failures: u8,
 }
 
+/// A session and when it expires (epoch milliseconds on the emulator's clock).
 enum Slot {
-    Live(Challenge, Instant),
-    Used(Instant),
+    Live(Challenge, i64),
+    Used(i64),
 }
 
-#[derive(Default)]
 pub(crate) struct ChallengeStore {
+    clock: Arc<Clock>,
     sessions: Mutex<HashMap<String, Slot>>,
     by_secret_block: Mutex<HashMap<String, String>>,
 }
@@ -89,11 +95,19 @@ pub(crate) fn new_secret_block() -> (Vec<u8>, String) {
 }
 
 impl ChallengeStore {
-    /// Stores a challenge and returns its new `Session`.
-    pub fn open(&self, challenge: Challenge) -> String {
+    pub fn new(clock: Arc<Clock>) -> Self {
+        ChallengeStore {
+            clock,
+            sessions: Mutex::new(HashMap::new()),
+            by_secret_block: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Stores a challenge and returns its new `Session`, valid for `lifetime`.
+    pub fn open(&self, challenge: Challenge, lifetime: Duration) -> String {
         let session = random_token(96);
-        let now = Instant::now();
-        let expires = now + SESSION_LIFETIME;
+        let now = self.clock.now_millis();
+        let expires = now.saturating_add(i64::try_from(lifetime.as_millis()).unwrap_or(i64::MAX));
         let block = match &challenge.step {
             Step::PasswordVerifier { secret_block, .. }
             | Step::DevicePasswordVerifier { secret_block, .. } => Some(secret_block.clone()),
@@ -102,7 +116,7 @@ impl ChallengeStore {
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
         if sessions.len() > 1024 && sessions.len().is_power_of_two() {
             sessions.retain(|_, slot| match slot {
-                Slot::Live(_, expires) | Slot::Used(expires) => *expires + SESSION_LIFETIME > now,
+                Slot::Live(_, expires) | Slot::Used(expires) => *expires + REMEMBERED > now,
             });
             let mut blocks = self
                 .by_secret_block
@@ -124,7 +138,7 @@ impl ChallengeStore {
     /// Takes the challenge of `session` out (single use).
     pub fn take(&self, session: &str) -> Result<Challenge, ServiceError> {
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
+        let now = self.clock.now_millis();
         match sessions.remove(session) {
             Some(Slot::Live(challenge, expires)) => {
                 sessions.insert(session.to_owned(), Slot::Used(expires));

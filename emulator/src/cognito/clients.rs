@@ -4,6 +4,7 @@
 //! lifetimes, and whether it hides that a user does not exist.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -12,7 +13,7 @@ use sha2::Sha256;
 
 use super::{
     CognitoService, Input, LOWER_ALPHANUMERIC, Outcome, epoch, invalid_parameter, not_authorized,
-    now_millis, random_string,
+    random_string,
 };
 use crate::aws_json::ServiceError;
 
@@ -75,6 +76,8 @@ pub(crate) struct AppClient {
     pub access_validity_secs: i64,
     pub id_validity_secs: i64,
     pub refresh_validity_secs: i64,
+    /// How long a sign-in `Session` lasts (`AuthSessionValidity`, in minutes).
+    pub session_validity: Duration,
     /// What DescribeUserPoolClient returns.
     described: Map<String, Value>,
 }
@@ -200,8 +203,10 @@ impl CognitoService {
             (false, None) => None,
         };
         let id: Box<str> = random_string(LOWER_ALPHANUMERIC, 26).into();
-        let now = now_millis();
+        let now = self.now_millis();
         let prevent = input.str("PreventUserExistenceErrors").unwrap_or("LEGACY");
+        // 3 to 15 minutes (the model's range), 3 by default.
+        let session_minutes = input.i64("AuthSessionValidity").unwrap_or(3).clamp(3, 15);
         let mut described: Map<String, Value> = input
             .fields()
             .iter()
@@ -246,6 +251,7 @@ impl CognitoService {
             access_validity_secs: access,
             id_validity_secs: id_token,
             refresh_validity_secs: refresh,
+            session_validity: Duration::from_secs(session_minutes as u64 * 60),
             described,
         });
         let output = json!({ "UserPoolClient": Value::Object(client.described.clone()) });

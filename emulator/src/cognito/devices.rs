@@ -6,8 +6,7 @@ use serde_json::{Value, json};
 
 use super::srp::Verifier;
 use super::{
-    ALPHANUMERIC, CognitoService, Input, Outcome, epoch, invalid_parameter, now_millis,
-    random_string,
+    ALPHANUMERIC, CognitoService, Input, Outcome, epoch, invalid_parameter, random_string,
 };
 use crate::aws_json::ServiceError;
 
@@ -92,7 +91,7 @@ impl CognitoService {
         device.verifier = Some(verifier);
         device.name = input.str("DeviceName").map(Into::into);
         device.remembered = !prompt;
-        device.modified = now_millis();
+        device.modified = self.now_millis();
         Ok(json!({ "UserConfirmationNecessary": prompt }))
     }
 
@@ -129,7 +128,7 @@ impl CognitoService {
         let remembered = input.str("DeviceRememberedStatus") == Some("remembered");
         self.with_device(input, |devices, i| {
             devices[i].remembered = remembered;
-            devices[i].modified = now_millis();
+            devices[i].modified = self.now_millis();
         })?;
         Ok(json!({}))
     }

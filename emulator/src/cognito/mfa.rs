@@ -6,8 +6,7 @@ use serde_json::json;
 
 use super::challenges::{Challenge, Step};
 use super::{
-    CognitoService, Input, Outcome, Pool, invalid_parameter, not_authorized, now_secs, totp,
-    user_not_found,
+    CognitoService, Input, Outcome, Pool, invalid_parameter, not_authorized, totp, user_not_found,
 };
 use crate::aws_json::ServiceError;
 
@@ -79,7 +78,7 @@ impl CognitoService {
         }
         let mut output = json!({ "SecretCode": secret });
         if let Subject::Session(challenge) = subject {
-            output["Session"] = json!(self.challenges.open(Challenge {
+            output["Session"] = json!(self.open_session(Challenge {
                 step: Step::MfaSetup { verified: false },
                 failures: 0,
                 ..challenge
@@ -110,7 +109,7 @@ impl CognitoService {
                     )
                 })?;
             let pending = token.pending_secret.clone().unwrap_or_default();
-            match totp::verify(&pending, code, now_secs() as u64, None) {
+            match totp::verify(&pending, code, self.now_secs() as u64, None) {
                 Ok(step) => {
                     token.secret = Some(pending);
                     token.pending_secret = None;
@@ -125,7 +124,7 @@ impl CognitoService {
         };
         match subject {
             Subject::Session(challenge) => {
-                let session = self.challenges.open(Challenge {
+                let session = self.open_session(Challenge {
                     step: Step::MfaSetup { verified },
                     ..challenge
                 });
@@ -140,6 +139,7 @@ impl CognitoService {
     }
 
     fn apply_mfa_preference(
+        &self,
         pool: &Pool,
         user_key: &str,
         input: &Input<'_>,
@@ -173,13 +173,13 @@ impl CognitoService {
                 None => {}
             }
         }
-        user.modified = super::now_millis();
+        user.modified = self.now_millis();
         Ok(())
     }
 
     pub(super) fn set_user_mfa_preference(&self, input: &Input<'_>) -> Outcome {
         let caller = self.authenticate(input.required("AccessToken")?)?;
-        Self::apply_mfa_preference(&caller.pool, &caller.user_key, input)?;
+        self.apply_mfa_preference(&caller.pool, &caller.user_key, input)?;
         Ok(json!({}))
     }
 
@@ -191,7 +191,7 @@ impl CognitoService {
             .lock()
             .resolve(&settings, input.required("Username")?)
             .ok_or_else(user_not_found)?;
-        Self::apply_mfa_preference(&pool, &key, input)?;
+        self.apply_mfa_preference(&pool, &key, input)?;
         Ok(json!({}))
     }
 }

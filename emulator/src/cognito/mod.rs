@@ -29,12 +29,12 @@ mod users;
 use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
 use crate::Config;
 use crate::aws_json::{self, ServiceError};
+use crate::clock::Clock;
 use crate::outbox::Outbox;
 use crate::validation::{Invalid, Model};
 
@@ -56,12 +56,19 @@ pub struct CognitoService {
     refresh: refresh::RefreshTokens,
     outbox: Arc<Outbox>,
     triggers: triggers::Triggers,
+    /// Where every expiry (sessions, codes, tokens, TOTP) reads the time.
+    clock: Arc<Clock>,
 }
 
 type Outcome = Result<Value, ServiceError>;
 
 impl CognitoService {
-    pub(crate) fn new(config: &Config, endpoint: &str, outbox: Arc<Outbox>) -> Self {
+    pub(crate) fn new(
+        config: &Config,
+        endpoint: &str,
+        outbox: Arc<Outbox>,
+        clock: Arc<Clock>,
+    ) -> Self {
         CognitoService {
             region: config.region.clone(),
             account_id: config.account_id.clone(),
@@ -71,11 +78,22 @@ impl CognitoService {
             client_pools: RwLock::new(HashMap::new()),
             pool_sequence: AtomicU64::new(0),
             signer: tokens::TokenSigner::new(),
-            challenges: challenges::ChallengeStore::default(),
+            challenges: challenges::ChallengeStore::new(clock.clone()),
             refresh: refresh::RefreshTokens::new(),
             outbox,
             triggers: triggers::Triggers,
+            clock,
         }
+    }
+
+    /// Seconds since the Unix epoch on the emulator's clock.
+    fn now_secs(&self) -> i64 {
+        self.clock.now_secs()
+    }
+
+    /// Milliseconds since the Unix epoch on the emulator's clock.
+    fn now_millis(&self) -> i64 {
+        self.clock.now_millis()
     }
 
     /// The Region in pool ids and device keys.
@@ -138,6 +156,18 @@ impl CognitoService {
             .get(pool_id)
             .cloned()
             .ok_or_else(|| pool_not_found(pool_id))
+    }
+
+    /// Opens a challenge's `Session`, valid for its app client's
+    /// `AuthSessionValidity` (three minutes when the client is gone).
+    fn open_session(&self, challenge: challenges::Challenge) -> String {
+        let lifetime = self
+            .pool(&challenge.pool_id)
+            .and_then(|pool| pool.client(&challenge.client_id))
+            .map_or(challenges::SESSION_LIFETIME, |client| {
+                client.session_validity
+            });
+        self.challenges.open(challenge, lifetime)
     }
 }
 
@@ -222,19 +252,6 @@ fn not_authorized(message: impl Into<String>) -> ServiceError {
 
 fn user_not_found() -> ServiceError {
     ServiceError::new("UserNotFoundException", "User does not exist.")
-}
-
-/// Seconds since the Unix epoch.
-fn now_secs() -> i64 {
-    now_millis() / 1000
-}
-
-/// Milliseconds since the Unix epoch.
-fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
 }
 
 /// A timestamp as the JSON protocols send it: epoch seconds with a fraction.

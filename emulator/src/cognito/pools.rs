@@ -17,7 +17,7 @@ use super::password_policy::PasswordPolicy;
 use super::users::UserStore;
 use super::{
     ALPHANUMERIC, CognitoService, Input, Outcome, clients::AppClient, epoch, invalid_parameter,
-    now_millis, random_string,
+    random_string,
 };
 use crate::aws_json::ServiceError;
 
@@ -133,7 +133,8 @@ impl PoolSettings {
             .unwrap_or("Your username is {username} and temporary password is {####}. ");
         Ok(PoolSettings {
             name: name.to_owned(),
-            last_modified: now_millis(),
+            // Set by the caller, from the emulator's clock.
+            last_modified: 0,
             password_policy: PasswordPolicy::from_request(input.object("Policies")),
             mfa,
             software_token_mfa,
@@ -288,8 +289,9 @@ impl CognitoService {
     pub(super) fn create_user_pool(&self, input: &Input<'_>) -> Outcome {
         let name = input.required("PoolName")?;
         let schema = AttributeSchema::from_request(input.value("Schema"))?;
-        let settings =
+        let mut settings =
             PoolSettings::from_request(name, request_settings(input, &[]), schema, false, None)?;
+        settings.last_modified = self.now_millis();
         let id: Arc<str> = format!("{}_{}", self.region, random_string(ALPHANUMERIC, 9)).into();
         let srp_name = id
             .split_once('_')
@@ -335,13 +337,14 @@ impl CognitoService {
         }
         let name = input.str("PoolName").unwrap_or(&old.name).to_owned();
         request.insert("PoolName".into(), json!(name));
-        let settings = PoolSettings::from_request(
+        let mut settings = PoolSettings::from_request(
             &name,
             request,
             old.schema.clone(),
             old.software_token_mfa,
             old.sms_mfa.clone(),
         )?;
+        settings.last_modified = self.now_millis();
         pool.replace_settings(settings);
         Ok(json!({}))
     }
@@ -427,7 +430,7 @@ impl CognitoService {
         settings
             .request
             .insert("MfaConfiguration".into(), json!(mode.as_str()));
-        settings.last_modified = now_millis();
+        settings.last_modified = self.now_millis();
         pool.replace_settings(settings);
         self.get_user_pool_mfa_config(input)
     }

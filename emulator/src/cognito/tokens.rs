@@ -127,8 +127,13 @@ impl TokenSigner {
     /// (both share `event_id`, `origin_jti` and `auth_time`; each has its own `jti`).
     /// The refresh token is not a JWT here: the server makes and stores it.
     pub fn issue(&self, params: &TokenParams<'_>) -> IssuedTokens {
+        self.issue_at(params, unix_now())
+    }
+
+    /// [`TokenSigner::issue`] at `now` (Unix seconds) rather than the system
+    /// time: `iat` is `now` and each `exp` is counted from it.
+    pub fn issue_at(&self, params: &TokenParams<'_>, now: i64) -> IssuedTokens {
         let key = self.inner.key();
-        let now = unix_now();
         let event_id = uuid::Uuid::new_v4().to_string();
         let access = AccessTokenClaims {
             sub: params.sub,
@@ -178,6 +183,18 @@ impl TokenSigner {
         token: &str,
         issuer: &str,
     ) -> Result<AccessClaims, TokenError> {
+        self.verify_access_token_at(token, issuer, unix_now())
+    }
+
+    /// [`TokenSigner::verify_access_token`] with expiry judged at `now` (Unix
+    /// seconds) rather than the system time: the token is expired once `now`
+    /// is past its `exp`.
+    pub fn verify_access_token_at(
+        &self,
+        token: &str,
+        issuer: &str,
+        now: i64,
+    ) -> Result<AccessClaims, TokenError> {
         let key = self.inner.key();
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
         if header.kid.as_deref() != Some(key.kid.as_str()) {
@@ -185,6 +202,8 @@ impl TokenSigner {
         }
         let mut validation = Validation::new(Algorithm::RS256);
         validation.leeway = 0;
+        // Expiry is checked below against `now`, not the system time.
+        validation.validate_exp = false;
         validation.validate_aud = false;
         validation.set_issuer(&[issuer]);
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
@@ -196,6 +215,9 @@ impl TokenSigner {
         let c = data.claims;
         if c.token_use != "access" {
             return Err(TokenError::Invalid);
+        }
+        if c.exp < now {
+            return Err(TokenError::Expired);
         }
         Ok(AccessClaims {
             sub: c.sub,
@@ -630,6 +652,33 @@ mod tests {
         );
         assert_eq!(TokenError::Expired.to_string(), "Access Token has expired");
         assert_eq!(TokenError::Invalid.to_string(), "Invalid Access Token");
+    }
+
+    #[test]
+    fn expiry_follows_the_given_clock_not_the_system_time() {
+        let p = params();
+        let later = unix_now() + 7200;
+        let issued = SIGNER.issue_at(&p, later);
+        let claims = SIGNER
+            .verify_access_token_at(&issued.access_token, ISSUER, later + 3600)
+            .unwrap();
+        assert_eq!(claims.iat, later);
+        assert_eq!(claims.exp, later + 3600);
+        assert_eq!(
+            SIGNER.verify_access_token_at(&issued.access_token, ISSUER, later + 3601),
+            Err(TokenError::Expired)
+        );
+        // Issued two hours ahead: by the system time it is not expired either.
+        assert!(
+            SIGNER
+                .verify_access_token(&issued.access_token, ISSUER)
+                .is_ok()
+        );
+        let real = SIGNER.issue(&p);
+        assert_eq!(
+            SIGNER.verify_access_token_at(&real.access_token, ISSUER, unix_now() + 3601),
+            Err(TokenError::Expired)
+        );
     }
 
     #[test]

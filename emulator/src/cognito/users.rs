@@ -20,7 +20,7 @@ use super::triggers::TriggerSource;
 use super::user_filter::UserFilter;
 use super::{
     CognitoService, Input, Outcome, Pool, clients::AppClient, codes, epoch, invalid_parameter,
-    not_authorized, now_millis, now_secs, user_not_found,
+    not_authorized, user_not_found,
 };
 use crate::aws_json::ServiceError;
 use crate::outbox::{DeliveryMedium, Envelope};
@@ -372,7 +372,7 @@ impl CognitoService {
             .triggers
             .pre_sign_up(&pool, TriggerSource::SignUp, &username, &attributes)
             .await?;
-        let now = now_millis();
+        let now = self.now_millis();
         let delivery = if hook.auto_confirm_user {
             None
         } else {
@@ -460,10 +460,10 @@ impl CognitoService {
             let Some(code) = user.code.as_mut() else {
                 return Err(codes::expired());
             };
-            code.check(sent, now_secs())?;
+            code.check(sent, self.now_secs())?;
             user.code = None;
             user.status = UserStatus::Confirmed;
-            user.modified = now_millis();
+            user.modified = self.now_millis();
             if let Some(attribute) = Delivery::for_verification(
                 &settings,
                 &user
@@ -507,7 +507,7 @@ impl CognitoService {
                     "Cannot resend codes. Auto verification not turned on.",
                 ));
             };
-            let code = PendingCode::new(now_secs());
+            let code = PendingCode::new(self.now_secs());
             user.code = Some(code.clone());
             (username, delivery, code)
         };
@@ -541,7 +541,7 @@ impl CognitoService {
             }
             user.status = UserStatus::Confirmed;
             user.code = None;
-            user.modified = now_millis();
+            user.modified = self.now_millis();
             user.username.to_string()
         };
         self.triggers
@@ -562,7 +562,7 @@ impl CognitoService {
             }
             None => policy.generate(),
         };
-        let expires = now_secs() + policy.temporary_password_validity_days * 86_400;
+        let expires = self.now_secs() + policy.temporary_password_validity_days * 86_400;
         let action = input.str("MessageAction");
         let mediums = input.strings("DesiredDeliveryMediums");
         let mediums: Vec<&str> = if mediums.is_empty() {
@@ -590,7 +590,7 @@ impl CognitoService {
                 &temporary,
             ));
             user.temporary_password_expires = expires;
-            user.modified = now_millis();
+            user.modified = self.now_millis();
             let attributes: Vec<(String, String)> = user
                 .attributes
                 .iter()
@@ -617,7 +617,7 @@ impl CognitoService {
                     &attributes,
                 )
                 .await?;
-            let now = now_millis();
+            let now = self.now_millis();
             let user = User {
                 password: Some(PasswordDigest::new(&pool.srp_name, &username, &temporary)),
                 username: username.as_str().into(),
