@@ -87,6 +87,12 @@ impl Target {
 
     /// Runs one example binary with the given flags.
     pub fn run(&self, example: &str, args: &[&str]) -> Run {
+        self.run_with_env(example, args, &[])
+    }
+
+    /// Runs one example binary with the given flags and extra environment
+    /// variables, which override the target's own.
+    pub fn run_with_env(&self, example: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut command = Command::new(example_binary(example));
         command.args(args).env_remove("RUST_LOG");
         if let Target::Offline(emulator) = self {
@@ -103,6 +109,7 @@ impl Target {
                 .env_remove("AWS_PROFILE")
                 .env_remove("AWS_SESSION_TOKEN");
         }
+        command.envs(env.iter().copied());
         let output = command
             .output()
             .unwrap_or_else(|err| panic!("could not start {example}: {err}"));
@@ -173,7 +180,11 @@ impl Run {
             self.command, self.stdout
         );
         assert_eq!(self.exit_code, Some(1), "`{}` exit code", self.command);
-        let lines: Vec<_> = self.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        let lines: Vec<_> = self
+            .stderr
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
         assert_eq!(
             lines.len(),
             1,
