@@ -41,7 +41,7 @@ pub const EMAIL_KEY: &str = "UserEmail";
 /// The attribute that holds the known user's username.
 pub const USERNAME_ATTRIBUTE: &str = "UserName";
 
-// snippet-start:[rust.cognito-idp.auto-confirm.GetItem]
+// snippet-start:[rust.cross-service.auto-confirm.GetItem]
 /// Looks an email address up in the table of known users and returns the
 /// username stored for it, or `None` when the table has no such email.
 ///
@@ -66,7 +66,7 @@ pub async fn known_username(
         .and_then(|name| name.as_s().ok())
         .cloned())
 }
-// snippet-end:[rust.cognito-idp.auto-confirm.GetItem]
+// snippet-end:[rust.cross-service.auto-confirm.GetItem]
 
 /// What the function decided about one event.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,864 @@
+//! The ten steps of the scenario, in the order they run. The Cognito calls
+//! are the single-action examples' functions; the DynamoDB, IAM, Lambda and
+//! CloudWatch Logs calls are this crate's own (`src/lib.rs`). What this file
+//! adds is the order, the questions, and what to do when something fails.
+
+use std::future::Future;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use auto_confirm::ArnParts;
+use auto_confirm::cleanup::{self, Created, Removal};
+use auto_confirm::function::{self, NewFunction};
+use auto_confirm::handler_zip::{self, Platform};
+use auto_confirm::known_users::{self, KnownUser};
+use auto_confirm::{logs, role};
+use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_sdk_lambda::types::Architecture;
+use example_cli::{ExampleError, shorten};
+use update_user_pool::SetTriggerError;
+
+use crate::ask::Prompter;
+use crate::interrupt::Interrupt;
+use crate::{Args, Stop};
+
+/// The people in the table: the function confirms them without a code.
+const KNOWN_USERS: [(&str, &str); 3] = [
+    ("alice", "alice@example.com"),
+    ("bob", "bob@example.com"),
+    ("carol", "carol@example.com"),
+];
+/// Someone who is not in the table (step 8), unless `--other-username`.
+pub const OTHER_USERNAME: &str = "dave";
+/// The name of the app client the scenario creates.
+const CLIENT_NAME: &str = "auto-confirm";
+/// Shown under the password question.
+const PASSWORD_HELP: &str =
+    "At least 8 characters with upper- and lower-case letters, a number and a symbol";
+/// How long a new table or function may take to become active.
+const ACTIVE_TIMEOUT: Duration = Duration::from_secs(120);
+/// A new role can take a few seconds to reach Lambda: CreateFunction is tried
+/// this often, this far apart, while Lambda says it cannot assume the role.
+const ROLE_ATTEMPTS: u32 = 10;
+const ROLE_PAUSE: Duration = Duration::from_secs(3);
+/// Log lines reach CloudWatch Logs a few seconds after the function printed
+/// them: FilterLogEvents is tried this often, this far apart.
+const LOG_ATTEMPTS: u32 = 15;
+const LOG_PAUSE: Duration = Duration::from_secs(2);
+const STEPS: u8 = 10;
+
+/// The known user with this username, if there is one.
+pub fn known_user(username: &str) -> Option<KnownUser> {
+    KNOWN_USERS
+        .iter()
+        .find(|(name, _)| *name == username)
+        .map(|(name, email)| KnownUser::new(name, email))
+}
+
+/// Every known username, in the table's order.
+pub fn known_usernames() -> Vec<&'static str> {
+    KNOWN_USERS.iter().map(|(name, _)| *name).collect()
+}
+
+/// A username: 1 to 128 characters, no spaces or control characters.
+pub fn check_username(username: &str) -> Result<(), String> {
+    if username.is_empty() || username.chars().count() > 128 {
+        return Err("A username has 1 to 128 characters.".into());
+    }
+    if username
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err("A username may not contain spaces.".into());
+    }
+    Ok(())
+}
+
+/// An email address: something before one `@`, and a domain with a dot.
+pub fn check_email(email: &str) -> Result<(), String> {
+    let problem = || Err(format!("{email:?} is not an email address."));
+    let Some((local, domain)) = email.split_once('@') else {
+        return problem();
+    };
+    let domain_ok = domain.contains('.') && domain.split('.').all(|label| !label.is_empty());
+    if local.is_empty()
+        || domain.contains('@')
+        || !domain_ok
+        || email.chars().any(char::is_whitespace)
+    {
+        return problem();
+    }
+    Ok(())
+}
+
+/// One client per service the scenario uses, all from the same configuration
+/// (credentials, Region, and `AWS_ENDPOINT_URL` for the emulator).
+pub struct Clients {
+    pub cognito: aws_sdk_cognitoidentityprovider::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub lambda: aws_sdk_lambda::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+}
+
+impl Clients {
+    pub fn new(config: &aws_config::SdkConfig) -> Self {
+        Clients {
+            cognito: aws_sdk_cognitoidentityprovider::Client::new(config),
+            dynamodb: aws_sdk_dynamodb::Client::new(config),
+            iam: aws_sdk_iam::Client::new(config),
+            lambda: aws_sdk_lambda::Client::new(config),
+            logs: aws_sdk_cloudwatchlogs::Client::new(config),
+        }
+    }
+}
+
+/// Runs the scenario, cleans up, and says how it went.
+pub async fn run(clients: Clients, args: Args) -> ExitCode {
+    let interrupt = Interrupt::listen();
+    let prompter = (!args.non_interactive).then(|| Prompter::new(interrupt.clone()));
+    let suffix = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+    let mut scenario = Scenario {
+        clients,
+        args,
+        interrupt,
+        prompter,
+        offline: std::env::var_os("AWS_ENDPOINT_URL").is_some_and(|url| !url.is_empty()),
+        name: format!("auto-confirm-{suffix}"),
+        started_at_ms: now_ms(),
+        created: Created::default(),
+    };
+
+    let outcome = scenario.steps().await;
+    match &outcome {
+        Ok(()) => {}
+        Err(Stop::Interrupted) => eprintln!("Interrupted."),
+        Err(Stop::Failed(err)) => eprintln!("error: {err}"),
+    }
+    let cleaned_up = scenario.clean_up().await;
+    match outcome {
+        Ok(()) if cleaned_up => {
+            println!("\nDone.");
+            ExitCode::SUCCESS
+        }
+        Ok(()) | Err(Stop::Failed(_)) => ExitCode::FAILURE,
+        // The shell's convention for "ended by SIGINT".
+        Err(Stop::Interrupted) => ExitCode::from(130),
+    }
+}
+
+/// The user pool and app client the scenario works with.
+struct Pool {
+    user_pool_id: String,
+    client_id: String,
+}
+
+/// A user the scenario signed up.
+struct SignedUp {
+    username: String,
+    password: String,
+    confirmed: bool,
+}
+
+struct Scenario {
+    clients: Clients,
+    args: Args,
+    interrupt: Interrupt,
+    /// The person at the terminal; `None` with `--non-interactive`.
+    prompter: Option<Prompter>,
+    /// Whether `AWS_ENDPOINT_URL` sends every call to an emulator.
+    offline: bool,
+    /// The name of everything the scenario creates: new for every run, so an
+    /// interrupted run never gets in the way of the next.
+    name: String,
+    /// Log lines older than this are not the scenario's.
+    started_at_ms: i64,
+    /// What to remove at the end.
+    created: Created,
+}
+
+impl Scenario {
+    async fn steps(&mut self) -> Result<(), Stop> {
+        println!("The function's code");
+        let (zip, architecture) = self.handler_zip().await?;
+
+        heading(1, "A DynamoDB table of known users");
+        let table_arn = self.table().await?;
+
+        heading(
+            2,
+            "An IAM role for the function: read that table, write its logs",
+        );
+        let role_arn = self.role(&table_arn).await?;
+
+        heading(3, "The Lambda function");
+        let function_arn = self.function(&role_arn, &zip, architecture).await?;
+        drop(zip);
+
+        heading(4, "A user pool that calls the function before each sign-up");
+        let pool = self.pool(&function_arn).await?;
+
+        heading(5, "A known user signs up");
+        let user = self.sign_up_known_user(&pool).await?;
+
+        heading(6, "What the function logged");
+        self.show_function_log(&user.username).await?;
+        if !user.confirmed {
+            return Err(ExampleError::new(format!(
+                "The function did not confirm {}: see its log lines above.",
+                user.username
+            ))
+            .into());
+        }
+
+        heading(7, "Sign in");
+        let access_token = self.sign_in(&pool, &user).await?;
+
+        heading(8, "Someone who is not in the table signs up");
+        self.sign_up_someone_else(&pool).await?;
+
+        heading(9, "Delete the signed-in user");
+        self.delete_signed_in_user(&user, &access_token).await
+    }
+
+    /// Before anything is created: the zip that step 3 uploads.
+    async fn handler_zip(&self) -> Result<(Vec<u8>, Architecture), Stop> {
+        let path = match (&self.args.zip, self.args.build_handler || self.offline) {
+            (Some(path), _) => path.clone(),
+            (None, true) => {
+                println!("Building the handler (cargo build -p auto-confirm-handler)...");
+                let executable = self
+                    .interrupt
+                    .race(handler_zip::cargo_build_handler())
+                    .await?
+                    .map_err(ExampleError::new)?;
+                let bytes = read(&executable)?;
+                let zip = handler_zip::zip_bootstrap(&bytes)
+                    .map_err(|err| ExampleError::new(format!("Cannot zip the handler: {err}")))?;
+                println!(
+                    "Zipped {} as bootstrap ({} KiB).",
+                    executable
+                        .file_name()
+                        .map_or("the handler".into(), |name| name.to_string_lossy()),
+                    zip.len() / 1024
+                );
+                return self.check_platform(zip);
+            }
+            (None, false) => handler_zip::cargo_lambda_zip().ok_or_else(|| {
+                ExampleError::new(
+                    "Give the function's zip with --zip. Build it with: cargo lambda build \
+                     --release --output-format zip -p auto-confirm-handler (cargo-lambda \
+                     installs with: pip install cargo-lambda). Against the bundled emulator, \
+                     set AWS_ENDPOINT_URL or pass --build-handler instead.",
+                )
+            })?,
+        };
+        let zip = read(&path)?;
+        println!("Zip: {} ({} KiB)", path.display(), zip.len() / 1024);
+        self.check_platform(zip)
+    }
+
+    /// Reads what the zip's `bootstrap` was built for: Lambda must be told
+    /// the processor, and cannot run anything but a Linux executable.
+    fn check_platform(&self, zip: Vec<u8>) -> Result<(Vec<u8>, Architecture), Stop> {
+        match handler_zip::inspect(&zip).map_err(ExampleError::new)? {
+            Platform::Lambda(architecture) => {
+                println!("Architecture: {}", architecture.as_str());
+                Ok((zip, architecture))
+            }
+            Platform::Other(what) if self.offline => {
+                println!(
+                    "The bootstrap is {what}: the emulator runs it on this machine, Lambda could not."
+                );
+                Ok((zip, Architecture::X8664))
+            }
+            Platform::Other(what) => Err(ExampleError::new(format!(
+                "The zip's bootstrap is {what}, which Lambda cannot run. Build it with: \
+                 cargo lambda build --release --output-format zip -p auto-confirm-handler"
+            ))
+            .into()),
+        }
+    }
+
+    /// Step 1: the table, active, with the known users in it. Returns its ARN.
+    async fn table(&mut self) -> Result<String, Stop> {
+        let table_name = self.name.clone();
+        // CreateTable is not abandoned on Ctrl-C: its answer says what to delete.
+        let created = known_users::create_table(&self.clients.dynamodb, &table_name).await?;
+        self.created.table_name = Some(table_name.clone());
+        println!("Table name: {table_name}");
+        self.interrupt.check()?;
+        let table_arn = created
+            .table_description()
+            .and_then(|table| table.table_arn())
+            .ok_or_else(|| ExampleError::new("CreateTable answered without the table's ARN."))?
+            .to_string();
+
+        self.interrupt
+            .race(known_users::wait_for_table(
+                &self.clients.dynamodb,
+                &table_name,
+                ACTIVE_TIMEOUT,
+            ))
+            .await?
+            .map_err(|err| waiter_failed("The table did not become active", &err))?;
+        println!("The table is active.");
+
+        let users: Vec<KnownUser> = KNOWN_USERS
+            .iter()
+            .map(|(name, email)| KnownUser::new(name, email))
+            .collect();
+        let left = self
+            .call(known_users::put_known_users(
+                &self.clients.dynamodb,
+                &table_name,
+                &users,
+                5,
+            ))
+            .await?;
+        if left > 0 {
+            return Err(ExampleError::new(format!(
+                "DynamoDB did not take {left} of the known users (UnprocessedItems); try again later."
+            ))
+            .into());
+        }
+        println!("Known users (UserName, UserEmail):");
+        for user in &users {
+            println!("  {:<8} {}", user.username, user.email);
+        }
+        Ok(table_arn)
+    }
+
+    /// Step 2: the execution role and its one inline policy. Returns its ARN.
+    async fn role(&mut self, table_arn: &str) -> Result<String, Stop> {
+        let role_name = self.name.clone();
+        let created = role::create_role(&self.clients.iam, &role_name).await?;
+        self.created.role_name = Some(role_name.clone());
+        println!("Role name: {role_name}");
+        self.interrupt.check()?;
+        let role_arn = created
+            .role()
+            .map(|role| role.arn().to_string())
+            .ok_or_else(|| ExampleError::new("CreateRole answered without the role."))?;
+
+        let account = ArnParts::parse(table_arn).ok_or_else(|| {
+            ExampleError::new(format!(
+                "Cannot read the account from the table ARN {table_arn}."
+            ))
+        })?;
+        let policy = role::permissions_policy(table_arn, &account, &self.name);
+        role::put_role_policy(&self.clients.iam, &role_name, role::POLICY_NAME, &policy).await?;
+        self.created.role_policy_name = Some(role::POLICY_NAME.to_string());
+        self.interrupt.check()?;
+        println!(
+            "Lambda may assume the role. Its inline policy {}:",
+            role::POLICY_NAME
+        );
+        let pretty = serde_json::from_str::<serde_json::Value>(&policy)
+            .and_then(|policy| serde_json::to_string_pretty(&policy))
+            .unwrap_or(policy);
+        for line in pretty.lines() {
+            println!("  {line}");
+        }
+        Ok(role_arn)
+    }
+
+    /// Step 3: the function, active. Returns its ARN.
+    async fn function(
+        &mut self,
+        role_arn: &str,
+        zip: &[u8],
+        architecture: Architecture,
+    ) -> Result<String, Stop> {
+        let function_name = self.name.clone();
+        let new_function = NewFunction {
+            function_name: &function_name,
+            role_arn,
+            zip,
+            architecture,
+            table_name: &self.name,
+        };
+        println!(
+            "Creating the function (provided.al2023, handler bootstrap, TABLE_NAME={})...",
+            self.name
+        );
+        // Not abandoned on Ctrl-C once sent: its answer says what to delete.
+        let created = function::create_function_when_role_is_ready(
+            &self.clients.lambda,
+            &new_function,
+            ROLE_ATTEMPTS,
+            ROLE_PAUSE,
+        )
+        .await?;
+        self.created.function_name = Some(function_name.clone());
+        println!("Function name: {function_name}");
+        self.interrupt.check()?;
+        let function_arn = created
+            .function_arn()
+            .ok_or_else(|| {
+                ExampleError::new("CreateFunction answered without the function's ARN.")
+            })?
+            .to_string();
+
+        self.interrupt
+            .race(function::wait_until_active(
+                &self.clients.lambda,
+                &function_name,
+                ACTIVE_TIMEOUT,
+            ))
+            .await?
+            .map_err(|err| waiter_failed("The function did not become active", &err))?;
+        println!("The function is active.");
+        println!("Function ARN: {function_arn}");
+        Ok(function_arn)
+    }
+
+    /// Step 4: the pool and app client; Cognito may invoke the function for
+    /// this pool, and does before each sign-up.
+    async fn pool(&mut self, function_arn: &str) -> Result<Pool, Stop> {
+        let created =
+            create_user_pool::create_user_pool(&self.clients.cognito, &self.name, false).await?;
+        let pool = created
+            .user_pool()
+            .ok_or_else(|| ExampleError::new("CreateUserPool answered without the user pool."))?;
+        let user_pool_id = pool
+            .id()
+            .ok_or_else(|| ExampleError::new("CreateUserPool answered without a user pool id."))?
+            .to_string();
+        self.created.user_pool_id = Some(user_pool_id.clone());
+        println!("Created user pool {}.", self.name);
+        println!("User pool id: {user_pool_id}");
+        self.interrupt.check()?;
+        let pool_arn = pool
+            .arn()
+            .ok_or_else(|| ExampleError::new("CreateUserPool answered without the pool's ARN."))?
+            .to_string();
+
+        let app = self
+            .call(create_user_pool_client::create_user_pool_client(
+                &self.clients.cognito,
+                &user_pool_id,
+                CLIENT_NAME,
+                false,
+            ))
+            .await?;
+        let client_id = app
+            .user_pool_client()
+            .and_then(|client| client.client_id())
+            .ok_or_else(|| ExampleError::new("CreateUserPoolClient answered without a client id."))?
+            .to_string();
+        println!("Client id: {client_id}");
+
+        self.call(function::allow_cognito(
+            &self.clients.lambda,
+            &self.name,
+            &pool_arn,
+        ))
+        .await?;
+        println!("Cognito may invoke the function for this pool only (SourceArn {pool_arn}).");
+
+        self.interrupt
+            .race(update_user_pool::set_pre_sign_up_trigger(
+                &self.clients.cognito,
+                &user_pool_id,
+                function_arn,
+            ))
+            .await?
+            .map_err(trigger_not_set)?;
+        println!("PreSignUp trigger: {function_arn}");
+        Ok(Pool {
+            user_pool_id,
+            client_id,
+        })
+    }
+
+    /// Step 5: pick a known user, check they are not in the pool yet, sign
+    /// them up: the function confirms them.
+    async fn sign_up_known_user(&self, pool: &Pool) -> Result<SignedUp, Stop> {
+        let user = match (&self.args.user, &self.prompter) {
+            (Some(username), _) => known_user(username)
+                .ok_or_else(|| ExampleError::new(format!("{username} is not a known user.")))?,
+            (None, Some(prompter)) => {
+                let options = KNOWN_USERS
+                    .iter()
+                    .map(|(name, email)| format!("{name} ({email})"))
+                    .collect();
+                let index = prompter
+                    .select(
+                        "Which known user signs up?",
+                        options,
+                        "The function finds them in the table and confirms them",
+                    )
+                    .await?;
+                let (name, email) = KNOWN_USERS[index];
+                KnownUser::new(name, email)
+            }
+            (None, None) => KnownUser::new(KNOWN_USERS[0].0, KNOWN_USERS[0].1),
+        };
+        println!("Username: {}", user.username);
+        println!("Email: {}", user.email);
+
+        let existing = self
+            .interrupt
+            .race(admin_get_user::admin_get_user(
+                &self.clients.cognito,
+                &pool.user_pool_id,
+                &user.username,
+            ))
+            .await?;
+        match existing {
+            Err(err) if err.code() == Some("UserNotFoundException") => {
+                println!("{} is not in the pool yet.", user.username);
+            }
+            Ok(_) => {
+                return Err(ExampleError::new(format!(
+                    "{} is already in the pool: nothing to sign up.",
+                    user.username
+                ))
+                .into());
+            }
+            Err(err) => return Err(err.into()),
+        }
+
+        let mut password = match (&self.args.password, &self.prompter) {
+            (Some(password), _) => password.clone(),
+            (None, Some(prompter)) => prompter.password(PASSWORD_HELP).await?,
+            (None, None) => {
+                println!(
+                    "Password: made up for this run and not shown (give --password to choose one)."
+                );
+                made_up_password()
+            }
+        };
+        loop {
+            // SignUp is not abandoned on Ctrl-C: its answer says whether
+            // there is a user (it goes with the pool in any case).
+            let answer = sign_up::sign_up(
+                &self.clients.cognito,
+                &pool.client_id,
+                &user.username,
+                &password,
+                &user.email,
+                None,
+            )
+            .await;
+            self.interrupt.check()?;
+            let err = match answer {
+                Ok(output) => {
+                    println!("Signed up {}.", user.username);
+                    println!("Confirmed: {}", output.user_confirmed());
+                    match output.code_delivery_details() {
+                        None => println!("No confirmation code was sent."),
+                        Some(sent) => println!(
+                            "A confirmation code was sent by {} to {}.",
+                            sent.delivery_medium().map_or("(unknown)", |m| m.as_str()),
+                            sent.destination().unwrap_or("(unknown)")
+                        ),
+                    }
+                    self.show_user(pool, &user.username).await?;
+                    return Ok(SignedUp {
+                        username: user.username,
+                        password,
+                        confirmed: output.user_confirmed(),
+                    });
+                }
+                Err(err) => ExampleError::from(err),
+            };
+            match (&self.prompter, err.code()) {
+                (Some(prompter), Some("InvalidPasswordException")) => {
+                    println!("{err}");
+                    password = prompter.password(PASSWORD_HELP).await?;
+                }
+                _ => return Err(err.into()),
+            }
+        }
+    }
+
+    /// Step 6 (and 8): the function's log lines about `username`'s sign-up.
+    /// CloudWatch Logs takes a few seconds to show them: this asks again
+    /// until they are there, for half a minute at most.
+    async fn show_function_log(&self, username: &str) -> Result<(), Stop> {
+        let log_group = logs::log_group_name(&self.name);
+        println!("Log group: {log_group}");
+        let wanted = format!("Sign-up of {username}:");
+        for attempt in 1..=LOG_ATTEMPTS {
+            let answer = self
+                .interrupt
+                .race(logs::function_log(
+                    &self.clients.logs,
+                    &log_group,
+                    self.started_at_ms - 60_000,
+                ))
+                .await?;
+            let lines = match answer {
+                Ok(lines) => lines,
+                // Lambda creates the group with the function's first line.
+                Err(err) if err.code() == Some("ResourceNotFoundException") => Vec::new(),
+                Err(err) => return Err(err.into()),
+            };
+            if lines.iter().any(|line| line.contains(&wanted)) {
+                println!("The function's log lines (FilterLogEvents):");
+                for line in lines.iter().filter(|line| !line.trim().is_empty()) {
+                    println!("  | {line}");
+                }
+                return Ok(());
+            }
+            if attempt == 1 {
+                println!("Waiting for the lines to reach CloudWatch Logs...");
+            }
+            if attempt < LOG_ATTEMPTS {
+                self.interrupt.race(tokio::time::sleep(LOG_PAUSE)).await?;
+            }
+        }
+        println!(
+            "No log line about {username} yet. CloudWatch Logs can take a minute; \
+             with --keep, read them later with: aws logs tail {log_group}"
+        );
+        Ok(())
+    }
+
+    /// Step 7: sign in with the password; show the start of the access token.
+    async fn sign_in(&self, pool: &Pool, user: &SignedUp) -> Result<String, Stop> {
+        let answer = self
+            .call(initiate_auth::initiate_auth(
+                &self.clients.cognito,
+                &pool.client_id,
+                &user.username,
+                &user.password,
+                None,
+            ))
+            .await?;
+        let Some(access_token) = answer
+            .authentication_result()
+            .and_then(|tokens| tokens.access_token())
+        else {
+            return Err(ExampleError::new(format!(
+                "Cognito answered {} instead of tokens.",
+                answer.challenge_name().map_or("nothing", |c| c.as_str())
+            ))
+            .into());
+        };
+        println!(
+            "Signed in as {} (USER_PASSWORD_AUTH): no confirmation code was ever needed.",
+            user.username
+        );
+        let shown = if self.args.show_tokens {
+            access_token.to_string()
+        } else {
+            shorten(access_token)
+        };
+        println!("Access token: {shown}");
+        Ok(access_token.to_string())
+    }
+
+    /// Step 8: someone not in the table signs up: the function finds no
+    /// one, so Cognito sends a code and the user stays unconfirmed.
+    async fn sign_up_someone_else(&self, pool: &Pool) -> Result<(), Stop> {
+        let username = self.args.other_username.clone();
+        let email = match (&self.args.other_email, &self.prompter) {
+            (Some(email), _) => email.clone(),
+            (None, Some(prompter)) => {
+                prompter
+                    .text(
+                        &format!("Email address of {username}, who is not in the table:"),
+                        &format!("{username}@example.com"),
+                        "Cognito sends the confirmation code there",
+                        check_email,
+                    )
+                    .await?
+            }
+            (None, None) => format!("{username}@example.com"),
+        };
+        println!("Username: {username}");
+        println!("Email: {email}");
+        // The password is never used again: made up and not shown.
+        let output = sign_up::sign_up(
+            &self.clients.cognito,
+            &pool.client_id,
+            &username,
+            &made_up_password(),
+            &email,
+            None,
+        )
+        .await?;
+        self.interrupt.check()?;
+        println!("Signed up {username}.");
+        println!("Confirmed: {}", output.user_confirmed());
+        match output.code_delivery_details() {
+            Some(sent) => println!(
+                "A confirmation code was sent by {} to {}: {username} must type it in (ConfirmSignUp).",
+                sent.delivery_medium().map_or("(unknown)", |m| m.as_str()),
+                sent.destination().unwrap_or("(unknown)")
+            ),
+            None => println!("No confirmation code was sent."),
+        }
+        self.show_user(pool, &username).await?;
+        self.show_function_log(&username).await?;
+        if output.user_confirmed() {
+            return Err(ExampleError::new(format!(
+                "The function confirmed {username}, who is not in the table."
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Step 9: the signed-in user deletes themself (DeleteUser with their
+    /// access token), if the person agrees.
+    async fn delete_signed_in_user(&self, user: &SignedUp, access_token: &str) -> Result<(), Stop> {
+        if let Some(prompter) = &self.prompter {
+            let question = format!(
+                "Delete {} with their own access token (DeleteUser)?",
+                user.username
+            );
+            if !prompter.confirm(&question, true).await? {
+                println!("{} stays (until the pool is deleted).", user.username);
+                return Ok(());
+            }
+        }
+        self.call(delete_user::delete_user(
+            &self.clients.cognito,
+            access_token,
+        ))
+        .await?;
+        println!("Deleted {}: the user deleted themself.", user.username);
+        Ok(())
+    }
+
+    /// AdminGetUser: the user's status and whether their email is verified.
+    async fn show_user(&self, pool: &Pool, username: &str) -> Result<(), Stop> {
+        let user = self
+            .call(admin_get_user::admin_get_user(
+                &self.clients.cognito,
+                &pool.user_pool_id,
+                username,
+            ))
+            .await?;
+        println!(
+            "User status: {}",
+            user.user_status()
+                .map_or("(unknown)", |status| status.as_str())
+        );
+        println!(
+            "Email verified: {}",
+            admin_get_user::attribute(&user, "email_verified").unwrap_or("false")
+        );
+        Ok(())
+    }
+
+    /// Step 10: remove what the scenario created, unless `--keep`. Not raced
+    /// against Ctrl-C: cleaning up is what Ctrl-C asks for. Returns whether
+    /// everything went.
+    async fn clean_up(&self) -> bool {
+        let removals = cleanup::plan(&self.created);
+        if removals.is_empty() {
+            return true;
+        }
+        heading(STEPS, "Remove everything the scenario created");
+        if self.args.keep {
+            println!("Kept (--keep). Remove it later with:");
+            for removal in &removals {
+                println!("  {}", removal.by_hand());
+            }
+            return true;
+        }
+        let mut all_gone = true;
+        for removal in &removals {
+            match self.remove(removal).await {
+                Ok(true) => println!("Deleted {}.", removal.describe()),
+                Ok(false) => println!(
+                    "No {} to delete (the function never ran).",
+                    removal.describe()
+                ),
+                Err(err) => {
+                    eprintln!("error: could not delete {}: {err}", removal.describe());
+                    eprintln!("  remove it with: {}", removal.by_hand());
+                    all_gone = false;
+                }
+            }
+        }
+        all_gone
+    }
+
+    /// One removal; `Ok(false)` when there was nothing to remove.
+    async fn remove(&self, removal: &Removal) -> Result<bool, ExampleError> {
+        let clients = &self.clients;
+        match removal {
+            Removal::UserPool { user_pool_id } => {
+                delete_user_pool::delete_user_pool(&clients.cognito, user_pool_id).await?;
+            }
+            Removal::Function { function_name } => {
+                function::delete_function(&clients.lambda, function_name).await?;
+            }
+            Removal::LogGroup { log_group } => {
+                match logs::delete_log_group(&clients.logs, log_group).await {
+                    Ok(_) => {}
+                    Err(err) if err.code() == Some("ResourceNotFoundException") => {
+                        return Ok(false);
+                    }
+                    Err(err) => return Err(err.into()),
+                }
+            }
+            Removal::RolePolicy {
+                role_name,
+                policy_name,
+            } => {
+                role::delete_role_policy(&clients.iam, role_name, policy_name).await?;
+            }
+            Removal::Role { role_name } => {
+                role::delete_role(&clients.iam, role_name).await?;
+            }
+            Removal::Table { table_name } => {
+                known_users::delete_table(&clients.dynamodb, table_name).await?;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Runs one SDK call, unless Ctrl-C comes first.
+    async fn call<T, E>(&self, call: impl Future<Output = Result<T, E>>) -> Result<T, Stop>
+    where
+        Stop: From<E>,
+    {
+        Ok(self.interrupt.race(call).await??)
+    }
+}
+
+/// A failed waiter as one line: the time ran out, the resource ended in a
+/// failed state, or a call failed.
+fn waiter_failed(what: &str, err: &(dyn std::error::Error + 'static)) -> ExampleError {
+    ExampleError::new(format!("{what}: {}", DisplayErrorContext(err)))
+}
+
+/// Setting the trigger failed at one of its two calls.
+fn trigger_not_set(err: SetTriggerError) -> Stop {
+    match err {
+        SetTriggerError::Describe(err) => err.into(),
+        SetTriggerError::Update(err) => err.into(),
+        SetTriggerError::NoPool => {
+            ExampleError::new("DescribeUserPool answered without the user pool.").into()
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, ExampleError> {
+    std::fs::read(path)
+        .map_err(|err| ExampleError::new(format!("Cannot read {}: {err}", path.display())))
+}
+
+fn heading(step: u8, title: &str) {
+    println!("\n[{step}/{STEPS}] {title}");
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_millis() as i64)
+}
+
+/// A password that meets Cognito's default policy (upper- and lower-case
+/// letters, a number, a symbol, 36 characters), for non-interactive runs.
+fn made_up_password() -> String {
+    format!("Aa1-{}", uuid::Uuid::new_v4().simple())
+}
