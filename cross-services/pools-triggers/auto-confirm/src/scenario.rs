@@ -862,3 +862,286 @@ fn now_ms() -> i64 {
 fn made_up_password() -> String {
     format!("Aa1-{}", uuid::Uuid::new_v4().simple())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemError;
+    use aws_sdk_dynamodb::operation::create_table::CreateTableOutput;
+    use aws_sdk_dynamodb::operation::delete_table::DeleteTableOutput;
+    use aws_sdk_dynamodb::operation::describe_table::DescribeTableOutput;
+    use aws_sdk_dynamodb::types::{TableDescription, TableStatus};
+    use aws_sdk_iam::operation::create_role::CreateRoleOutput;
+    use aws_sdk_iam::operation::delete_role::DeleteRoleOutput;
+    use aws_sdk_iam::operation::delete_role_policy::DeleteRolePolicyOutput;
+    use aws_sdk_iam::operation::put_role_policy::PutRolePolicyError;
+    use aws_sdk_iam::types::Role;
+    use aws_smithy_mocks::{
+        MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock,
+    };
+    use aws_smithy_types::error::ErrorMetadata;
+    use clap::Parser;
+
+    /// A client of `$sdk` answered by `rules` (see `src/test_clients.rs` for why
+    /// this is not `aws_smithy_mocks::mock_client!`).
+    macro_rules! mocked {
+        ($sdk:ident, $rules:expr) => {{
+            let answers = $rules.iter().fold(
+                MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny),
+                |answers, rule: &&Rule| answers.with_rule(rule),
+            );
+            $sdk::Client::from_conf(
+                $sdk::Config::builder()
+                    .with_test_defaults()
+                    .region($sdk::config::Region::new("us-east-1"))
+                    .http_client(create_mock_http_client())
+                    .interceptor(answers)
+                    .build(),
+            )
+        }};
+    }
+
+    /// A zip like cargo-lambda's, with an x86-64 Linux `bootstrap`, on disk.
+    fn zip_file(name: &str) -> std::path::PathBuf {
+        let mut elf = vec![0u8; 64];
+        elf[..4].copy_from_slice(b"\x7fELF");
+        elf[4] = 2;
+        elf[5] = 1;
+        elf[18] = 0x3e;
+        let path = std::env::temp_dir().join(format!(
+            "auto-confirm-test-{name}-{}.zip",
+            std::process::id()
+        ));
+        std::fs::write(&path, handler_zip::zip_bootstrap(&elf).unwrap()).unwrap();
+        path
+    }
+
+    fn denied(action: &str) -> ErrorMetadata {
+        ErrorMetadata::builder()
+            .code("AccessDeniedException")
+            .message(format!("User is not authorized to perform: {action}"))
+            .build()
+    }
+
+    fn table_rules() -> (Rule, Rule, Rule) {
+        let create = mock!(aws_sdk_dynamodb::Client::create_table).then_output(|| {
+            CreateTableOutput::builder()
+                .table_description(
+                    TableDescription::builder()
+                        .table_arn("arn:aws:dynamodb:us-east-1:111122223333:table/t")
+                        .table_status(TableStatus::Creating)
+                        .build(),
+                )
+                .build()
+        });
+        let active = mock!(aws_sdk_dynamodb::Client::describe_table).then_output(|| {
+            DescribeTableOutput::builder()
+                .table(
+                    TableDescription::builder()
+                        .table_status(TableStatus::Active)
+                        .build(),
+                )
+                .build()
+        });
+        let delete = mock!(aws_sdk_dynamodb::Client::delete_table)
+            .match_requests(|req| {
+                req.table_name()
+                    .is_some_and(|name| name.starts_with("auto-confirm-"))
+            })
+            .then_output(|| DeleteTableOutput::builder().build());
+        (create, active, delete)
+    }
+
+    fn scenario(clients: Clients, args: &[&str]) -> Scenario {
+        let args = Args::parse_from(std::iter::once("auto-confirm").chain(args.iter().copied()));
+        Scenario {
+            clients,
+            args,
+            interrupt: Interrupt::listen(),
+            prompter: None,
+            offline: false,
+            name: "auto-confirm-test".into(),
+            started_at_ms: now_ms(),
+            created: Created::default(),
+        }
+    }
+
+    fn clients(dynamodb: &[&Rule], iam: &[&Rule]) -> Clients {
+        let none: [&Rule; 0] = [];
+        Clients {
+            cognito: mocked!(aws_sdk_cognitoidentityprovider, none),
+            dynamodb: mocked!(aws_sdk_dynamodb, dynamodb),
+            iam: mocked!(aws_sdk_iam, iam),
+            lambda: mocked!(aws_sdk_lambda, none),
+            logs: mocked!(aws_sdk_cloudwatchlogs, none),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_step_is_one_line_and_what_was_created_before_it_is_removed() {
+        let (create, active, delete) = table_rules();
+        let refuse = mock!(aws_sdk_dynamodb::Client::batch_write_item)
+            .then_error(|| BatchWriteItemError::generic(denied("dynamodb:BatchWriteItem")));
+        let zip = zip_file("batch");
+        let mut scenario = scenario(
+            clients(&[&create, &active, &refuse, &delete], &[]),
+            &["--non-interactive", "--zip", zip.to_str().unwrap()],
+        );
+
+        let Err(Stop::Failed(err)) = scenario.steps().await else {
+            panic!("the scenario should have failed");
+        };
+        assert_eq!(
+            err.to_string(),
+            "AccessDeniedException: User is not authorized to perform: dynamodb:BatchWriteItem"
+        );
+        assert_eq!(
+            scenario.created.table_name.as_deref(),
+            Some("auto-confirm-test")
+        );
+        assert!(scenario.clean_up().await, "everything removed");
+        assert_eq!(
+            (create.num_calls(), refuse.num_calls(), delete.num_calls()),
+            (1, 1, 1)
+        );
+        let _ = std::fs::remove_file(zip);
+    }
+
+    #[tokio::test]
+    async fn a_role_without_its_policy_is_deleted_without_deleting_a_policy() {
+        let (create_table, active, delete_table) = table_rules();
+        let write = mock!(aws_sdk_dynamodb::Client::batch_write_item).then_output(|| {
+            aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemOutput::builder().build()
+        });
+        let create_role = mock!(aws_sdk_iam::Client::create_role).then_output(|| {
+            CreateRoleOutput::builder()
+                .role(
+                    Role::builder()
+                        .path("/")
+                        .role_name("auto-confirm-test")
+                        .role_id("AROAEXAMPLE")
+                        .arn("arn:aws:iam::111122223333:role/auto-confirm-test")
+                        .create_date(aws_smithy_types::DateTime::from_secs(0))
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+        });
+        let refuse_policy = mock!(aws_sdk_iam::Client::put_role_policy).then_error(|| {
+            PutRolePolicyError::generic(
+                ErrorMetadata::builder()
+                    .code("MalformedPolicyDocument")
+                    .message("Policy document should not specify a principal.")
+                    .build(),
+            )
+        });
+        let delete_policy = mock!(aws_sdk_iam::Client::delete_role_policy)
+            .then_output(|| DeleteRolePolicyOutput::builder().build());
+        let delete_role = mock!(aws_sdk_iam::Client::delete_role)
+            .match_requests(|req| req.role_name() == Some("auto-confirm-test"))
+            .then_output(|| DeleteRoleOutput::builder().build());
+        let zip = zip_file("role");
+        let mut scenario = scenario(
+            clients(
+                &[&create_table, &active, &write, &delete_table],
+                &[&create_role, &refuse_policy, &delete_policy, &delete_role],
+            ),
+            &["--non-interactive", "--zip", zip.to_str().unwrap()],
+        );
+
+        let Err(Stop::Failed(err)) = scenario.steps().await else {
+            panic!("the scenario should have failed");
+        };
+        assert!(
+            err.to_string().starts_with("MalformedPolicyDocument: "),
+            "{err}"
+        );
+        assert!(scenario.clean_up().await);
+        assert_eq!(delete_policy.num_calls(), 0, "the policy was never put");
+        assert_eq!((delete_role.num_calls(), delete_table.num_calls()), (1, 1));
+        let _ = std::fs::remove_file(zip);
+    }
+
+    #[tokio::test]
+    async fn with_keep_nothing_is_removed() {
+        let (create, active, delete) = table_rules();
+        let refuse = mock!(aws_sdk_dynamodb::Client::batch_write_item)
+            .then_error(|| BatchWriteItemError::generic(denied("dynamodb:BatchWriteItem")));
+        let zip = zip_file("keep");
+        let mut scenario = scenario(
+            clients(&[&create, &active, &refuse, &delete], &[]),
+            &[
+                "--non-interactive",
+                "--keep",
+                "--zip",
+                zip.to_str().unwrap(),
+            ],
+        );
+
+        assert!(scenario.steps().await.is_err());
+        assert!(scenario.clean_up().await);
+        assert_eq!(delete.num_calls(), 0);
+        let _ = std::fs::remove_file(zip);
+    }
+
+    #[tokio::test]
+    async fn a_zip_lambda_cannot_run_stops_before_anything_is_created() {
+        let path = std::env::temp_dir().join(format!(
+            "auto-confirm-test-macho-{}.zip",
+            std::process::id()
+        ));
+        std::fs::write(
+            &path,
+            handler_zip::zip_bootstrap(b"\xcf\xfa\xed\xfe not ELF at all").unwrap(),
+        )
+        .unwrap();
+        let (create, active, delete) = table_rules();
+        let mut scenario = scenario(
+            clients(&[&create, &active, &delete], &[]),
+            &["--non-interactive", "--zip", path.to_str().unwrap()],
+        );
+
+        let Err(Stop::Failed(err)) = scenario.steps().await else {
+            panic!("the scenario should have failed");
+        };
+        assert!(err.to_string().contains("cargo lambda build"), "{err}");
+        assert_eq!(create.num_calls(), 0);
+        assert_eq!(scenario.created, Created::default());
+
+        // Offline the emulator runs the same zip on this machine.
+        scenario.offline = true;
+        let (_, architecture) = scenario.handler_zip().await.expect("accepted offline");
+        assert_eq!(architecture, Architecture::X8664);
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[test]
+    fn known_users_and_names() {
+        assert_eq!(known_usernames(), ["alice", "bob", "carol"]);
+        assert_eq!(
+            known_user("bob"),
+            Some(KnownUser::new("bob", "bob@example.com"))
+        );
+        assert_eq!(known_user("dave"), None);
+        assert_eq!(
+            known_user(OTHER_USERNAME),
+            None,
+            "the other user is not known"
+        );
+        assert!(check_username("dave").is_ok());
+        assert!(check_username("da ve").is_err());
+        assert!(check_email("dave@example.com").is_ok());
+        assert!(check_email("dave@example").is_err());
+    }
+
+    #[test]
+    fn made_up_passwords_meet_the_default_policy_and_differ() {
+        let first = made_up_password();
+        assert!(first.len() >= 8);
+        assert!(first.chars().any(|c| c.is_ascii_uppercase()));
+        assert!(first.chars().any(|c| c.is_ascii_lowercase()));
+        assert!(first.chars().any(|c| c.is_ascii_digit()));
+        assert!(first.chars().any(|c| !c.is_ascii_alphanumeric()));
+        assert_ne!(first, made_up_password());
+    }
+}
