@@ -20,6 +20,7 @@ pub mod aws_json;
 pub mod clock;
 pub mod cognito;
 pub mod iam;
+pub mod lambda;
 pub mod logs;
 pub mod outbox;
 mod server;
@@ -136,6 +137,9 @@ impl Emulator {
 
     /// Stops serving and waits for the server task to finish.
     pub async fn stop(mut self) {
+        // Functions first: their processes are killed and reaped, and no
+        // invocation keeps a connection open while the server drains.
+        self.state.lambda.shutdown().await;
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
@@ -147,6 +151,7 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        self.state.lambda.kill_now();
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }

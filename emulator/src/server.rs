@@ -18,6 +18,7 @@ use crate::aws_json::{self, ServiceError};
 use crate::clock::Clock;
 use crate::cognito::CognitoService;
 use crate::iam::IamService;
+use crate::lambda::LambdaService;
 use crate::logs::LogsService;
 use crate::outbox::Outbox;
 
@@ -27,6 +28,7 @@ pub(crate) struct AppState {
     pub outbox: Arc<Outbox>,
     pub iam: Arc<IamService>,
     pub logs: Arc<LogsService>,
+    pub lambda: Arc<LambdaService>,
     /// The time every service reads (tests move it with `/_emulator/clock`).
     pub clock: Arc<Clock>,
 }
@@ -35,11 +37,26 @@ impl AppState {
     pub fn new(config: &Config, endpoint: &str) -> Self {
         let outbox = Arc::new(Outbox::default());
         let clock = Arc::new(Clock::new());
+        let iam = Arc::new(IamService::new(config));
+        let logs = Arc::new(LogsService::new(config));
+        let lambda = Arc::new(LambdaService::new(
+            config,
+            endpoint,
+            iam.clone(),
+            logs.clone(),
+        ));
         AppState {
-            cognito: CognitoService::new(config, endpoint, outbox.clone(), clock.clone()),
+            cognito: CognitoService::new(
+                config,
+                endpoint,
+                outbox.clone(),
+                clock.clone(),
+                lambda.clone(),
+            ),
             outbox,
-            iam: Arc::new(IamService::new(config)),
-            logs: Arc::new(LogsService::new(config)),
+            iam,
+            logs,
+            lambda,
             clock,
         }
     }
@@ -76,6 +93,10 @@ pub(crate) async fn serve(
         .route("/_emulator/clock", get(clock).post(advance_clock))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
         .fallback(dispatch)
+        // CreateFunction carries the zip (up to 50 MB) base64 in its body.
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::lambda::MAX_REQUEST_BODY,
+        ))
         .with_state(state);
     if let Err(err) = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
@@ -129,6 +150,9 @@ async fn dispatch(
     body: Bytes,
 ) -> Response {
     let started = Instant::now();
+    if uri.path().starts_with("/2015-03-31/functions") {
+        return state.lambda.handle(&method, &uri, &headers, body).await;
+    }
     let target = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())

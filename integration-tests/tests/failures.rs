@@ -4,7 +4,7 @@
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, DeviceConfigurationType, ExplicitAuthFlowsType, SoftwareTokenMfaConfigType,
-    UserPoolMfaType,
+    UserPoolMfaType, VerifiedAttributeType,
 };
 use integration_tests::{Authenticator, PoolGuard, Target, unique};
 
@@ -24,6 +24,7 @@ async fn set_up(target: &Target, client: &Client) -> Setup {
     let pool_id = client
         .create_user_pool()
         .pool_name(unique("examples-failures-"))
+        .auto_verified_attributes(VerifiedAttributeType::Email)
         .device_configuration(
             DeviceConfigurationType::builder()
                 .challenge_required_on_new_device(true)

@@ -152,7 +152,9 @@ impl CognitoService {
         device_key: Option<&str>,
     ) -> Outcome {
         let settings = pool.settings();
-        self.triggers.pre_authentication(&pool, name).await?;
+        self.triggers
+            .pre_authentication(&pool, &client, name)
+            .await?;
         let (user_key, username) = {
             let table = pool.users.lock();
             let Some(key) = table.resolve(&settings, name) else {
@@ -432,7 +434,9 @@ impl CognitoService {
                 new_device,
             )
         };
-        self.triggers.post_authentication(&pool, &username).await?;
+        self.triggers
+            .post_authentication(&pool, &client.id, &username, new_device.is_some())
+            .await?;
         let claimed_device = used_device
             .as_deref()
             .or(new_device.as_ref().map(|(k, _)| k.as_str()));

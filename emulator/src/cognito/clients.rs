@@ -102,7 +102,7 @@ impl AppClient {
         match (&self.secret, sent) {
             (None, None) => Ok(()),
             (None, Some(_)) => Err(invalid_parameter(format!(
-                "Client {} is not configured with a secret but SECRET_HASH was received",
+                "App client {} is not configured for secret but secret hash was received",
                 self.id
             ))),
             (Some(_), None) => Err(not_authorized(format!(

@@ -68,6 +68,7 @@ impl CognitoService {
         endpoint: &str,
         outbox: Arc<Outbox>,
         clock: Arc<Clock>,
+        lambda: Arc<crate::lambda::LambdaService>,
     ) -> Self {
         CognitoService {
             region: config.region.clone(),
@@ -81,7 +82,7 @@ impl CognitoService {
             challenges: challenges::ChallengeStore::new(clock.clone()),
             refresh: refresh::RefreshTokens::new(),
             outbox,
-            triggers: triggers::Triggers,
+            triggers: triggers::Triggers::new(lambda, &config.region),
             clock,
         }
     }

@@ -403,26 +403,35 @@ impl CognitoService {
         Ok(output)
     }
 
+    /// SetUserPoolMfaConfig replaces the pool's whole MFA configuration, as
+    /// AWS does: a member left out goes back to its default (no
+    /// `MfaConfiguration` means `OFF`, no factor block means that factor is
+    /// off), so a caller changing one setting must send the others again.
     pub(super) fn set_user_pool_mfa_config(&self, input: &Input<'_>) -> Outcome {
         let pool = self.pool(input.required("UserPoolId")?)?;
         let old = pool.settings();
         let software_token = input
             .object("SoftwareTokenMfaConfiguration")
-            .map(|c| c.bool("Enabled").unwrap_or(false))
-            .unwrap_or(old.software_token_mfa);
-        let sms = match input.value("SmsMfaConfiguration") {
-            Some(sms) => Some(sms.clone()),
-            None => old.sms_mfa.clone(),
+            .is_some_and(|c| c.bool("Enabled") == Some(true));
+        let sms = input.value("SmsMfaConfiguration").cloned();
+        let factors = software_token || sms.is_some();
+        let requested = input.str("MfaConfiguration");
+        let mode = MfaMode::parse(requested);
+        let (software_token, sms) = match mode {
+            MfaMode::Off if factors && requested.is_some() => {
+                return Err(invalid_parameter(
+                    "Invalid MFA configuration given, can't turn off MFA and configure an MFA together.",
+                ));
+            }
+            // Left out, the mode is OFF and the factors sent with it are dropped.
+            MfaMode::Off => (false, None),
+            _ if !factors => {
+                return Err(invalid_parameter(
+                    "Invalid MFA Configuration given. SMS MFA, Email MFA, or Software Token MFA must be enabled.",
+                ));
+            }
+            _ => (software_token, sms),
         };
-        let mode = match input.str("MfaConfiguration") {
-            Some(mode) => MfaMode::parse(Some(mode)),
-            None => old.mfa,
-        };
-        if mode != MfaMode::Off && !software_token && sms.is_none() {
-            return Err(invalid_parameter(
-                "At least one MFA method (SMS, software token or email) must be enabled when MFA is ON or OPTIONAL",
-            ));
-        }
         let mut settings = (*old).clone();
         settings.software_token_mfa = software_token;
         settings.sms_mfa = sms;

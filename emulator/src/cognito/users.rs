@@ -16,7 +16,7 @@ use super::devices::Device;
 use super::mfa::SoftwareToken;
 use super::pools::PoolSettings;
 use super::srp::PasswordDigest;
-use super::triggers::TriggerSource;
+use super::triggers::{Caller, TriggerSource};
 use super::user_filter::UserFilter;
 use super::{
     CognitoService, Input, Outcome, Pool, clients::AppClient, codes, epoch, invalid_parameter,
@@ -370,7 +370,13 @@ impl CognitoService {
         settings.schema.check(&attributes)?;
         let hook = self
             .triggers
-            .pre_sign_up(&pool, TriggerSource::SignUp, &username, &attributes)
+            .pre_sign_up(
+                &pool,
+                TriggerSource::SignUp,
+                &username,
+                &attributes,
+                Caller::new(Some(&*client.id), input),
+            )
             .await?;
         let now = self.now_millis();
         let delivery = if hook.auto_confirm_user {
@@ -479,7 +485,12 @@ impl CognitoService {
             username
         };
         self.triggers
-            .post_confirmation(&pool, TriggerSource::ConfirmSignUp, &username)
+            .post_confirmation(
+                &pool,
+                TriggerSource::ConfirmSignUp,
+                &username,
+                Caller::new(Some(&*client.id), input),
+            )
             .await?;
         Ok(json!({}))
     }
@@ -545,7 +556,12 @@ impl CognitoService {
             user.username.to_string()
         };
         self.triggers
-            .post_confirmation(&pool, TriggerSource::ConfirmSignUp, &username)
+            .post_confirmation(
+                &pool,
+                TriggerSource::ConfirmSignUp,
+                &username,
+                Caller::new(None, input),
+            )
             .await?;
         Ok(json!({}))
     }
@@ -609,12 +625,14 @@ impl CognitoService {
                 attributes.push((name, value.as_str()));
             }
             settings.schema.check(&attributes)?;
-            self.triggers
+            let hook = self
+                .triggers
                 .pre_sign_up(
                     &pool,
                     TriggerSource::AdminCreateUser,
                     &username,
                     &attributes,
+                    Caller::new(None, input),
                 )
                 .await?;
             let now = self.now_millis();
@@ -636,6 +654,13 @@ impl CognitoService {
                 devices: Vec::new(),
                 revoked_before: 0,
             };
+            let mut user = user;
+            if hook.auto_verify_email && user.attribute("email").is_some() {
+                user.set_attribute("email_verified", "true");
+            }
+            if hook.auto_verify_phone && user.attribute("phone_number").is_some() {
+                user.set_attribute("phone_number_verified", "true");
+            }
             let described = user.to_user_type(&[]);
             let alias_value = alias.as_ref().map(|(_, v)| v.as_str());
             Self::insert_user(&settings, &pool, user, alias_value).map_err(|err| {
