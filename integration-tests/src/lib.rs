@@ -85,6 +85,23 @@ impl Target {
         }
     }
 
+    /// The configuration the examples run with, for SDK clients of the other
+    /// services (DynamoDB, IAM, Lambda, CloudWatch Logs) that check state.
+    pub async fn sdk_config(&self) -> aws_config::SdkConfig {
+        let loader = aws_config::defaults(BehaviorVersion::latest());
+        match self {
+            Target::Offline(emulator) => {
+                loader
+                    .region(Region::new("us-east-1"))
+                    .endpoint_url(emulator.endpoint())
+                    .credentials_provider(Credentials::for_tests())
+                    .load()
+                    .await
+            }
+            Target::Live { region } => loader.region(Region::new(region.clone())).load().await,
+        }
+    }
+
     /// Runs one example binary with the given flags.
     pub fn run(&self, example: &str, args: &[&str]) -> Run {
         self.run_with_env(example, args, &[])
@@ -93,6 +110,16 @@ impl Target {
     /// Runs one example binary with the given flags and extra environment
     /// variables, which override the target's own.
     pub fn run_with_env(&self, example: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let output = self
+            .command(example, args, env)
+            .output()
+            .unwrap_or_else(|err| panic!("could not start {example}: {err}"));
+        Run::new(example, args, output)
+    }
+
+    /// The command that [`Target::run_with_env`] runs, for tests that start
+    /// an example and interact with it while it runs.
+    pub fn command(&self, example: &str, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut command = Command::new(example_binary(example));
         command.args(args).env_remove("RUST_LOG");
         if let Target::Offline(emulator) = self {
@@ -110,10 +137,7 @@ impl Target {
                 .env_remove("AWS_SESSION_TOKEN");
         }
         command.envs(env.iter().copied());
-        let output = command
-            .output()
-            .unwrap_or_else(|err| panic!("could not start {example}: {err}"));
-        Run::new(example, args, output)
+        command
     }
 
     /// The confirmation code Cognito sent `username` most recently (offline
