@@ -3,12 +3,11 @@
 //! person would (through a pseudo-terminal), and interrupted halfway. After
 //! each run the state it left behind is read back through the SDK.
 
-use std::process::Command;
 use std::time::Duration;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::UserStatusType;
-use integration_tests::{Authenticator, PoolGuard, Target, example_binary, unique};
+use integration_tests::{Authenticator, PoolGuard, Target, unique};
 use rexpect::ReadUntil;
 use rexpect::process::Signal;
 use rexpect::process::wait::WaitStatus;
@@ -159,20 +158,7 @@ async fn bad_flags_are_refused_before_anything_is_created() {
 
 /// The scenario at a terminal of its own, with the environment `Target::run` gives.
 fn spawn_at_terminal(target: &Target, args: &[&str]) -> PtySession {
-    let mut command = Command::new(example_binary(SCENARIO));
-    command.args(args).env_remove("RUST_LOG");
-    if let Target::Offline(emulator) = target {
-        command
-            .env("AWS_ENDPOINT_URL", emulator.endpoint())
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env("AWS_CONFIG_FILE", "/nonexistent")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_SESSION_TOKEN");
-    }
+    let mut command = target.command(SCENARIO, args, &[]);
     command.env_remove("PASSWORD").env_remove("CLIENT_SECRET");
     spawn_with_options(
         command,
