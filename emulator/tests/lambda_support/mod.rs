@@ -89,14 +89,15 @@ fn runtime_loop(init: &str, answer: &str) -> String {
 set -eu
 API="http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/runtime"
 {init}
+header() {{ printf '%s\n' "$RESPONSE" | grep -i "^$1:" | tr -d '\r' | cut -d' ' -f2; }}
 while true; do
-  HEADERS="$(mktemp)"
-  EVENT="$(curl -sS -D "$HEADERS" "$API/invocation/next")"
-  ID="$(grep -i '^lambda-runtime-aws-request-id:' "$HEADERS" | tr -d '\r' | cut -d' ' -f2)"
-  DEADLINE="$(grep -i '^lambda-runtime-deadline-ms:' "$HEADERS" | tr -d '\r' | cut -d' ' -f2)"
-  ARN="$(grep -i '^lambda-runtime-invoked-function-arn:' "$HEADERS" | tr -d '\r' | cut -d' ' -f2)"
-  TRACE="$(grep -i '^lambda-runtime-trace-id:' "$HEADERS" | tr -d '\r' | cut -d' ' -f2)"
-  rm -f "$HEADERS"
+  # Headers and the (one-line JSON) event in one response, no temporary files.
+  RESPONSE="$(curl -sS -i "$API/invocation/next")"
+  EVENT="$(printf '%s\n' "$RESPONSE" | tail -n 1)"
+  ID="$(header lambda-runtime-aws-request-id)"
+  DEADLINE="$(header lambda-runtime-deadline-ms)"
+  ARN="$(header lambda-runtime-invoked-function-arn)"
+  TRACE="$(header lambda-runtime-trace-id)"
   printf 'event %s\n' "$EVENT"
 {answer}
 done

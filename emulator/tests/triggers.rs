@@ -1,0 +1,469 @@
+//! Cognito Lambda triggers end to end: functions built here as zips run in
+//! the emulator's Lambda; the pool's `LambdaConfig` names them, and their
+//! answers (or failures) change what Cognito does.
+
+mod lambda_support;
+
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeType, AuthFlowType, ExplicitAuthFlowsType, LambdaConfigType, UserStatusType,
+    VerifiedAttributeType,
+};
+use lambda_support::*;
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "Correct-Horse-1";
+
+struct Pool {
+    env: Env,
+    cognito: aws_sdk_cognitoidentityprovider::Client,
+    id: String,
+    arn: String,
+    client_id: String,
+}
+
+fn function_arn(name: &str) -> String {
+    format!("arn:aws:lambda:us-east-1:000000000000:function:{name}")
+}
+
+/// A pool whose `LambdaConfig` names `triggers` (trigger, function name,
+/// function script, function timeout); Cognito may invoke the functions
+/// when `grant` says so.
+async fn pool_with(triggers: &[(&str, &str, String, i32)], grant: bool) -> Pool {
+    let env = start().await;
+    let endpoint = env.emulator.endpoint();
+    let mut config = LambdaConfigType::builder();
+    let mut functions = Vec::new();
+    for (trigger, name, script, timeout) in triggers {
+        if !functions.contains(name) {
+            create_function(&env.lambda, name, &env.role, script, *timeout).await;
+            functions.push(*name);
+        }
+        let arn = function_arn(name);
+        config = match *trigger {
+            "PreSignUp" => config.pre_sign_up(arn),
+            "PostConfirmation" => config.post_confirmation(arn),
+            "PreAuthentication" => config.pre_authentication(arn),
+            "PostAuthentication" => config.post_authentication(arn),
+            other => panic!("trigger {other}"),
+        };
+    }
+    let cognito = cognito(&endpoint);
+    let pool = cognito
+        .create_user_pool()
+        .pool_name("triggered")
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .lambda_config(config.build())
+        .send()
+        .await
+        .expect("CreateUserPool")
+        .user_pool
+        .unwrap();
+    let (id, arn) = (pool.id.unwrap(), pool.arn.unwrap());
+    if grant {
+        for name in &functions {
+            env.lambda
+                .add_permission()
+                .function_name(*name)
+                .statement_id("cognito")
+                .action("lambda:InvokeFunction")
+                .principal("cognito-idp.amazonaws.com")
+                .source_arn(&arn)
+                .send()
+                .await
+                .expect("AddPermission");
+        }
+    }
+    let client_id = cognito
+        .create_user_pool_client()
+        .user_pool_id(&id)
+        .client_name("app")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .expect("CreateUserPoolClient")
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    Pool {
+        env,
+        cognito,
+        id,
+        arn,
+        client_id,
+    }
+}
+
+impl Pool {
+    fn sign_up(
+        &self,
+        username: &str,
+    ) -> aws_sdk_cognitoidentityprovider::operation::sign_up::builders::SignUpFluentBuilder {
+        self.cognito
+            .sign_up()
+            .client_id(&self.client_id)
+            .username(username)
+            .password(PASSWORD)
+            .user_attributes(
+                AttributeType::builder()
+                    .name("email")
+                    .value(format!("{username}@example.com"))
+                    .build()
+                    .unwrap(),
+            )
+    }
+
+    async fn status(&self, username: &str) -> Option<(UserStatusType, Vec<AttributeType>)> {
+        self.cognito
+            .admin_get_user()
+            .user_pool_id(&self.id)
+            .username(username)
+            .send()
+            .await
+            .ok()
+            .map(|user| {
+                (
+                    user.user_status.unwrap(),
+                    user.user_attributes.unwrap_or_default(),
+                )
+            })
+    }
+
+    /// The events a function printed (`event {...}` lines), parsed.
+    async fn events(&self, function: &str, count: usize) -> Vec<Value> {
+        let endpoint = self.env.emulator.endpoint();
+        let group = format!("/aws/lambda/{function}");
+        for _ in 0..100 {
+            let events: Vec<Value> = log_lines(&endpoint, &group)
+                .await
+                .iter()
+                .filter_map(|l| l.strip_prefix("event "))
+                .map(|e| serde_json::from_str(e).expect("a JSON event"))
+                .collect();
+            if events.len() >= count {
+                return events;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("{function} did not log {count} events");
+    }
+
+    async fn sign_in(
+        &self,
+        username: &str,
+    ) -> Result<
+        aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput,
+        aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthError,
+    > {
+        self.cognito
+            .initiate_auth()
+            .client_id(&self.client_id)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", username)
+            .auth_parameters("PASSWORD", PASSWORD)
+            .send()
+            .await
+            .map_err(|e| e.into_service_error())
+    }
+}
+
+fn attribute<'a>(attributes: &'a [AttributeType], name: &str) -> Option<&'a str> {
+    attributes
+        .iter()
+        .find(|a| a.name == name)
+        .and_then(|a| a.value.as_deref())
+}
+
+#[tokio::test]
+async fn pre_sign_up_confirms_and_verifies_with_the_documented_event() {
+    let pool = pool_with(&[("PreSignUp", "confirm", confirming_trigger(), 3)], true).await;
+    let signed_up = pool
+        .sign_up("alice")
+        .validation_data(
+            AttributeType::builder()
+                .name("invite")
+                .value("abc")
+                .build()
+                .unwrap(),
+        )
+        .client_metadata("source", "test")
+        .send()
+        .await
+        .expect("SignUp");
+    assert!(signed_up.user_confirmed, "autoConfirmUser takes effect");
+    assert!(signed_up.code_delivery_details.is_none());
+    assert!(
+        pool.env
+            .emulator
+            .outbox()
+            .iter()
+            .all(|m| m.username != "alice"),
+        "no code is sent to an auto-confirmed user"
+    );
+    let (status, attributes) = pool.status("alice").await.expect("the user exists");
+    assert_eq!(status, UserStatusType::Confirmed);
+    assert_eq!(attribute(&attributes, "email_verified"), Some("true"));
+    assert!(pool.sign_in("alice").await.is_ok(), "signs in at once");
+
+    let event = &pool.events("confirm", 1).await[0];
+    assert_eq!(
+        *event,
+        json!({
+            "version": "1",
+            "region": "us-east-1",
+            "userPoolId": pool.id,
+            "userName": "alice",
+            "callerContext": {
+                "awsSdkVersion": "aws-sdk-unknown-unknown",
+                "clientId": pool.client_id,
+            },
+            "triggerSource": "PreSignUp_SignUp",
+            "request": {
+                "userAttributes": {"email": "alice@example.com"},
+                "validationData": {"invite": "abc"},
+                "clientMetadata": {"source": "test"},
+            },
+            "response": {
+                "autoConfirmUser": false,
+                "autoVerifyEmail": false,
+                "autoVerifyPhone": false,
+            },
+        })
+    );
+    pool.env.emulator.stop().await;
+}
+
+#[tokio::test]
+async fn admin_create_user_runs_pre_sign_up_without_a_client() {
+    let pool = pool_with(&[("PreSignUp", "confirm", confirming_trigger(), 3)], true).await;
+    pool.cognito
+        .admin_create_user()
+        .user_pool_id(&pool.id)
+        .username("bob")
+        .user_attributes(
+            AttributeType::builder()
+                .name("email")
+                .value("bob@example.com")
+                .build()
+                .unwrap(),
+        )
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .expect("AdminCreateUser");
+    let (status, attributes) = pool.status("bob").await.unwrap();
+    assert_eq!(status, UserStatusType::ForceChangePassword);
+    assert_eq!(attribute(&attributes, "email_verified"), Some("true"));
+    let event = &pool.events("confirm", 1).await[0];
+    assert_eq!(event["triggerSource"], "PreSignUp_AdminCreateUser");
+    assert_eq!(
+        event["callerContext"]["clientId"],
+        "CLIENT_ID_NOT_APPLICABLE"
+    );
+    assert_eq!(event["request"]["validationData"], Value::Null);
+    pool.env.emulator.stop().await;
+}
+
+#[tokio::test]
+async fn post_confirmation_and_authentication_triggers_see_the_user() {
+    let pool = pool_with(
+        &[
+            ("PostConfirmation", "observer", passing_trigger(), 3),
+            ("PreAuthentication", "observer", passing_trigger(), 3),
+            ("PostAuthentication", "observer", passing_trigger(), 3),
+        ],
+        true,
+    )
+    .await;
+    let signed_up = pool.sign_up("carol").send().await.expect("SignUp");
+    assert!(!signed_up.user_confirmed, "no PreSignUp: a code is sent");
+    let code = pool.env.emulator.latest_code(&pool.id, "carol").unwrap();
+    pool.cognito
+        .confirm_sign_up()
+        .client_id(&pool.client_id)
+        .username("carol")
+        .confirmation_code(code)
+        .send()
+        .await
+        .expect("ConfirmSignUp");
+    let tokens = pool.sign_in("carol").await.expect("InitiateAuth");
+    assert!(tokens.authentication_result.is_some());
+
+    let events = pool.events("observer", 3).await;
+    let sources: Vec<&str> = events
+        .iter()
+        .map(|e| e["triggerSource"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "PostConfirmation_ConfirmSignUp",
+            "PreAuthentication_Authentication",
+            "PostAuthentication_Authentication"
+        ]
+    );
+    for event in &events {
+        assert_eq!(event["userName"], "carol");
+        assert_eq!(event["callerContext"]["clientId"], json!(pool.client_id));
+        let attributes = &event["request"]["userAttributes"];
+        assert_eq!(attributes["email"], "carol@example.com");
+        assert_eq!(attributes["cognito:user_status"], "CONFIRMED");
+        assert!(attributes["sub"].as_str().is_some_and(|s| s.len() == 36));
+        assert_eq!(event["response"], json!({}));
+    }
+    assert_eq!(
+        events[0]["request"]["userAttributes"]["email_verified"],
+        "true"
+    );
+    assert_eq!(events[2]["request"]["newDeviceUsed"], false);
+    pool.env.emulator.stop().await;
+}
+
+#[tokio::test]
+async fn a_failing_function_refuses_the_sign_up() {
+    let pool = pool_with(
+        &[(
+            "PreSignUp",
+            "refuse",
+            failing_function("no sign-ups today"),
+            3,
+        )],
+        true,
+    )
+    .await;
+    let err = pool
+        .sign_up("dave")
+        .send()
+        .await
+        .expect_err("the trigger refuses")
+        .into_service_error();
+    assert!(err.is_user_lambda_validation_exception(), "{err:?}");
+    assert_eq!(
+        err.meta().message(),
+        Some("PreSignUp failed with error no sign-ups today.")
+    );
+    assert!(pool.status("dave").await.is_none(), "no user is created");
+    pool.env.emulator.stop().await;
+}
+
+#[tokio::test]
+async fn a_failing_pre_authentication_refuses_the_sign_in() {
+    let pool = pool_with(
+        &[(
+            "PreAuthentication",
+            "gate",
+            failing_function("locked out"),
+            3,
+        )],
+        true,
+    )
+    .await;
+    pool.sign_up("erin").send().await.unwrap();
+    pool.cognito
+        .admin_confirm_sign_up()
+        .user_pool_id(&pool.id)
+        .username("erin")
+        .send()
+        .await
+        .unwrap();
+    let err = pool.sign_in("erin").await.expect_err("refused");
+    assert!(err.is_user_lambda_validation_exception(), "{err:?}");
+    assert_eq!(
+        err.meta().message(),
+        Some("PreAuthentication failed with error locked out.")
+    );
+    pool.env.emulator.stop().await;
+}
+
+#[tokio::test]
+async fn without_permission_cognito_cannot_invoke_the_function() {
+    let pool = pool_with(&[("PreSignUp", "private", confirming_trigger(), 3)], false).await;
+    let denied = "PreSignUp invocation failed due to error AccessDeniedException.";
+    let err = pool
+        .sign_up("frank")
+        .send()
+        .await
+        .expect_err("no permission")
+        .into_service_error();
+    assert!(err.is_unexpected_lambda_exception(), "{err:?}");
+    assert_eq!(err.meta().message(), Some(denied));
+
+    // A permission for another pool does not help.
+    pool.env
+        .lambda
+        .add_permission()
+        .function_name("private")
+        .statement_id("other-pool")
+        .action("lambda:InvokeFunction")
+        .principal("cognito-idp.amazonaws.com")
+        .source_arn("arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_other")
+        .send()
+        .await
+        .unwrap();
+    let err = pool
+        .sign_up("frank")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(err.meta().message(), Some(denied));
+
+    // One for this pool does.
+    pool.env
+        .lambda
+        .add_permission()
+        .function_name("private")
+        .statement_id("this-pool")
+        .action("lambda:InvokeFunction")
+        .principal("cognito-idp.amazonaws.com")
+        .source_arn(&pool.arn)
+        .send()
+        .await
+        .unwrap();
+    let signed_up = pool.sign_up("frank").send().await.expect("now allowed");
+    assert!(signed_up.user_confirmed);
+
+    // A deleted function fails the same way.
+    pool.env
+        .lambda
+        .delete_function()
+        .function_name("private")
+        .send()
+        .await
+        .unwrap();
+    let err = pool
+        .sign_up("grace")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(err.meta().message(), Some(denied));
+    pool.env.emulator.stop().await;
+}
+
+#[tokio::test]
+async fn a_function_slower_than_five_seconds_times_out() {
+    let pool = pool_with(&[("PreSignUp", "slow", sleeping_function(8), 10)], true).await;
+    let started = std::time::Instant::now();
+    let err = pool
+        .sign_up("heidi")
+        .send()
+        .await
+        .expect_err("too slow")
+        .into_service_error();
+    let waited = started.elapsed();
+    assert!(err.is_unexpected_lambda_exception(), "{err:?}");
+    assert_eq!(
+        err.meta().message(),
+        Some(
+            "PreSignUp invocation failed due to error Socket timeout while invoking Lambda function."
+        )
+    );
+    assert!(
+        waited >= std::time::Duration::from_secs(5),
+        "Cognito gives up after 5 s ({waited:?})"
+    );
+    assert!(pool.status("heidi").await.is_none());
+    pool.env.emulator.stop().await;
+}
