@@ -19,6 +19,7 @@
 pub mod aws_json;
 pub mod clock;
 pub mod cognito;
+pub mod dynamodb;
 pub mod iam;
 pub mod lambda;
 pub mod logs;

@@ -17,6 +17,7 @@ use crate::Config;
 use crate::aws_json::{self, ServiceError};
 use crate::clock::Clock;
 use crate::cognito::CognitoService;
+use crate::dynamodb::DynamoDbService;
 use crate::iam::IamService;
 use crate::lambda::LambdaService;
 use crate::logs::LogsService;
@@ -28,6 +29,7 @@ pub(crate) struct AppState {
     pub outbox: Arc<Outbox>,
     pub iam: Arc<IamService>,
     pub logs: Arc<LogsService>,
+    pub dynamodb: Arc<DynamoDbService>,
     pub lambda: Arc<LambdaService>,
     /// The time every service reads (tests move it with `/_emulator/clock`).
     pub clock: Arc<Clock>,
@@ -54,6 +56,7 @@ impl AppState {
                 lambda.clone(),
             ),
             outbox,
+            dynamodb: Arc::new(DynamoDbService::new(config)),
             iam,
             logs,
             lambda,
@@ -70,6 +73,7 @@ impl AppState {
 enum JsonService {
     CognitoIdp,
     Logs,
+    DynamoDb,
 }
 
 const JSON_TARGETS: &[(&str, JsonService, &str, &str)] = &[
@@ -80,6 +84,12 @@ const JSON_TARGETS: &[(&str, JsonService, &str, &str)] = &[
         "1.1",
     ),
     ("Logs_20140328.", JsonService::Logs, "logs", "1.1"),
+    (
+        "DynamoDB_20120810.",
+        JsonService::DynamoDb,
+        "dynamodb",
+        "1.0",
+    ),
 ];
 
 pub(crate) async fn serve(
@@ -185,6 +195,7 @@ async fn dispatch(
         match service {
             JsonService::CognitoIdp => state.cognito.call(action, &body, signed).await,
             JsonService::Logs => state.logs.call(action, &body).await,
+            JsonService::DynamoDb => state.dynamodb.call(action, &body).await,
         }
     };
     let response = match &outcome {

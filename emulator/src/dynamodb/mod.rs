@@ -1,0 +1,287 @@
+//! Amazon DynamoDB (`dynamodb`), JSON 1.0 behind
+//! `X-Amz-Target: DynamoDB_20120810.<Action>`.
+//!
+//! Tables (CreateTable, DescribeTable with CREATING → ACTIVE, DeleteTable,
+//! ListTables), items (PutItem, GetItem, DeleteItem, BatchWriteItem) and
+//! reads (Scan, Query on the table's key or an index's), with every
+//! AttributeValue type, condition/filter/key-condition/projection
+//! expressions, and DynamoDB's validation messages.
+
+mod expr;
+mod items;
+pub mod model;
+mod read;
+mod reserved;
+mod tables;
+mod value;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value};
+
+use crate::Config;
+use crate::aws_json::{self, ServiceError};
+use crate::validation::Model;
+use value::{Item, KeyVal};
+
+type Outcome = Result<Value, ServiceError>;
+type Input = Map<String, Value>;
+
+/// How long a new table stays `CREATING` before it is `ACTIVE` (long enough
+/// that code which does not wait for the table fails as it would on AWS).
+pub(crate) const CREATING_FOR: Duration = Duration::from_millis(500);
+
+/// A key attribute's declared type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScalarType {
+    S,
+    N,
+    B,
+}
+
+impl ScalarType {
+    fn parse(text: &str) -> Option<ScalarType> {
+        match text {
+            "S" => Some(ScalarType::S),
+            "N" => Some(ScalarType::N),
+            "B" => Some(ScalarType::B),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            ScalarType::S => "S",
+            ScalarType::N => "N",
+            ScalarType::B => "B",
+        }
+    }
+
+    fn matches(self, key: &KeyVal) -> bool {
+        matches!(
+            (self, key),
+            (ScalarType::S, KeyVal::S(_))
+                | (ScalarType::N, KeyVal::N(_))
+                | (ScalarType::B, KeyVal::B(_))
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+struct KeyDef {
+    name: String,
+    kind: ScalarType,
+}
+
+#[derive(Debug, Clone)]
+struct KeySchema {
+    hash: KeyDef,
+    range: Option<KeyDef>,
+}
+
+impl KeySchema {
+    fn to_json(&self) -> Value {
+        let mut out = vec![serde_json::json!({"AttributeName": self.hash.name, "KeyType": "HASH"})];
+        if let Some(range) = &self.range {
+            out.push(serde_json::json!({"AttributeName": range.name, "KeyType": "RANGE"}));
+        }
+        Value::Array(out)
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.hash.name.as_str()).chain(self.range.as_ref().map(|r| r.name.as_str()))
+    }
+}
+
+/// A secondary index: its key and which attributes it projects.
+#[derive(Debug, Clone)]
+struct Index {
+    name: String,
+    schema: KeySchema,
+    projection_type: String,
+    non_key_attributes: Vec<String>,
+    global: bool,
+    throughput: Option<(i64, i64)>,
+}
+
+/// A table's primary key: partition key and, if the table has one, sort key.
+type PrimaryKey = (KeyVal, Option<KeyVal>);
+
+#[derive(Debug, Default)]
+struct TableData {
+    items: BTreeMap<PrimaryKey, Item>,
+    bytes: usize,
+}
+
+#[derive(Debug)]
+struct Table {
+    name: String,
+    arn: String,
+    id: String,
+    creation_date_time: f64,
+    created: Instant,
+    schema: KeySchema,
+    attribute_definitions: Vec<(String, ScalarType)>,
+    billing_mode: String,
+    throughput: (i64, i64),
+    global_indexes: Vec<Index>,
+    local_indexes: Vec<Index>,
+    deletion_protection: bool,
+    table_class: Option<String>,
+    stream_specification: Option<Value>,
+    data: RwLock<TableData>,
+}
+
+impl Table {
+    fn status(&self) -> &'static str {
+        if self.created.elapsed() < CREATING_FOR {
+            "CREATING"
+        } else {
+            "ACTIVE"
+        }
+    }
+
+    fn index(&self, name: &str) -> Option<&Index> {
+        self.global_indexes
+            .iter()
+            .chain(self.local_indexes.iter())
+            .find(|index| index.name == name)
+    }
+}
+
+/// One emulator's DynamoDB: its tables, by name.
+pub struct DynamoDbService {
+    region: String,
+    account_id: String,
+    model: Model,
+    tables: RwLock<HashMap<String, Arc<Table>>>,
+}
+
+fn validation(message: impl Into<String>) -> ServiceError {
+    ServiceError::new("ValidationException", message)
+}
+
+fn not_found() -> ServiceError {
+    ServiceError::new("ResourceNotFoundException", "Requested resource not found")
+}
+
+/// `ValidationException: One or more parameter values were invalid: ...`
+fn invalid(message: impl std::fmt::Display) -> ServiceError {
+    validation(format!(
+        "One or more parameter values were invalid: {message}"
+    ))
+}
+
+/// Model violations are ValidationExceptions, except a member of the wrong
+/// JSON type, which DynamoDB cannot even deserialize.
+fn model_error(message: String) -> ServiceError {
+    if message.contains("failed to satisfy constraint: Member must be a") {
+        ServiceError::new("SerializationException", message)
+    } else {
+        validation(message)
+    }
+}
+
+/// Checks a table name (or ARN) the way the `TableName` shape does.
+fn check_table_name(name: &str, member: &str) -> Result<(), ServiceError> {
+    if name.starts_with("arn:") {
+        return Ok(());
+    }
+    let mut errors = Vec::new();
+    let length = name.chars().count();
+    if length < 3 {
+        errors.push(format!("Value '{name}' at '{member}' failed to satisfy constraint: Member must have length greater than or equal to 3"));
+    }
+    if length > 255 {
+        errors.push(format!("Value '{name}' at '{member}' failed to satisfy constraint: Member must have length less than or equal to 255"));
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
+    {
+        errors.push(format!("Value '{name}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"));
+    }
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let noun = if errors.len() == 1 { "error" } else { "errors" };
+    Err(validation(format!(
+        "{} validation {noun} detected: {}",
+        errors.len(),
+        errors.join("; ")
+    )))
+}
+
+impl DynamoDbService {
+    pub(crate) fn new(config: &Config) -> Self {
+        DynamoDbService {
+            region: config.region.clone(),
+            account_id: config.account_id.clone(),
+            model: Model::new(model::SHAPES, model::PATTERNS, model::OPERATIONS),
+            tables: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// Runs one operation.
+    pub async fn call(&self, action: &str, body: &[u8]) -> Outcome {
+        let Some(operation) = self.model.operation(action) else {
+            return Err(ServiceError::new(
+                "UnknownOperationException",
+                format!("Unknown operation: {action}"),
+            ));
+        };
+        let request = aws_json::parse_body(body, "SerializationException")?;
+        let Some(input) = request.as_object() else {
+            return Err(ServiceError::new(
+                "SerializationException",
+                "The request body must be a JSON object",
+            ));
+        };
+        self.model
+            .validate(operation, &request)
+            .map_err(model_error)?;
+        if let Some(name) = input.get("TableName").and_then(Value::as_str) {
+            check_table_name(name, "tableName")?;
+        }
+        match action {
+            "CreateTable" => self.create_table(input),
+            "DescribeTable" => self.describe_table(input),
+            "DeleteTable" => self.delete_table(input),
+            "ListTables" => self.list_tables(input),
+            "PutItem" => self.put_item(input),
+            "GetItem" => self.get_item(input),
+            "DeleteItem" => self.delete_item(input),
+            "BatchWriteItem" => self.batch_write_item(input),
+            "Scan" => self.scan(input),
+            "Query" => self.query(input),
+            _ => Err(ServiceError::new(
+                "UnknownOperationException",
+                format!("Unknown operation: {action}"),
+            )),
+        }
+    }
+
+    /// The table a request names (by name or ARN), whatever its status.
+    fn table(&self, name: &str) -> Option<Arc<Table>> {
+        let name = name
+            .strip_prefix("arn:")
+            .and_then(|arn| arn.split_once(":table/"))
+            .map_or(name, |(_, rest)| rest);
+        self.tables
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+            .cloned()
+    }
+
+    /// The table for a data-plane call: it must exist and be ACTIVE.
+    fn active_table(&self, name: &str) -> Result<Arc<Table>, ServiceError> {
+        let table = self.table(name).ok_or_else(not_found)?;
+        if table.status() != "ACTIVE" {
+            return Err(not_found());
+        }
+        Ok(table)
+    }
+}
