@@ -78,6 +78,7 @@ async fn pool_with(triggers: &[(&str, &str, String, i32)], grant: bool) -> Pool 
         .user_pool_id(&id)
         .client_name("app")
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
         .send()
         .await
@@ -373,6 +374,19 @@ async fn a_failing_pre_authentication_refuses_the_sign_in() {
         err.meta().message(),
         Some("PreAuthentication failed with error locked out.")
     );
+    // The SRP flow runs the trigger too, before any challenge.
+    let err = pool
+        .cognito
+        .initiate_auth()
+        .client_id(&pool.client_id)
+        .auth_flow(AuthFlowType::UserSrpAuth)
+        .auth_parameters("USERNAME", "erin")
+        .auth_parameters("SRP_A", "1234abcd")
+        .send()
+        .await
+        .expect_err("refused")
+        .into_service_error();
+    assert!(err.is_user_lambda_validation_exception(), "{err:?}");
     pool.env.emulator.stop().await;
 }
 

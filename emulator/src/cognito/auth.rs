@@ -118,6 +118,9 @@ impl CognitoService {
                 }
                 let name = require("USERNAME")?;
                 let srp_a = require("SRP_A")?;
+                self.triggers
+                    .pre_authentication(&pool, &client, name)
+                    .await?;
                 self.start_srp(
                     pool,
                     client,
