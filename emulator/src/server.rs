@@ -171,7 +171,8 @@ async fn dispatch(
         .iter()
         .find(|(prefix, ..)| target.starts_with(prefix));
     if route.is_none() && crate::iam::is_query_request(&method, &headers) {
-        return state.iam.handle(&body, started).await;
+        let signed = headers.contains_key("authorization");
+        return state.iam.handle(&body, signed, started).await;
     }
     let Some(&(prefix, service, service_name, version)) = route else {
         tracing::info!(%method, path = uri.path(), status = 404, "no service for this request");
@@ -194,8 +195,8 @@ async fn dispatch(
     } else {
         match service {
             JsonService::CognitoIdp => state.cognito.call(action, &body, signed).await,
-            JsonService::Logs => state.logs.call(action, &body).await,
-            JsonService::DynamoDb => state.dynamodb.call(action, &body).await,
+            JsonService::Logs => state.logs.call(action, &body, signed).await,
+            JsonService::DynamoDb => state.dynamodb.call(action, &body, signed).await,
         }
     };
     let response = match &outcome {

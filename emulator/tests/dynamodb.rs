@@ -947,6 +947,14 @@ async fn malformed_requests_get_serialization_or_validation_errors() {
             Some("application/x-amz-json-1.0")
         );
     }
+    let unsigned =
+        service_client::unsigned_json_call(&endpoint, "DynamoDB_20120810.ListTables", "1.0", "{}")
+            .await;
+    assert_eq!(unsigned.status, 400);
+    assert_eq!(
+        unsigned.json()["__type"],
+        "MissingAuthenticationTokenException"
+    );
     emulator.stop().await;
 }
 

@@ -325,7 +325,10 @@ async fn invalid_requests_get_validation_errors() {
 #[tokio::test]
 async fn malformed_query_requests_get_xml_errors() {
     let emulator = service_client::emulator().await;
-    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let form = [
+        ("content-type", "application/x-www-form-urlencoded"),
+        service_client::SIGNED,
+    ];
     let missing = service_client::post(
         &emulator.endpoint(),
         &form,
@@ -362,6 +365,20 @@ async fn malformed_query_requests_get_xml_errors() {
     assert_eq!(garbage.status, 400);
     assert!(garbage.body.contains("<ErrorResponse"), "{}", garbage.body);
     assert_eq!(garbage.header("content-type"), Some("text/xml"));
+    let unsigned = service_client::post(
+        &emulator.endpoint(),
+        &form[..1],
+        b"Action=ListRoles&Version=2010-05-08",
+    )
+    .await;
+    assert_eq!(unsigned.status, 403);
+    assert!(
+        unsigned
+            .body
+            .contains("<Code>MissingAuthenticationToken</Code>"),
+        "{}",
+        unsigned.body
+    );
     emulator.stop().await;
 }
 

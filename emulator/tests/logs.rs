@@ -503,5 +503,17 @@ async fn writes_to_missing_streams_and_bad_input_are_refused() {
     .await;
     assert_eq!(raw.status, 400);
     assert_eq!(raw.json()["__type"], "InvalidParameterException");
+    let unsigned = service_client::unsigned_json_call(
+        &emulator.endpoint(),
+        "Logs_20140328.DescribeLogGroups",
+        "1.1",
+        "{}",
+    )
+    .await;
+    assert_eq!(unsigned.status, 400);
+    assert_eq!(
+        unsigned.json()["__type"],
+        "MissingAuthenticationTokenException"
+    );
     emulator.stop().await;
 }

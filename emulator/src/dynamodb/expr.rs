@@ -285,15 +285,18 @@ fn tokenize(text: &str, kind: &str) -> Result<Vec<Token>, String> {
     Ok(tokens)
 }
 
+/// The text around character `at`, for syntax errors.
 fn near(text: &str, at: usize) -> String {
     let chars: Vec<char> = text.chars().collect();
-    let from = at.saturating_sub(8);
     let to = (at + 8).min(chars.len());
+    let from = at.saturating_sub(8).min(to);
     chars[from..to].iter().collect::<String>().trim().to_owned()
 }
 
 fn syntax_error(kind: &str, token: &str, text: &str) -> String {
-    let at = text.find(token).unwrap_or(0);
+    let at = text
+        .find(token)
+        .map_or(0, |byte| text[..byte].chars().count());
     format!(
         "Invalid {kind}: Syntax error; token: \"{token}\", near: \"{}\"",
         near(text, at)
@@ -306,6 +309,23 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     at: usize,
     placeholders: &'a mut Placeholders,
+    /// Parentheses and NOTs open around the current token.
+    depth: usize,
+}
+
+/// The longest expression DynamoDB takes, in bytes.
+const MAX_EXPRESSION_BYTES: usize = 4096;
+/// How deeply parentheses and NOTs may nest (keeps parsing off the stack's edge).
+const MAX_DEPTH: usize = 64;
+
+fn check_size(text: &str, kind: &str) -> Result<(), String> {
+    if text.len() > MAX_EXPRESSION_BYTES {
+        return Err(format!(
+            "Invalid {kind}: Expression size has exceeded the maximum allowed size; expression size: {}",
+            text.len()
+        ));
+    }
+    Ok(())
 }
 
 const FUNCTIONS: &[&str] = &[
@@ -372,10 +392,24 @@ impl Parser<'_> {
         Ok(left)
     }
 
+    fn deeper(&mut self) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(format!(
+                "Invalid {}: The expression has too many nested levels; maximum: {MAX_DEPTH}",
+                self.kind
+            ));
+        }
+        Ok(())
+    }
+
     fn negation(&mut self) -> Result<Cond, String> {
         if self.keyword("NOT") {
             self.at += 1;
-            return Ok(Cond::Not(Box::new(self.negation()?)));
+            self.deeper()?;
+            let inner = self.negation()?;
+            self.depth -= 1;
+            return Ok(Cond::Not(Box::new(inner)));
         }
         self.primary()
     }
@@ -383,8 +417,10 @@ impl Parser<'_> {
     fn primary(&mut self) -> Result<Cond, String> {
         if self.peek() == Some(&Token::LParen) {
             self.at += 1;
+            self.deeper()?;
             let inner = self.condition()?;
             self.expect(Token::RParen)?;
+            self.depth -= 1;
             return Ok(inner);
         }
         // A function used as a condition.
@@ -588,6 +624,7 @@ pub fn parse_condition(
     if text.trim().is_empty() {
         return Err(format!("Invalid {kind}: The expression can not be empty;"));
     }
+    check_size(text, kind)?;
     let tokens = tokenize(text, kind)?;
     let mut parser = Parser {
         kind,
@@ -595,6 +632,7 @@ pub fn parse_condition(
         tokens,
         at: 0,
         placeholders,
+        depth: 0,
     };
     let cond = parser.condition()?;
     parser.finish()?;
@@ -608,6 +646,7 @@ pub fn parse_projection(text: &str, placeholders: &mut Placeholders) -> Result<V
     if text.trim().is_empty() {
         return Err(format!("Invalid {kind}: The expression can not be empty;"));
     }
+    check_size(text, kind)?;
     let tokens = tokenize(text, kind)?;
     let mut parser = Parser {
         kind,
@@ -615,6 +654,7 @@ pub fn parse_projection(text: &str, placeholders: &mut Placeholders) -> Result<V
         tokens,
         at: 0,
         placeholders,
+        depth: 0,
     };
     let mut paths = vec![parser.path()?];
     while parser.peek() == Some(&Token::Comma) {
@@ -1003,6 +1043,17 @@ mod tests {
                 Ok(_) => assert!(message.is_empty(), "{text} parsed"),
             }
         }
+        let deep = format!("{}#n = :v{}", "(".repeat(200), ")".repeat(200));
+        let err = parse_condition(&deep, "ConditionExpression", &mut p).unwrap_err();
+        assert!(err.contains("too many nested levels"), "{err}");
+        let long = format!("#n = :v{}", " ".repeat(5000));
+        let err = parse_condition(&long, "ConditionExpression", &mut p).unwrap_err();
+        assert!(
+            err.contains("Expression size has exceeded the maximum allowed size"),
+            "{err}"
+        );
+        let err = parse_condition("é = ", "ConditionExpression", &mut p).unwrap_err();
+        assert!(err.contains("Syntax error"), "{err}");
         let fresh = placeholders(json!({"#n": "a"}), json!({":v": {"N": "1"}}));
         assert_eq!(
             fresh.check_all_used(true).unwrap_err(),

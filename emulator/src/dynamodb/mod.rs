@@ -224,8 +224,15 @@ impl DynamoDbService {
         }
     }
 
-    /// Runs one operation.
-    pub async fn call(&self, action: &str, body: &[u8]) -> Outcome {
+    /// Runs one operation. `signed` says whether the request carried an
+    /// `Authorization` header (DynamoDB takes no unsigned request).
+    pub async fn call(&self, action: &str, body: &[u8], signed: bool) -> Outcome {
+        if !signed {
+            return Err(ServiceError::new(
+                "MissingAuthenticationTokenException",
+                "Request is missing Authentication Token",
+            ));
+        }
         let Some(operation) = self.model.operation(action) else {
             return Err(ServiceError::new(
                 "UnknownOperationException",

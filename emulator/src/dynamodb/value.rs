@@ -8,6 +8,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value};
 
+/// How deeply lists and maps may nest inside one another.
+const MAX_NESTING: usize = 32;
+
 /// A DynamoDB number, kept as its canonical decimal text (`"1.5"`, `"-20"`,
 /// `"0.001"`): no exponent, no leading or trailing zeros, no `-0`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -174,6 +177,13 @@ impl Attr {
     /// Reads an attribute value from its JSON form (`{"S": "x"}`), with
     /// DynamoDB's validation. `Err` is a ValidationException message.
     pub fn from_json(value: &Value) -> Result<Attr, String> {
+        Self::from_json_at(value, 0)
+    }
+
+    fn from_json_at(value: &Value, depth: usize) -> Result<Attr, String> {
+        if depth > MAX_NESTING {
+            return Err("Nesting Levels have exceeded supported limits".into());
+        }
         let Some(object) = value.as_object() else {
             return Err(
                 "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
@@ -270,13 +280,21 @@ impl Attr {
                 let items = list(body)?;
                 let mut out = Vec::with_capacity(items.len());
                 for item in &items {
-                    out.push(Attr::from_json(item)?);
+                    out.push(Attr::from_json_at(item, depth + 1)?);
                 }
                 Attr::L(out.into_boxed_slice())
             }
             "M" => {
                 let map = body.as_object().ok_or("Unexpected value for type M")?;
-                Attr::M(map_from_json(map)?)
+                let mut entries = Vec::with_capacity(map.len());
+                for (name, value) in map {
+                    entries.push((
+                        name.clone().into_boxed_str(),
+                        Attr::from_json_at(value, depth + 1)?,
+                    ));
+                }
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                Attr::M(entries.into_boxed_slice())
             }
             other => {
                 return Err(format!(
@@ -565,6 +583,10 @@ mod tests {
             ),
             (json!({"B": "***"}), "Base64"),
             (json!({"L": [{}]}), "Supplied AttributeValue is empty"),
+            (
+                (0..40).fold(json!({"S": "x"}), |inner, _| json!({"L": [inner]})),
+                "Nesting Levels have exceeded supported limits",
+            ),
         ] {
             let err = Attr::from_json(&value).unwrap_err();
             assert!(err.contains(message), "{value}: {err}");

@@ -75,9 +75,19 @@ impl IamService {
     }
 
     /// Serves one Query-protocol request (the form body), logging it.
-    pub(crate) async fn handle(&self, body: &[u8], started: Instant) -> Response {
+    /// `signed` says whether it carried an `Authorization` header (IAM takes
+    /// no unsigned request).
+    pub(crate) async fn handle(&self, body: &[u8], signed: bool, started: Instant) -> Response {
         let request_id = uuid::Uuid::new_v4().to_string();
         let (action, outcome) = match parse_form(body) {
+            _ if !signed => (
+                String::new(),
+                Err(IamError::new(
+                    403,
+                    "MissingAuthenticationToken",
+                    "Request is missing Authentication Token",
+                )),
+            ),
             None => (
                 String::new(),
                 Err(IamError::new(

@@ -149,8 +149,15 @@ impl LogsService {
         }
     }
 
-    /// Runs one operation.
-    pub async fn call(&self, action: &str, body: &[u8]) -> Outcome {
+    /// Runs one operation. `signed` says whether the request carried an
+    /// `Authorization` header (CloudWatch Logs takes no unsigned request).
+    pub async fn call(&self, action: &str, body: &[u8], signed: bool) -> Outcome {
+        if !signed {
+            return Err(crate::aws_json::ServiceError::new(
+                "MissingAuthenticationTokenException",
+                "Request is missing Authentication Token",
+            ));
+        }
         let Some(operation) = self.model.operation(action) else {
             return Err(ServiceError::new(
                 "UnknownOperationException",
@@ -244,7 +251,11 @@ mod tests {
         logs.append("/aws/lambda/f", "instance-1", vec![(30, "third".into())]);
         logs.append("/aws/lambda/f", "instance-2", vec![]);
         let streams = logs
-            .call("DescribeLogStreams", br#"{"logGroupName":"/aws/lambda/f"}"#)
+            .call(
+                "DescribeLogStreams",
+                br#"{"logGroupName":"/aws/lambda/f"}"#,
+                true,
+            )
             .await
             .unwrap();
         let names: Vec<&str> = streams["logStreams"]
@@ -258,6 +269,7 @@ mod tests {
             .call(
                 "GetLogEvents",
                 br#"{"logGroupName":"/aws/lambda/f","logStreamName":"instance-1","startFromHead":true}"#,
+                true,
             )
             .await
             .unwrap();

@@ -93,8 +93,34 @@ pub async fn post(endpoint: &str, headers: &[(&str, &str)], body: &[u8]) -> RawR
     }
 }
 
-/// A JSON-protocol call (`X-Amz-Target: {target}`) with a raw body.
+/// An `Authorization` header (never checked, only required).
+pub const SIGNED: (&str, &str) = (
+    "authorization",
+    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/service/aws4_request, SignedHeaders=host, Signature=00",
+);
+
+/// A signed JSON-protocol call (`X-Amz-Target: {target}`) with a raw body.
 pub async fn json_call(endpoint: &str, target: &str, version: &str, body: &str) -> RawResponse {
+    let content_type = format!("application/x-amz-json-{version}");
+    post(
+        endpoint,
+        &[
+            ("x-amz-target", target),
+            ("content-type", content_type.as_str()),
+            SIGNED,
+        ],
+        body.as_bytes(),
+    )
+    .await
+}
+
+/// The same call without an `Authorization` header.
+pub async fn unsigned_json_call(
+    endpoint: &str,
+    target: &str,
+    version: &str,
+    body: &str,
+) -> RawResponse {
     let content_type = format!("application/x-amz-json-{version}");
     post(
         endpoint,
