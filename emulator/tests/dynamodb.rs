@@ -990,3 +990,34 @@ async fn simultaneous_conditional_puts_make_exactly_one_item() {
     assert_eq!(won, 1);
     emulator.stop().await;
 }
+
+#[tokio::test]
+async fn no_request_makes_a_server_error() {
+    let emulator = service_client::emulator().await;
+    let client = fast_client(&emulator.endpoint(), FastSleep::default());
+    table(&client, "Tbl", true).await;
+    let sent = service_client::json_fuzz(
+        &emulator.endpoint(),
+        "DynamoDB_20120810.",
+        "1.0",
+        emulator::dynamodb::model::OPERATIONS,
+        emulator::dynamodb::model::SHAPES,
+        serde_json::json!({
+            "TableName": "Tbl",
+            "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}},
+            "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}},
+            "KeyConditionExpression": "pk = :a",
+            "ExpressionAttributeValues": {":a": {"S": "a"}},
+        }),
+    )
+    .await;
+    assert!(sent > 1000, "{sent}");
+    // Still serving normally.
+    client
+        .describe_table()
+        .table_name("Tbl")
+        .send()
+        .await
+        .expect("DescribeTable");
+    emulator.stop().await;
+}

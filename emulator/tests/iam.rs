@@ -450,3 +450,73 @@ async fn simultaneous_creates_of_one_role_make_exactly_one() {
     assert_eq!(created, 1);
     emulator.stop().await;
 }
+
+#[tokio::test]
+async fn no_request_makes_a_server_error() {
+    use emulator::iam::model::{OPERATIONS, SHAPES};
+    use emulator::validation::Shape;
+    let emulator = service_client::emulator().await;
+    let iam = service_client::iam(&emulator.endpoint());
+    iam.create_role()
+        .role_name("r")
+        .assume_role_policy_document(LAMBDA_TRUST)
+        .send()
+        .await
+        .expect("CreateRole");
+    let form = [
+        ("content-type", "application/x-www-form-urlencoded"),
+        service_client::SIGNED,
+    ];
+    let values = [
+        "",
+        "x",
+        "-1",
+        "99999999999999999999",
+        "true",
+        "%",
+        "%zz",
+        "%C3%A9",
+        "{",
+        "[]",
+        "arn:aws:iam::aws:policy/x",
+        "/",
+        "//",
+        "a%26b%3Dc",
+    ];
+    let long = "x".repeat(5000);
+    let mut sent = 0;
+    for operation in OPERATIONS {
+        let Some(Shape::Structure { members, .. }) = operation.input.map(|i| &SHAPES[i]) else {
+            continue;
+        };
+        for member in *members {
+            for value in values.iter().copied().chain([long.as_str()]) {
+                for suffix in ["", ".member.1", ".member.1.Key", ".member.2.Value"] {
+                    let body = format!(
+                        "Action={}&Version=2010-05-08&RoleName=r&{}{suffix}={value}",
+                        operation.name, member.name
+                    );
+                    let response =
+                        service_client::post(&emulator.endpoint(), &form, body.as_bytes()).await;
+                    assert!(
+                        (200..500).contains(&response.status),
+                        "{body}: HTTP {} {}",
+                        response.status,
+                        response.body
+                    );
+                    if response.status >= 400 {
+                        assert!(
+                            response.body.contains("<ErrorResponse"),
+                            "{body}: {}",
+                            response.body
+                        );
+                    }
+                    sent += 1;
+                }
+            }
+        }
+    }
+    assert!(sent > 500, "{sent}");
+    iam.get_role().role_name("r").send().await.expect("GetRole");
+    emulator.stop().await;
+}

@@ -517,3 +517,27 @@ async fn writes_to_missing_streams_and_bad_input_are_refused() {
     );
     emulator.stop().await;
 }
+
+#[tokio::test]
+async fn no_request_makes_a_server_error() {
+    let emulator = service_client::emulator().await;
+    let client = service_client::logs(&emulator.endpoint());
+    group_with_stream(&client, "g", "s").await;
+    put(&client, "g", "s", vec![event(now(), "hello")]).await;
+    let sent = service_client::json_fuzz(
+        &emulator.endpoint(),
+        "Logs_20140328.",
+        "1.1",
+        emulator::logs::model::OPERATIONS,
+        emulator::logs::model::SHAPES,
+        serde_json::json!({"logGroupName": "g", "logStreamName": "s"}),
+    )
+    .await;
+    assert!(sent > 500, "{sent}");
+    client
+        .describe_log_groups()
+        .send()
+        .await
+        .expect("DescribeLogGroups");
+    emulator.stop().await;
+}

@@ -132,3 +132,84 @@ pub async fn unsigned_json_call(
     )
     .await
 }
+
+/// Values of every JSON type (and some awkward ones) to put in any member.
+pub fn awkward_values() -> Vec<serde_json::Value> {
+    use serde_json::json;
+    vec![
+        json!(null),
+        json!(1),
+        json!(-1),
+        json!(1.5),
+        json!(true),
+        json!(""),
+        json!("x"),
+        json!("é".repeat(3000)),
+        json!({}),
+        json!([]),
+        json!({"S": "x"}),
+        json!({"S": "x", "N": "1"}),
+        json!([{}]),
+        json!([{"S": "x"}]),
+        json!({"a": {"S": ""}}),
+        json!({"a": {"NS": []}}),
+        json!({"a": {"L": [{"M": {"b": {}}}]}}),
+        json!({"a": {"SS": ["x", "x"]}}),
+        json!({"a": {"B": "not base64!"}}),
+        json!({"a": {"N": "1e999"}}),
+        json!({":a": {"S": "x"}}),
+        json!("((((((((a = :a"),
+        json!("#a.b[99999999999999999999] = :a"),
+        json!("{ $.x = "),
+        json!("[a, ..., b = 5*"),
+    ]
+}
+
+/// Sends every operation of a JSON service bad bodies and every member an
+/// awkward value (alone and next to `base`); the answer must never be a
+/// server error. Returns how many requests were sent.
+pub async fn json_fuzz(
+    endpoint: &str,
+    prefix: &str,
+    version: &str,
+    operations: &[emulator::validation::Operation],
+    shapes: &[emulator::validation::Shape],
+    base: serde_json::Value,
+) -> usize {
+    use emulator::validation::Shape;
+    let mut sent = 0;
+    for operation in operations {
+        let target = format!("{prefix}{}", operation.name);
+        let mut bodies: Vec<String> = vec!["{".into(), "[]".into(), "null".into(), "{}".into()];
+        if let Some(Shape::Structure { members, .. }) = operation.input.map(|i| &shapes[i]) {
+            for member in *members {
+                for value in awkward_values() {
+                    let mut alone = serde_json::Map::new();
+                    alone.insert(member.name.to_owned(), value.clone());
+                    bodies.push(serde_json::Value::Object(alone).to_string());
+                    let mut with_base = base.as_object().cloned().unwrap_or_default();
+                    with_base.insert(member.name.to_owned(), value);
+                    bodies.push(serde_json::Value::Object(with_base).to_string());
+                }
+            }
+        }
+        for body in bodies {
+            let response = json_call(endpoint, &target, version, &body).await;
+            assert!(
+                (200..500).contains(&response.status),
+                "{target} {body}: HTTP {} {}",
+                response.status,
+                response.body
+            );
+            if response.status >= 400 {
+                assert!(
+                    response.json()["__type"].is_string(),
+                    "{target} {body}: {}",
+                    response.body
+                );
+            }
+            sent += 1;
+        }
+    }
+    sent
+}
