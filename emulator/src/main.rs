@@ -87,9 +87,7 @@ async fn main() -> ExitCode {
 
     let exit = if args.command.is_empty() {
         println!("listening on {}", emulator.endpoint());
-        if let Err(err) = tokio::signal::ctrl_c().await {
-            eprintln!("error: cannot wait for Ctrl-C: {err}");
-        }
+        shutdown_signal().await;
         ExitCode::SUCCESS
     } else {
         eprintln!("emulator listening on {}", emulator.endpoint());
@@ -97,6 +95,31 @@ async fn main() -> ExitCode {
     };
     emulator.stop().await;
     exit
+}
+
+/// Waits for Ctrl-C or SIGTERM (what `kill`, CI runners and process
+/// managers send): either way the emulator stops cleanly, and the function
+/// processes it started die with it.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = match signal(SignalKind::terminate()) {
+        Ok(terminate) => terminate,
+        Err(err) => {
+            eprintln!("error: cannot wait for SIGTERM: {err}");
+            if let Err(err) = tokio::signal::ctrl_c().await {
+                eprintln!("error: cannot wait for Ctrl-C: {err}");
+            }
+            return;
+        }
+    };
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => {
+            if let Err(err) = result {
+                eprintln!("error: cannot wait for Ctrl-C: {err}");
+            }
+        }
+        _ = terminate.recv() => {}
+    }
 }
 
 /// Runs `command` against the emulator and returns its exit status.

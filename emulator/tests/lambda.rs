@@ -648,3 +648,63 @@ async fn invocation_types_and_payload_checks() {
     assert!(version.is_resource_not_found_exception());
     env.emulator.stop().await;
 }
+
+/// Starts the `emulator` binary on a free port; returns it and its endpoint.
+async fn emulator_process() -> (tokio::process::Child, String) {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_emulator"))
+        .args(["--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the emulator binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let line = lines.next_line().await.unwrap().expect("a first line");
+    let endpoint = line
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+    (child, endpoint)
+}
+
+/// Creates a function in a separately running emulator and invokes it once.
+async fn running_instance(endpoint: &str) -> Value {
+    let role = create_role(endpoint, "role", LAMBDA_TRUST).await;
+    let lambda = lambda(endpoint);
+    create_function(&lambda, "survivor", &role, &echo_function(), 3).await;
+    answer(&invoke_json(&lambda, "survivor", json!({})).await)
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_emulator_and_its_functions() {
+    let (mut emulator, endpoint) = emulator_process().await;
+    let answer = running_instance(&endpoint).await;
+    let pid = answer["pid"].as_u64().unwrap() as u32;
+    let task_root = std::path::PathBuf::from(answer["taskRoot"].as_str().unwrap());
+    let emulator_pid = emulator.id().unwrap() as i32;
+    // SAFETY: sending a signal to the child this test started.
+    unsafe { libc::kill(emulator_pid, libc::SIGTERM) };
+    let status = emulator.wait().await.unwrap();
+    assert!(status.success(), "a clean stop: {status:?}");
+    assert!(!process_alive(pid), "the function's process is gone");
+    assert!(!task_root.exists(), "its code is removed");
+}
+
+#[tokio::test]
+async fn a_killed_emulator_takes_its_functions_along() {
+    let (mut emulator, endpoint) = emulator_process().await;
+    let answer = running_instance(&endpoint).await;
+    let pid = answer["pid"].as_u64().unwrap() as u32;
+    let task_root = std::path::PathBuf::from(answer["taskRoot"].as_str().unwrap());
+    emulator.kill().await.unwrap(); // SIGKILL: no chance to clean up
+    assert!(
+        gone(pid).await,
+        "the kernel kills the bootstrap with its parent"
+    );
+    // The next emulator removes what the killed one left behind.
+    let (mut next, _) = emulator_process().await;
+    assert!(!task_root.exists(), "stale code is removed on start");
+    next.kill().await.unwrap();
+}

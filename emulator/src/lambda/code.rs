@@ -9,6 +9,43 @@ use std::path::{Path, PathBuf};
 /// The largest unpacked size Lambda accepts for a zip package (250 MB).
 const MAX_UNZIPPED: u64 = 262_144_000;
 
+/// Code directories are named `{PREFIX}{pid}-{uuid}`, so that one left
+/// behind by an emulator that was killed can be told apart and removed.
+const PREFIX: &str = "emulator-lambda-";
+
+/// Removes the code directories of emulators that are no longer running
+/// (killed without a chance to clean up). Best effort.
+pub(crate) fn remove_stale() {
+    let Ok(entries) = fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    let own = std::process::id();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(PREFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == own || process_exists(pid) {
+            continue;
+        }
+        let _ = fs::remove_dir_all(entry.path());
+    }
+}
+
+fn process_exists(pid: u32) -> bool {
+    let Ok(pid) = i32::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill(2) with signal 0 only checks that the process exists.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
 /// Why a package could not be unpacked.
 #[derive(Debug)]
 pub(crate) enum CodeError {
@@ -40,8 +77,11 @@ impl CodeDir {
     pub fn unpack(zip: &[u8]) -> Result<CodeDir, CodeError> {
         let mut archive = zip::ZipArchive::new(io::Cursor::new(zip))
             .map_err(|err| CodeError::NotAZip(err.to_string()))?;
-        let path =
-            std::env::temp_dir().join(format!("emulator-lambda-{}", uuid::Uuid::new_v4().simple()));
+        let path = std::env::temp_dir().join(format!(
+            "{PREFIX}{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
         fs::DirBuilder::new().mode(0o700).create(&path)?;
         let dir = CodeDir { path };
         let root = dir.path.canonicalize()?;
@@ -155,6 +195,17 @@ mod tests {
         assert_eq!(dir_mode & 0o777, 0o700);
         drop(dir);
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn removes_directories_of_emulators_that_are_gone() {
+        // No process has pid 2147483646 (above any kernel's pid_max).
+        let stale = std::env::temp_dir().join(format!("{PREFIX}2147483646-test"));
+        fs::create_dir_all(&stale).unwrap();
+        let live = CodeDir::unpack(&package(&[("bootstrap", b"x", 0o755)])).unwrap();
+        remove_stale();
+        assert!(!stale.exists());
+        assert!(live.path().exists(), "this process's directories stay");
     }
 
     #[test]

@@ -195,6 +195,19 @@ impl Instance {
             .stderr(Stdio::piped())
             .kill_on_drop(true)
             .process_group(0);
+        // If the emulator itself is killed (SIGKILL leaves it no chance to
+        // clean up), the kernel kills the bootstrap too.
+        #[cfg(target_os = "linux")]
+        // SAFETY: the closure runs in the child between fork and exec and
+        // only calls prctl(2), which is async-signal-safe.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
         let mut child = command.spawn().map_err(|err| {
             SpawnError::InvalidEntrypoint(if err.kind() == std::io::ErrorKind::NotFound {
                 "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]".to_owned()

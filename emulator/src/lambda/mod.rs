@@ -120,6 +120,7 @@ impl LambdaService {
         let endpoint = endpoint
             .replace("://0.0.0.0:", "://127.0.0.1:")
             .replace("://[::]:", "://[::1]:");
+        code::remove_stale();
         LambdaService {
             region: config.region.clone(),
             account_id: config.account_id.clone(),
