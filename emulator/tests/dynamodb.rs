@@ -1021,3 +1021,150 @@ async fn no_request_makes_a_server_error() {
         .expect("DescribeTable");
     emulator.stop().await;
 }
+
+#[tokio::test]
+async fn update_item_sets_adds_removes_and_returns_values() {
+    let emulator = service_client::emulator().await;
+    let client = fast_client(&emulator.endpoint(), FastSleep::default());
+    table(&client, "Counters", false).await;
+    // An update of a missing item creates it.
+    let first = client
+        .update_item()
+        .table_name("Counters")
+        .key("pk", s("page"))
+        .update_expression("SET hits = if_not_exists(hits, :zero) + :one, tags = :tags")
+        .expression_attribute_values(":zero", n("0"))
+        .expression_attribute_values(":one", n("1"))
+        .expression_attribute_values(":tags", AttributeValue::L(vec![s("a")]))
+        .return_values(ReturnValue::AllNew)
+        .send()
+        .await
+        .expect("UpdateItem");
+    let item = first.attributes().unwrap();
+    assert_eq!(item["pk"], s("page"));
+    assert_eq!(item["hits"], n("1"));
+
+    let second = client
+        .update_item()
+        .table_name("Counters")
+        .key("pk", s("page"))
+        .update_expression(
+            "SET hits = hits + :step, tags = list_append(tags, :more), meta = :meta ADD seen :names",
+        )
+        .condition_expression("hits < :max")
+        .expression_attribute_values(":step", n("2.5"))
+        .expression_attribute_values(":more", AttributeValue::L(vec![s("b")]))
+        .expression_attribute_values(":meta", AttributeValue::M(HashMap::new()))
+        .expression_attribute_values(":names", AttributeValue::Ss(vec!["x".into()]))
+        .expression_attribute_values(":max", n("10"))
+        .return_values(ReturnValue::UpdatedNew)
+        .send()
+        .await
+        .expect("UpdateItem");
+    let updated = second.attributes().unwrap();
+    assert_eq!(updated["hits"], n("3.5"));
+    assert_eq!(updated["tags"], AttributeValue::L(vec![s("a"), s("b")]));
+    assert!(!updated.contains_key("pk"));
+
+    let third = client
+        .update_item()
+        .table_name("Counters")
+        .key("pk", s("page"))
+        .update_expression("SET meta.#o = :o REMOVE tags[0] DELETE seen :names")
+        .expression_attribute_names("#o", "owner")
+        .expression_attribute_values(":o", s("ana"))
+        .expression_attribute_values(":names", AttributeValue::Ss(vec!["x".into()]))
+        .return_values(ReturnValue::AllNew)
+        .send()
+        .await
+        .expect("UpdateItem");
+    let item = third.attributes().unwrap();
+    assert_eq!(item["tags"], AttributeValue::L(vec![s("b")]));
+    assert!(!item.contains_key("seen"), "an emptied set is removed");
+    let mut meta = HashMap::new();
+    meta.insert("owner".to_owned(), s("ana"));
+    assert_eq!(item["meta"], AttributeValue::M(meta));
+
+    for (expression, message) in [
+        (
+            "SET pk = :v",
+            "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key",
+        ),
+        (
+            "SET hits = tags + :v",
+            "An operand in the update expression has an incorrect data type",
+        ),
+        (
+            "SET hits = absent + :v",
+            "The provided expression refers to an attribute that does not exist in the item",
+        ),
+        (
+            "SET absent.child = :v",
+            "The document path provided in the update expression is invalid for update",
+        ),
+    ] {
+        let err = client
+            .update_item()
+            .table_name("Counters")
+            .key("pk", s("page"))
+            .update_expression(expression)
+            .expression_attribute_values(":v", n("1"))
+            .send()
+            .await
+            .unwrap_err()
+            .into_service_error();
+        assert_eq!(
+            err.code(),
+            Some("ValidationException"),
+            "{expression}: {err:?}"
+        );
+        assert_eq!(err.message(), Some(message), "{expression}");
+    }
+    let err = client
+        .update_item()
+        .table_name("Counters")
+        .key("pk", s("page"))
+        .update_expression("SET hits = :v")
+        .condition_expression("hits > :v")
+        .expression_attribute_values(":v", n("100"))
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_conditional_check_failed_exception(), "{err:?}");
+    emulator.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_increments_are_not_lost() {
+    let emulator = service_client::emulator().await;
+    let client = fast_client(&emulator.endpoint(), FastSleep::default());
+    table(&client, "Tally", false).await;
+    let mut tasks = Vec::new();
+    for _ in 0..32 {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            client
+                .update_item()
+                .table_name("Tally")
+                .key("pk", s("votes"))
+                .update_expression("ADD total_votes :one")
+                .expression_attribute_values(":one", n("1"))
+                .send()
+                .await
+                .expect("UpdateItem")
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let item = client
+        .get_item()
+        .table_name("Tally")
+        .key("pk", s("votes"))
+        .send()
+        .await
+        .expect("GetItem");
+    assert_eq!(item.item().unwrap()["total_votes"], n("32"));
+    emulator.stop().await;
+}

@@ -224,6 +224,8 @@ fn tokenize(text: &str, kind: &str) -> Result<Vec<Token>, String> {
             ',' => Token::Comma,
             '.' => Token::Dot,
             '=' => Token::Op("="),
+            '+' => Token::Op("+"),
+            '-' => Token::Op("-"),
             '<' if chars.get(i + 1) == Some(&'>') => {
                 i += 1;
                 Token::Op("<>")
@@ -433,7 +435,7 @@ impl Parser<'_> {
         }
         let left = self.operand()?;
         match self.peek().cloned() {
-            Some(Token::Op(op)) => {
+            Some(Token::Op(op)) if op != "+" && op != "-" => {
                 self.at += 1;
                 let cmp = match op {
                     "=" => Cmp::Eq,
@@ -727,6 +729,175 @@ fn shown(attr: &Attr) -> String {
         Attr::N(n) => format!("{{N:{}}}", n.as_str()),
         other => format!("{{{}}}", other.type_name()),
     }
+}
+
+/// The value a SET action writes.
+#[derive(Debug, Clone)]
+pub enum SetValue {
+    Operand(Operand),
+    IfNotExists(Path, Box<SetValue>),
+    ListAppend(Box<SetValue>, Box<SetValue>),
+    Plus(Box<SetValue>, Box<SetValue>),
+    Minus(Box<SetValue>, Box<SetValue>),
+}
+
+/// One action of an update expression.
+#[derive(Debug, Clone)]
+pub enum UpdateAction {
+    Set(Path, SetValue),
+    Remove(Path),
+    /// ADD path :value
+    Add(Path, String),
+    /// DELETE path :value
+    Delete(Path, String),
+}
+
+impl UpdateAction {
+    pub fn path(&self) -> &Path {
+        match self {
+            UpdateAction::Set(path, _)
+            | UpdateAction::Remove(path)
+            | UpdateAction::Add(path, _)
+            | UpdateAction::Delete(path, _) => path,
+        }
+    }
+}
+
+impl Parser<'_> {
+    fn set_term(&mut self) -> Result<SetValue, String> {
+        if let (Some(Token::Word(word)), Some(Token::LParen)) =
+            (self.peek().cloned(), self.tokens.get(self.at + 1))
+        {
+            match word.as_str() {
+                "if_not_exists" => {
+                    self.at += 2;
+                    let path = self.path()?;
+                    self.expect(Token::Comma)?;
+                    let fallback = self.set_term()?;
+                    self.expect(Token::RParen)?;
+                    return Ok(SetValue::IfNotExists(path, Box::new(fallback)));
+                }
+                "list_append" => {
+                    self.at += 2;
+                    let first = self.set_term()?;
+                    self.expect(Token::Comma)?;
+                    let second = self.set_term()?;
+                    self.expect(Token::RParen)?;
+                    return Ok(SetValue::ListAppend(Box::new(first), Box::new(second)));
+                }
+                _ => {}
+            }
+        }
+        Ok(SetValue::Operand(self.operand()?))
+    }
+
+    fn set_value(&mut self) -> Result<SetValue, String> {
+        let left = self.set_term()?;
+        match self.peek() {
+            Some(Token::Op("+")) => {
+                self.at += 1;
+                Ok(SetValue::Plus(Box::new(left), Box::new(self.set_term()?)))
+            }
+            Some(Token::Op("-")) => {
+                self.at += 1;
+                Ok(SetValue::Minus(Box::new(left), Box::new(self.set_term()?)))
+            }
+            _ => Ok(left),
+        }
+    }
+
+    fn value_name(&mut self) -> Result<String, String> {
+        match self.operand()? {
+            Operand::Value(name) => Ok(name),
+            _ => {
+                self.at -= 1;
+                Err(self.error_at_current())
+            }
+        }
+    }
+}
+
+/// Parses an update expression (`SET a = :v, b = b + :n REMOVE c ADD d :s DELETE e :t`).
+pub fn parse_update(
+    text: &str,
+    placeholders: &mut Placeholders,
+) -> Result<Vec<UpdateAction>, String> {
+    let kind = "UpdateExpression";
+    if text.trim().is_empty() {
+        return Err(format!("Invalid {kind}: The expression can not be empty;"));
+    }
+    check_size(text, kind)?;
+    let tokens = tokenize(text, kind)?;
+    let mut parser = Parser {
+        kind,
+        text,
+        tokens,
+        at: 0,
+        placeholders,
+        depth: 0,
+    };
+    let mut actions = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(token) = parser.peek().cloned() {
+        let Token::Word(word) = token else {
+            return Err(parser.error_at_current());
+        };
+        let clause = word.to_ascii_uppercase();
+        if !["SET", "REMOVE", "ADD", "DELETE"].contains(&clause.as_str()) {
+            return Err(parser.error_at_current());
+        }
+        if seen.contains(&clause) {
+            return Err(format!(
+                "Invalid {kind}: The \"{clause}\" section can only be used once in an update expression;"
+            ));
+        }
+        seen.push(clause.clone());
+        parser.at += 1;
+        loop {
+            let path = parser.path()?;
+            let action = match clause.as_str() {
+                "SET" => {
+                    parser.expect(Token::Op("="))?;
+                    UpdateAction::Set(path, parser.set_value()?)
+                }
+                "REMOVE" => UpdateAction::Remove(path),
+                "ADD" => UpdateAction::Add(path, parser.value_name()?),
+                _ => UpdateAction::Delete(path, parser.value_name()?),
+            };
+            actions.push(action);
+            if parser.peek() == Some(&Token::Comma) {
+                parser.at += 1;
+            } else {
+                break;
+            }
+        }
+    }
+    // No two actions may touch overlapping document paths.
+    for (i, a) in actions.iter().enumerate() {
+        for b in &actions[..i] {
+            let (x, y) = (a.path(), b.path());
+            let shorter = x.len().min(y.len());
+            if x[..shorter] == y[..shorter] {
+                return Err(format!(
+                    "Invalid {kind}: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: {}, path two: {}",
+                    show_path(y),
+                    show_path(x)
+                ));
+            }
+        }
+    }
+    Ok(actions)
+}
+
+fn show_path(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .iter()
+        .map(|step| match step {
+            Step::Name(name) => name.clone(),
+            Step::Index(i) => format!("[{i}]"),
+        })
+        .collect();
+    format!("[{}]", parts.join(", "))
 }
 
 /// The value at `path` in an item.
@@ -1059,6 +1230,37 @@ mod tests {
             fresh.check_all_used(true).unwrap_err(),
             "Value provided in ExpressionAttributeNames unused in expressions: keys: {#n}"
         );
+    }
+
+    #[test]
+    fn update_expressions_parse() {
+        let mut p = placeholders(
+            json!({"#c": "count"}),
+            json!({":one": {"N": "1"}, ":l": {"L": []}, ":s": {"SS": ["a"]}}),
+        );
+        let actions = parse_update(
+            "SET #c = if_not_exists(#c, :one) + :one, tags = list_append(tags, :l) REMOVE earlier[2] ADD seen :s DELETE gone :s",
+            &mut p,
+        )
+        .unwrap();
+        assert_eq!(actions.len(), 5);
+        assert!(matches!(
+            &actions[0],
+            UpdateAction::Set(_, SetValue::Plus(..))
+        ));
+        for (text, message) in [
+            (
+                "SET a = :one SET b = :one",
+                "The \"SET\" section can only be used once",
+            ),
+            ("SET a = :one REMOVE a", "Two document paths overlap"),
+            ("SET a.b = :one, a = :one", "Two document paths overlap"),
+            ("ADD a b", "Syntax error"),
+            ("PUT a = :one", "Syntax error"),
+        ] {
+            let err = parse_update(text, &mut p).unwrap_err();
+            assert!(err.contains(message), "{text}: {err}");
+        }
     }
 
     #[test]

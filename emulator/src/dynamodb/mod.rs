@@ -2,7 +2,7 @@
 //! `X-Amz-Target: DynamoDB_20120810.<Action>`.
 //!
 //! Tables (CreateTable, DescribeTable with CREATING → ACTIVE, DeleteTable,
-//! ListTables), items (PutItem, GetItem, DeleteItem, BatchWriteItem) and
+//! ListTables), items (PutItem, GetItem, UpdateItem, DeleteItem, BatchWriteItem) and
 //! reads (Scan, Query on the table's key or an index's), with every
 //! AttributeValue type, condition/filter/key-condition/projection
 //! expressions, and DynamoDB's validation messages.
@@ -13,6 +13,7 @@ pub mod model;
 mod read;
 mod reserved;
 mod tables;
+mod update;
 mod value;
 
 use std::collections::{BTreeMap, HashMap};
@@ -260,6 +261,7 @@ impl DynamoDbService {
             "PutItem" => self.put_item(input),
             "GetItem" => self.get_item(input),
             "DeleteItem" => self.delete_item(input),
+            "UpdateItem" => self.update_item(input),
             "BatchWriteItem" => self.batch_write_item(input),
             "Scan" => self.scan(input),
             "Query" => self.query(input),

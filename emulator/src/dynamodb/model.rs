@@ -1150,6 +1150,101 @@ pub static SHAPES: &[Shape] = &[
         min: Some(0),
         max: Some(999999),
     },
+    // UpdateItemInput
+    Shape::Structure {
+        members: &[
+            Member {
+                name: "TableName",
+                shape: 2,
+            },
+            Member {
+                name: "Key",
+                shape: 20,
+            },
+            Member {
+                name: "AttributeUpdates",
+                shape: 96,
+            },
+            Member {
+                name: "Expected",
+                shape: 62,
+            },
+            Member {
+                name: "ConditionalOperator",
+                shape: 67,
+            },
+            Member {
+                name: "ReturnValues",
+                shape: 68,
+            },
+            Member {
+                name: "ReturnConsumedCapacity",
+                shape: 21,
+            },
+            Member {
+                name: "ReturnItemCollectionMetrics",
+                shape: 22,
+            },
+            Member {
+                name: "UpdateExpression",
+                shape: 99,
+            },
+            Member {
+                name: "ConditionExpression",
+                shape: 69,
+            },
+            Member {
+                name: "ExpressionAttributeNames",
+                shape: 70,
+            },
+            Member {
+                name: "ExpressionAttributeValues",
+                shape: 72,
+            },
+            Member {
+                name: "ReturnValuesOnConditionCheckFailure",
+                shape: 74,
+            },
+        ],
+        required: &["TableName", "Key"],
+    },
+    // AttributeUpdates
+    Shape::Map {
+        key: 7,
+        value: 97,
+        min: None,
+        max: None,
+    },
+    // AttributeValueUpdate
+    Shape::Structure {
+        members: &[
+            Member {
+                name: "Value",
+                shape: 8,
+            },
+            Member {
+                name: "Action",
+                shape: 98,
+            },
+        ],
+        required: &[],
+    },
+    // AttributeAction
+    Shape::String {
+        min: None,
+        max: None,
+        pattern: None,
+        enumeration: &["ADD", "PUT", "DELETE"],
+        sensitive: false,
+    },
+    // UpdateExpression
+    Shape::String {
+        min: None,
+        max: None,
+        pattern: None,
+        enumeration: &[],
+        sensitive: false,
+    },
 ];
 
 /// Patterns referenced by `Shape::String::pattern`, as the model writes them.
@@ -1205,6 +1300,11 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         name: "Scan",
         input: Some(92),
+        unsigned: false,
+    },
+    Operation {
+        name: "UpdateItem",
+        input: Some(95),
         unsigned: false,
     },
 ];

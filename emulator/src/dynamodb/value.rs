@@ -111,6 +111,38 @@ impl Num {
         &self.0
     }
 
+    /// The number as an integer mantissa and a power-of-ten scale.
+    fn to_scaled(&self) -> (num_bigint::BigInt, usize) {
+        let (whole, fraction) = self.0.split_once('.').unwrap_or((&self.0, ""));
+        let digits = format!("{whole}{fraction}");
+        let mantissa = digits.parse().unwrap_or_default();
+        (mantissa, fraction.len())
+    }
+
+    /// `self + other` (or `self - other`), exact, with DynamoDB's range and
+    /// precision checks on the result.
+    pub fn add(&self, other: &Num, subtract: bool) -> Result<Num, String> {
+        let (a, a_scale) = self.to_scaled();
+        let (b, b_scale) = other.to_scaled();
+        let scale = a_scale.max(b_scale);
+        let ten = num_bigint::BigInt::from(10);
+        let a = a * ten.pow((scale - a_scale) as u32);
+        let b = b * ten.pow((scale - b_scale) as u32);
+        let sum = if subtract { a - b } else { a + b };
+        let digits = sum.to_string();
+        let (negative, digits) = match digits.strip_prefix('-') {
+            Some(rest) => (true, rest.to_owned()),
+            None => (false, digits),
+        };
+        let padded = format!(
+            "{}{digits}",
+            "0".repeat((scale + 1).saturating_sub(digits.len()))
+        );
+        let (whole, fraction) = padded.split_at(padded.len() - scale);
+        let sign = if negative { "-" } else { "" };
+        Num::parse(&format!("{sign}{whole}.{fraction}0"))
+    }
+
     /// Significant digits, for item sizes.
     fn significant_digits(&self) -> usize {
         let digits: Vec<u8> = self.0.bytes().filter(u8::is_ascii_digit).collect();
@@ -541,6 +573,28 @@ mod tests {
             assert_eq!(Num::parse(text).unwrap_err(), message, "{text}");
         }
         assert!(Num::parse("1e-130").is_ok());
+    }
+
+    #[test]
+    fn numbers_add_exactly() {
+        let add = |a: &str, b: &str, subtract: bool| {
+            Num::parse(a)
+                .unwrap()
+                .add(&Num::parse(b).unwrap(), subtract)
+                .unwrap()
+                .as_str()
+                .to_owned()
+        };
+        assert_eq!(add("1", "2", false), "3");
+        assert_eq!(add("0.1", "0.2", false), "0.3");
+        assert_eq!(add("1.5", "2.25", true), "-0.75");
+        assert_eq!(add("-10", "10", false), "0");
+        assert_eq!(
+            add("99999999999999999999999999999999999999", "1", true).len(),
+            38
+        );
+        let big = Num::parse("9.9999999999999999999999999999999999999E+125").unwrap();
+        assert!(big.add(&big, false).is_err());
     }
 
     #[test]
