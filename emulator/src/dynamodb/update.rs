@@ -88,7 +88,7 @@ fn evaluate(
 }
 
 /// The value at `path`, mutable, creating nothing.
-fn slot<'a>(item: &'a mut Vec<(Box<str>, Attr)>, path: &[Step]) -> Option<&'a mut Attr> {
+fn slot<'a>(item: &'a mut [(Box<str>, Attr)], path: &[Step]) -> Option<&'a mut Attr> {
     let (Step::Name(first), rest) = path.split_first()? else {
         return None;
     };
