@@ -375,15 +375,16 @@ impl Instance {
     }
 
     /// Writes the closing lines after the function's own output; with
-    /// `tail`, returns the invocation's log text.
-    pub async fn finish(&self, lines: Vec<String>, tail: bool) -> Option<String> {
-        if !tail {
-            let _ = self.log_tx.send(LogMsg::Finish(lines, None));
-            return None;
-        }
-        let (tx, rx) = oneshot::channel();
-        let _ = self.log_tx.send(LogMsg::Finish(lines, Some(tx)));
-        rx.await.ok()
+    /// `tail`, the invocation's log text arrives on the returned channel.
+    pub fn finish(&self, lines: Vec<String>, tail: bool) -> Option<oneshot::Receiver<String>> {
+        let (reply, log) = if tail {
+            let (tx, rx) = oneshot::channel();
+            (Some(tx), Some(rx))
+        } else {
+            (None, None)
+        };
+        let _ = self.log_tx.send(LogMsg::Finish(lines, reply));
+        log
     }
 
     /// Peak resident memory of the bootstrap process in MB (best effort).

@@ -376,15 +376,11 @@ async fn run_on(
     }
     let mut lines = Vec::new();
     let mut status = None;
+    // A runtime that answered takes the next event; one that did not is killed.
+    let reusable = matches!(result, RunResult::Response(_) | RunResult::Error(_));
     let (payload, function_error) = match result {
-        RunResult::Response(body) => {
-            function.release(instance.clone());
-            (body, false)
-        }
-        RunResult::Error(body) => {
-            function.release(instance.clone());
-            (body, true)
-        }
+        RunResult::Response(body) => (body, false),
+        RunResult::Error(body) => (body, true),
         RunResult::Timeout => {
             instance.kill();
             let seconds = function.config.timeout as f64;
@@ -439,7 +435,16 @@ async fn run_on(
     }
     lines.push(format!("END RequestId: {request_id}"));
     lines.push(report);
-    let log = instance.finish(lines, tail).await;
+    let log = instance.finish(lines, tail);
+    // Back to the pool only once its closing lines are queued, so that they
+    // come before the next invocation's START.
+    if reusable {
+        function.release(instance);
+    }
+    let log = match log {
+        Some(log) => log.await.ok(),
+        None => None,
+    };
     InvokeOutput {
         payload,
         function_error,
