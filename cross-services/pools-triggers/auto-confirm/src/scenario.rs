@@ -302,7 +302,7 @@ impl Scenario {
                 ACTIVE_TIMEOUT,
             ))
             .await?
-            .map_err(|err| waiter_failed("The table did not become active", &err))?;
+            .map_err(|err| ExampleError::new(format!("The table did not become active: {err}")))?;
         println!("The table is active.");
 
         let users: Vec<KnownUser> = KNOWN_USERS
