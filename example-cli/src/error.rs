@@ -92,7 +92,10 @@ mod tests {
             Response::new(StatusCode::try_from(400).unwrap(), SdkBody::empty()),
         );
         let err = ExampleError::from(err);
-        assert_eq!(err.to_string(), "UserNotFoundException: User does not exist.");
+        assert_eq!(
+            err.to_string(),
+            "UserNotFoundException: User does not exist."
+        );
         assert_eq!(err.code(), Some("UserNotFoundException"));
     }
 

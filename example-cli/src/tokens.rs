@@ -19,7 +19,10 @@ mod tests {
     fn keeps_only_the_start() {
         let token = "eyJraWQiOiJrZXkxIiwiYWxnIjoiUlMyNTYifQ.payload.signature";
         let short = shorten(token);
-        assert_eq!(short, format!("eyJraWQiOiJr... ({} characters)", token.len()));
+        assert_eq!(
+            short,
+            format!("eyJraWQiOiJr... ({} characters)", token.len())
+        );
         assert!(!short.contains("signature"));
     }
 

@@ -40,7 +40,9 @@ mod tests {
     #[tokio::test]
     async fn follows_pagination_to_the_last_page() {
         let first = mock!(Client::list_user_pools)
-            .match_requests(|req| req.next_token().is_none() && req.max_results() == Some(PAGE_SIZE))
+            .match_requests(|req| {
+                req.next_token().is_none() && req.max_results() == Some(PAGE_SIZE)
+            })
             .then_output(|| {
                 ListUserPoolsOutput::builder()
                     .user_pools(pool("us-east-1_aaa", "first"))

@@ -26,7 +26,9 @@ struct Args {
 async fn run(client: &Client, _args: Args) -> Result<(), ExampleError> {
     let pools = hello::list_user_pools(client).await?;
     if pools.is_empty() {
-        println!("No user pools in this account and Region. Create one with `cargo run -p create-user-pool`.");
+        println!(
+            "No user pools in this account and Region. Create one with `cargo run -p create-user-pool`."
+        );
         return Ok(());
     }
     println!("{} user pool(s):", pools.len());

@@ -31,7 +31,8 @@ async fn run(client: &Client, args: Args) -> Result<(), ExampleError> {
     println!("Username: {}", user.username());
     println!(
         "User status: {}",
-        user.user_status().map_or("(unknown)", |status| status.as_str())
+        user.user_status()
+            .map_or("(unknown)", |status| status.as_str())
     );
     println!("Enabled: {}", user.enabled());
     if let Some(email) = admin_get_user::attribute(&user, "email") {
@@ -41,7 +42,11 @@ async fn run(client: &Client, args: Args) -> Result<(), ExampleError> {
     let mut attributes: Vec<_> = user.user_attributes().iter().collect();
     attributes.sort_by_key(|attribute| attribute.name());
     for attribute in attributes {
-        println!("  {} = {}", attribute.name(), attribute.value().unwrap_or(""));
+        println!(
+            "  {} = {}",
+            attribute.name(),
+            attribute.value().unwrap_or("")
+        );
     }
     Ok(())
 }
@@ -87,6 +92,9 @@ mod tests {
 
         let err = run(&client, args).await.unwrap_err();
 
-        assert_eq!(err.to_string(), "UserNotFoundException: User does not exist.");
+        assert_eq!(
+            err.to_string(),
+            "UserNotFoundException: User does not exist."
+        );
     }
 }
