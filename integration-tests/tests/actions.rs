@@ -25,7 +25,12 @@ async fn every_action_in_a_realistic_order() {
     let created = target
         .run(
             "create-user-pool",
-            &["--pool-name", &pool_name, "--mfa-required", "--device-tracking"],
+            &[
+                "--pool-name",
+                &pool_name,
+                "--mfa-required",
+                "--device-tracking",
+            ],
         )
         .expect_success();
     let pool_id = created.required("User pool id");
@@ -46,7 +51,10 @@ async fn every_action_in_a_realistic_order() {
     );
 
     let hello = target.run("hello", &[]).expect_success();
-    assert!(hello.stdout.contains(&pool_name), "hello lists the new pool");
+    assert!(
+        hello.stdout.contains(&pool_name),
+        "hello lists the new pool"
+    );
 
     let app = target
         .run(
@@ -76,14 +84,26 @@ async fn every_action_in_a_realistic_order() {
         .run(
             "sign-up",
             &[
-                "--client-id", &client_id, "--username", &username, "--password", PASSWORD,
-                "--email", &email,
+                "--client-id",
+                &client_id,
+                "--username",
+                &username,
+                "--password",
+                PASSWORD,
+                "--email",
+                &email,
             ],
         )
         .expect_success();
     assert_eq!(signed_up.required("Confirmed"), "false");
-    assert!(!signed_up.stdout.contains(PASSWORD), "never print the password");
-    assert_eq!(user_status(&client, &pool_id, &username).await, UserStatusType::Unconfirmed);
+    assert!(
+        !signed_up.stdout.contains(PASSWORD),
+        "never print the password"
+    );
+    assert_eq!(
+        user_status(&client, &pool_id, &username).await,
+        UserStatusType::Unconfirmed
+    );
 
     // A new code replaces the first one.
     let first_code = target.latest_code(&username);
@@ -107,7 +127,14 @@ async fn every_action_in_a_realistic_order() {
             let line = target
                 .run(
                     "confirm-sign-up",
-                    &["--client-id", &client_id, "--username", &username, "--code", &first_code],
+                    &[
+                        "--client-id",
+                        &client_id,
+                        "--username",
+                        &username,
+                        "--code",
+                        &first_code,
+                    ],
                 )
                 .expect_failure();
             assert!(line.contains("CodeMismatchException"), "{line}");
@@ -115,11 +142,21 @@ async fn every_action_in_a_realistic_order() {
         target
             .run(
                 "confirm-sign-up",
-                &["--client-id", &client_id, "--username", &username, "--code", &code],
+                &[
+                    "--client-id",
+                    &client_id,
+                    "--username",
+                    &username,
+                    "--code",
+                    &code,
+                ],
             )
             .expect_success();
     }
-    assert_eq!(user_status(&client, &pool_id, &username).await, UserStatusType::Confirmed);
+    assert_eq!(
+        user_status(&client, &pool_id, &username).await,
+        UserStatusType::Confirmed
+    );
 
     // The user shows up in the pool.
     let listed = target
@@ -129,27 +166,48 @@ async fn every_action_in_a_realistic_order() {
     let filtered = target
         .run(
             "list-users",
-            &["--user-pool-id", &pool_id, "--filter", &format!("email = \"{email}\"")],
+            &[
+                "--user-pool-id",
+                &pool_id,
+                "--filter",
+                &format!("email = \"{email}\""),
+            ],
         )
         .expect_success();
     assert!(filtered.stdout.contains(&username));
     let shown = target
-        .run("admin-get-user", &["--user-pool-id", &pool_id, "--username", &username])
+        .run(
+            "admin-get-user",
+            &["--user-pool-id", &pool_id, "--username", &username],
+        )
         .expect_success();
     assert_eq!(shown.required("User status"), "CONFIRMED");
     assert_eq!(shown.required("Email"), email);
 
     // First sign-in: the pool requires MFA and the user has none yet.
     let admin_auth_args = [
-        "--user-pool-id", &pool_id, "--client-id", &client_id, "--username", &username,
-        "--password", PASSWORD,
+        "--user-pool-id",
+        &pool_id,
+        "--client-id",
+        &client_id,
+        "--username",
+        &username,
+        "--password",
+        PASSWORD,
     ];
-    let first = target.run("admin-initiate-auth", &admin_auth_args).expect_success();
+    let first = target
+        .run("admin-initiate-auth", &admin_auth_args)
+        .expect_success();
     assert_eq!(first.required("Challenge"), "MFA_SETUP");
     let associated = target
         .run(
             "associate-software-token",
-            &["--session", &first.required("Session"), "--username", &username],
+            &[
+                "--session",
+                &first.required("Session"),
+                "--username",
+                &username,
+            ],
         )
         .expect_success();
     let secret = associated.required("Secret");
@@ -159,7 +217,9 @@ async fn every_action_in_a_realistic_order() {
         .run(
             "verify-software-token",
             &[
-                "--session", &associated.required("Session"), "--code",
+                "--session",
+                &associated.required("Session"),
+                "--code",
                 &authenticator.next_code(),
             ],
         )
@@ -167,14 +227,24 @@ async fn every_action_in_a_realistic_order() {
     assert_eq!(verified.required("Status"), "SUCCESS");
 
     // Second sign-in: now Cognito asks for a code from the app.
-    let second = target.run("admin-initiate-auth", &admin_auth_args).expect_success();
+    let second = target
+        .run("admin-initiate-auth", &admin_auth_args)
+        .expect_success();
     assert_eq!(second.required("Challenge"), "SOFTWARE_TOKEN_MFA");
     let signed_in = target
         .run(
             "admin-respond-to-auth-challenge",
             &[
-                "--user-pool-id", &pool_id, "--client-id", &client_id, "--username", &username,
-                "--session", &second.required("Session"), "--code", &authenticator.next_code(),
+                "--user-pool-id",
+                &pool_id,
+                "--client-id",
+                &client_id,
+                "--username",
+                &username,
+                "--session",
+                &second.required("Session"),
+                "--code",
+                &authenticator.next_code(),
                 "--show-tokens",
             ],
         )
@@ -189,15 +259,23 @@ async fn every_action_in_a_realistic_order() {
         .await
         .expect("the access token works");
     assert_eq!(me.username(), username);
-    assert!(me.user_mfa_setting_list().contains(&"SOFTWARE_TOKEN_MFA".to_string()));
+    assert!(
+        me.user_mfa_setting_list()
+            .contains(&"SOFTWARE_TOKEN_MFA".to_string())
+    );
 
     // Remember the device.
     let confirmed = target
         .run(
             "confirm-device",
             &[
-                "--access-token", &access_token, "--device-key", &device_key,
-                "--device-group-key", &device_group_key, "--show-secret",
+                "--access-token",
+                &access_token,
+                "--device-key",
+                &device_key,
+                "--device-group-key",
+                &device_group_key,
+                "--show-secret",
             ],
         )
         .expect_success();
@@ -218,7 +296,14 @@ async fn every_action_in_a_realistic_order() {
     let auth = target
         .run(
             "initiate-auth",
-            &["--client-id", &client_id, "--username", &username, "--password", PASSWORD],
+            &[
+                "--client-id",
+                &client_id,
+                "--username",
+                &username,
+                "--password",
+                PASSWORD,
+            ],
         )
         .expect_success();
     assert_eq!(auth.required("Challenge"), "SOFTWARE_TOKEN_MFA");
@@ -226,8 +311,15 @@ async fn every_action_in_a_realistic_order() {
         .run(
             "respond-to-auth-challenge",
             &[
-                "--client-id", &client_id, "--username", &username, "--session",
-                &auth.required("Session"), "--code", &authenticator.next_code(), "--show-tokens",
+                "--client-id",
+                &client_id,
+                "--username",
+                &username,
+                "--session",
+                &auth.required("Session"),
+                "--code",
+                &authenticator.next_code(),
+                "--show-tokens",
             ],
         )
         .expect_success();
@@ -245,7 +337,8 @@ async fn every_action_in_a_realistic_order() {
             .await
             .expect_err("revoked");
         assert!(
-            err.as_service_error().is_some_and(|e| e.is_not_authorized_exception()),
+            err.as_service_error()
+                .is_some_and(|e| e.is_not_authorized_exception()),
             "{err:?}"
         );
     }
@@ -257,16 +350,31 @@ async fn every_action_in_a_realistic_order() {
         .run(
             "initiate-auth",
             &[
-                "--client-id", &client_id, "--username", &username, "--password", PASSWORD,
-                "--srp", "--user-pool-id", &pool_id, "--device-key", &device_key,
-                "--device-group-key", &device_group_key, "--device-password", &device_password,
+                "--client-id",
+                &client_id,
+                "--username",
+                &username,
+                "--password",
+                PASSWORD,
+                "--srp",
+                "--user-pool-id",
+                &pool_id,
+                "--device-key",
+                &device_key,
+                "--device-group-key",
+                &device_group_key,
+                "--device-password",
+                &device_password,
                 "--show-tokens",
             ],
         )
         .expect_success();
     assert_eq!(fresh.value("Challenge"), None, "no MFA code asked for");
     target
-        .run("delete-user", &["--access-token", &fresh.required("Access token")])
+        .run(
+            "delete-user",
+            &["--access-token", &fresh.required("Access token")],
+        )
         .expect_success();
     let err = client
         .admin_get_user()
@@ -275,7 +383,10 @@ async fn every_action_in_a_realistic_order() {
         .send()
         .await
         .expect_err("the user is gone");
-    assert!(err.as_service_error().is_some_and(|e| e.is_user_not_found_exception()));
+    assert!(
+        err.as_service_error()
+            .is_some_and(|e| e.is_user_not_found_exception())
+    );
 
     // Delete the pool; hello no longer lists it.
     target
@@ -288,7 +399,10 @@ async fn every_action_in_a_realistic_order() {
         .send()
         .await
         .expect_err("the pool is gone");
-    assert!(err.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()));
+    assert!(
+        err.as_service_error()
+            .is_some_and(|e| e.is_resource_not_found_exception())
+    );
     let hello = target.run("hello", &[]).expect_success();
     assert!(!hello.stdout.contains(&pool_name));
 }
