@@ -85,6 +85,14 @@ async fn main() -> ExitCode {
         }
     };
 
+    if !emulator.address().ip().is_loopback() {
+        // Lambda CreateFunction runs whatever code it is sent, on this machine.
+        eprintln!(
+            "warning: listening on {}, not a loopback address: anyone who can reach it can run programs on this machine through Lambda",
+            emulator.address()
+        );
+    }
+
     let exit = if args.command.is_empty() {
         println!("listening on {}", emulator.endpoint());
         shutdown_signal().await;
