@@ -351,3 +351,59 @@ async fn ctrl_c_after_the_function_ran_removes_everything_and_stops_it() {
     }
     assert_all_removed(&target, &created).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn at_a_terminal_a_person_picks_a_known_user_and_answers() {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let target = Target::from_env().await;
+    let mut session = spawn_at_terminal(&target, &[]);
+
+    // The second known user: one arrow down, then Enter.
+    let mut printed = expect(&mut session, "Which known user signs up?");
+    session.send("\x1b[B").expect("arrow down");
+    answer(&mut session, "");
+    printed.push_str(&expect(&mut session, "Password:"));
+    answer(&mut session, PASSWORD);
+    expect(&mut session, "Password again:");
+    answer(&mut session, PASSWORD);
+    printed.push_str(&expect(&mut session, "Signed up bob."));
+    printed.push_str(&expect(&mut session, "Confirmed: true"));
+    printed.push_str(&expect(&mut session, "Sign-up of bob: known user"));
+    printed.push_str(&expect(&mut session, "Access token: "));
+    // Enter takes the default address; the code goes there.
+    printed.push_str(&expect(&mut session, "Email address of dave"));
+    answer(&mut session, "");
+    printed.push_str(&expect(&mut session, "Confirmed: false"));
+    // Keep bob: the pool goes at the end anyway.
+    printed.push_str(&expect(
+        &mut session,
+        "Delete bob with their own access token",
+    ));
+    answer(&mut session, "n");
+    printed.push_str(&expect(&mut session, "bob stays"));
+    printed.push_str(&expect(&mut session, "Done."));
+    session.exp_eof().expect("the scenario ends");
+    let status = session.process.wait().expect("wait for the scenario");
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "{status:?}\n{printed}"
+    );
+    assert!(!printed.contains(PASSWORD), "the password was shown");
+
+    if !target.is_live() {
+        assert_eq!(target.latest_code("bob"), None);
+        assert!(target.latest_code("dave").is_some());
+        assert_no_bootstrap_left();
+    }
+    assert_all_removed(&target, &Resources::from_output(&printed)).await;
+}
+
+/// Types an answer and presses Enter (a carriage return, as a terminal in
+/// raw mode sends it).
+fn answer(session: &mut PtySession, text: &str) {
+    session.send(&format!("{text}\r")).expect("type");
+    session.flush().expect("flush");
+}
