@@ -41,9 +41,9 @@ pub enum Removal {
 }
 
 /// The removals that undo `created`, in order: first the pool, so nothing
-/// invokes the function any more; then the function, so nothing writes to
-/// its log group or uses its role; then the log group, the role's policy,
-/// the role, and the table the function read.
+/// invokes the function any more; then the function; then its role (policy
+/// first), so that no log line still on its way can create the log group
+/// again; then the log group, and the table the function read.
 pub fn plan(created: &Created) -> Vec<Removal> {
     let mut removals = Vec::new();
     if let Some(user_pool_id) = &created.user_pool_id {
@@ -55,9 +55,6 @@ pub fn plan(created: &Created) -> Vec<Removal> {
         removals.push(Removal::Function {
             function_name: function_name.clone(),
         });
-        removals.push(Removal::LogGroup {
-            log_group: log_group_name(function_name),
-        });
     }
     if let Some(role_name) = &created.role_name {
         if let Some(policy_name) = &created.role_policy_name {
@@ -68,6 +65,11 @@ pub fn plan(created: &Created) -> Vec<Removal> {
         }
         removals.push(Removal::Role {
             role_name: role_name.clone(),
+        });
+    }
+    if let Some(function_name) = &created.function_name {
+        removals.push(Removal::LogGroup {
+            log_group: log_group_name(function_name),
         });
     }
     if let Some(table_name) = &created.table_name {
@@ -142,7 +144,7 @@ mod tests {
     }
 
     #[test]
-    fn everything_goes_pool_first_and_table_last() {
+    fn everything_goes_pool_first_role_before_log_group_and_table_last() {
         assert_eq!(
             plan(&everything()),
             vec![
@@ -152,15 +154,15 @@ mod tests {
                 Removal::Function {
                     function_name: "f".into()
                 },
-                Removal::LogGroup {
-                    log_group: "/aws/lambda/f".into()
-                },
                 Removal::RolePolicy {
                     role_name: "r".into(),
                     policy_name: "p".into()
                 },
                 Removal::Role {
                     role_name: "r".into()
+                },
+                Removal::LogGroup {
+                    log_group: "/aws/lambda/f".into()
                 },
                 Removal::Table {
                     table_name: "t".into()

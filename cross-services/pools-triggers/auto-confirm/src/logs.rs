@@ -15,6 +15,30 @@ pub fn log_group_name(function_name: &str) -> String {
     format!("/aws/lambda/{function_name}")
 }
 
+/// How much of the log of one sign-up has reached CloudWatch Logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrived {
+    /// No line about the sign-up yet.
+    Nothing,
+    /// The function's line about it (`Sign-up of USERNAME: ...`), but not yet
+    /// Lambda's `REPORT` line that closes the invocation.
+    Decision,
+    /// The function's line and the `REPORT` line after it.
+    WholeInvocation,
+}
+
+/// How much of the log about `username`'s sign-up is in `lines`.
+pub fn arrived(lines: &[String], username: &str) -> Arrived {
+    let decision = format!("Sign-up of {username}:");
+    match lines.iter().position(|line| line.starts_with(&decision)) {
+        None => Arrived::Nothing,
+        Some(at) if lines[at..].iter().any(|line| line.starts_with("REPORT ")) => {
+            Arrived::WholeInvocation
+        }
+        Some(_) => Arrived::Decision,
+    }
+}
+
 /// At most this many pages are read: a scenario's function logs a handful of lines.
 const MAX_PAGES: usize = 20;
 
@@ -89,6 +113,25 @@ mod tests {
             log_group_name("auto-confirm-1"),
             "/aws/lambda/auto-confirm-1"
         );
+    }
+
+    #[test]
+    fn a_sign_up_has_arrived_with_the_report_line_after_the_decision() {
+        let lines = |all: &[&str]| all.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+        let first = [
+            "START RequestId: 1",
+            "Sign-up of alice: known user",
+            "END RequestId: 1",
+            "REPORT RequestId: 1",
+        ];
+        assert_eq!(arrived(&lines(&first), "alice"), Arrived::WholeInvocation);
+        assert_eq!(arrived(&lines(&first[..3]), "alice"), Arrived::Decision);
+        assert_eq!(arrived(&lines(&first), "al"), Arrived::Nothing);
+        // An earlier invocation's REPORT does not close a later one.
+        let mut both = first.to_vec();
+        both.extend(["START RequestId: 2", "Sign-up of dave: unknown"]);
+        assert_eq!(arrived(&lines(&both), "dave"), Arrived::Decision);
+        assert_eq!(arrived(&lines(&[]), "dave"), Arrived::Nothing);
     }
 
     #[tokio::test]

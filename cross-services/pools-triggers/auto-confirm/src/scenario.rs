@@ -13,7 +13,8 @@ use auto_confirm::cleanup::{self, Created, Removal};
 use auto_confirm::function::{self, NewFunction};
 use auto_confirm::handler_zip::{self, Platform};
 use auto_confirm::known_users::{self, KnownUser};
-use auto_confirm::{logs, role};
+use auto_confirm::logs::{self, Arrived};
+use auto_confirm::role;
 use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata};
 use aws_sdk_lambda::types::Architecture;
 use example_cli::{ExampleError, shorten};
@@ -203,7 +204,7 @@ impl Scenario {
         let user = self.sign_up_known_user(&pool).await?;
 
         heading(6, "What the function logged");
-        self.show_function_log(&user.username).await?;
+        self.show_function_log(&user.username, true).await?;
         if !user.confirmed {
             return Err(ExampleError::new(format!(
                 "The function did not confirm {}: see its log lines above.",
@@ -566,6 +567,13 @@ impl Scenario {
                 Err(err) => ExampleError::from(err),
             };
             match (&self.prompter, err.code()) {
+                // The function failed (or Cognito could not invoke it): what
+                // it logged says why.
+                (_, Some("UserLambdaValidationException")) => {
+                    println!("Cognito refused the sign-up: the function failed.");
+                    self.show_function_log(&user.username, false).await?;
+                    return Err(err.into());
+                }
                 (Some(prompter), Some("InvalidPasswordException")) => {
                     println!("{err}");
                     password = prompter.password(PASSWORD_HELP).await?;
@@ -577,11 +585,12 @@ impl Scenario {
 
     /// Step 6 (and 8): the function's log lines about `username`'s sign-up.
     /// CloudWatch Logs takes a few seconds to show them: this asks again
-    /// until they are there, for half a minute at most.
-    async fn show_function_log(&self, username: &str) -> Result<(), Stop> {
+    /// until they are there, for half a minute at most. With `whole`, it
+    /// also waits for Lambda's `REPORT` line that closes the invocation.
+    async fn show_function_log(&self, username: &str, whole: bool) -> Result<(), Stop> {
         let log_group = logs::log_group_name(&self.name);
         println!("Log group: {log_group}");
-        let wanted = format!("Sign-up of {username}:");
+        let mut lines = Vec::new();
         for attempt in 1..=LOG_ATTEMPTS {
             let answer = self
                 .interrupt
@@ -591,18 +600,16 @@ impl Scenario {
                     self.started_at_ms - 60_000,
                 ))
                 .await?;
-            let lines = match answer {
+            lines = match answer {
                 Ok(lines) => lines,
                 // Lambda creates the group with the function's first line.
                 Err(err) if err.code() == Some("ResourceNotFoundException") => Vec::new(),
                 Err(err) => return Err(err.into()),
             };
-            if lines.iter().any(|line| line.contains(&wanted)) {
-                println!("The function's log lines (FilterLogEvents):");
-                for line in lines.iter().filter(|line| !line.trim().is_empty()) {
-                    println!("  | {line}");
-                }
-                return Ok(());
+            match logs::arrived(&lines, username) {
+                Arrived::WholeInvocation => break,
+                Arrived::Decision if !whole => break,
+                _ => {}
             }
             if attempt == 1 {
                 println!("Waiting for the lines to reach CloudWatch Logs...");
@@ -611,10 +618,17 @@ impl Scenario {
                 self.interrupt.race(tokio::time::sleep(LOG_PAUSE)).await?;
             }
         }
-        println!(
-            "No log line about {username} yet. CloudWatch Logs can take a minute; \
-             with --keep, read them later with: aws logs tail {log_group}"
-        );
+        if logs::arrived(&lines, username) == Arrived::Nothing {
+            println!(
+                "No log line about {username} yet. CloudWatch Logs can take a minute; \
+                 with --keep, read them later with: aws logs tail {log_group}"
+            );
+            return Ok(());
+        }
+        println!("The function's log lines (FilterLogEvents):");
+        for line in lines.iter().filter(|line| !line.trim().is_empty()) {
+            println!("  | {line}");
+        }
         Ok(())
     }
 
@@ -694,7 +708,7 @@ impl Scenario {
             None => println!("No confirmation code was sent."),
         }
         self.show_user(pool, &username).await?;
-        self.show_function_log(&username).await?;
+        self.show_function_log(&username, true).await?;
         if output.user_confirmed() {
             return Err(ExampleError::new(format!(
                 "The function confirmed {username}, who is not in the table."
