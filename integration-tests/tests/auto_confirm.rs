@@ -407,3 +407,70 @@ fn answer(session: &mut PtySession, text: &str) {
     session.send(&format!("{text}\r")).expect("type");
     session.flush().expect("flush");
 }
+
+/// A zip whose `bootstrap` is a shell script that prints a line and exits
+/// with an error before it ever asks the Runtime API for an event.
+fn failing_function_zip() -> std::path::PathBuf {
+    use std::io::Write;
+    let script = "#!/bin/sh\necho \"Sign-up of alice: this bootstrap fails on purpose\"\nexit 3\n";
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().unix_permissions(0o755);
+    zip.start_file("bootstrap", options)
+        .expect("start bootstrap");
+    zip.write_all(script.as_bytes()).expect("write bootstrap");
+    let bytes = zip.finish().expect("zip").into_inner();
+    let path = std::env::temp_dir().join(format!("auto-confirm-failing-{}.zip", unique("")));
+    std::fs::write(&path, bytes).expect("write the zip");
+    path
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn a_function_that_fails_is_one_error_line_after_its_log_and_everything_is_removed() {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let target = Target::from_env().await;
+    if target.is_live() {
+        eprintln!("skipped live: the failing function is a shell script");
+        return;
+    }
+    let zip = failing_function_zip();
+
+    let run = target.run(
+        SCENARIO,
+        &[
+            "--non-interactive",
+            "--zip",
+            zip.to_str().expect("a UTF-8 path"),
+        ],
+    );
+    let _ = std::fs::remove_file(&zip);
+    assert_eq!(run.exit_code, Some(1), "{}\n{}", run.stdout, run.stderr);
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert!(
+        errors[0].starts_with("error: UserLambdaValidationException: PreSignUp failed with error"),
+        "{}",
+        errors[0]
+    );
+    // What the function printed before it failed is shown.
+    assert!(
+        run.stdout
+            .contains("| Sign-up of alice: this bootstrap fails on purpose"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("[6/10]"), "no step after the failure");
+    assert!(
+        step(&run, 10).contains("Deleted DynamoDB table"),
+        "{}",
+        run.stdout
+    );
+    assert_no_bootstrap_left();
+    assert_all_removed(&target, &Resources::from_output(&run.stdout)).await;
+}
