@@ -16,6 +16,130 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod log_writer {
+    //! The log's way to stderr. Written as it comes, the one line per
+    //! request at info costs a `write` system call per request, paid by the
+    //! request. Lines are collected instead and written together by a
+    //! thread of their own, at the latest [`FLUSH_EVERY`] after they came.
+
+    use std::io::Write;
+    use std::sync::{Arc, Condvar, Mutex, PoisonError};
+    use std::time::Duration;
+
+    /// The longest a line waits before it reaches stderr.
+    const FLUSH_EVERY: Duration = Duration::from_millis(50);
+    /// Collected lines past this size are written at once.
+    const FLUSH_ABOVE: usize = 64 * 1024;
+
+    /// A `MakeWriter` for `tracing_subscriber` that batches lines for stderr.
+    #[derive(Clone)]
+    pub struct BatchedStderr {
+        shared: Arc<Shared>,
+    }
+
+    struct Shared {
+        pending: Mutex<Vec<u8>>,
+        wake: Condvar,
+        /// False when no writer thread could be started: lines go straight out.
+        batched: bool,
+    }
+
+    impl BatchedStderr {
+        /// Starts the thread that writes the collected lines.
+        pub fn start() -> Self {
+            let mut shared = Arc::new(Shared {
+                pending: Mutex::new(Vec::new()),
+                wake: Condvar::new(),
+                batched: true,
+            });
+            let writer = Arc::clone(&shared);
+            let started = std::thread::Builder::new()
+                .name("log-writer".into())
+                .spawn(move || writer.run());
+            if started.is_err() {
+                shared = Arc::new(Shared {
+                    pending: Mutex::new(Vec::new()),
+                    wake: Condvar::new(),
+                    batched: false,
+                });
+            }
+            BatchedStderr { shared }
+        }
+    }
+
+    /// Writes the lines still collected when dropped (before exiting).
+    pub struct FlushOnDrop(pub BatchedStderr);
+
+    impl Drop for FlushOnDrop {
+        fn drop(&mut self) {
+            self.0.shared.write_pending();
+        }
+    }
+
+    impl Shared {
+        fn run(&self) {
+            loop {
+                let pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+                let (pending, _) = self
+                    .wake
+                    .wait_timeout_while(pending, FLUSH_EVERY, |p| p.len() < FLUSH_ABOVE)
+                    .unwrap_or_else(PoisonError::into_inner);
+                drop(pending);
+                self.write_pending();
+            }
+        }
+
+        fn write_pending(&self) {
+            let lines = {
+                let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+                if pending.is_empty() {
+                    return;
+                }
+                std::mem::take(&mut *pending)
+            };
+            write_stderr(&lines);
+        }
+    }
+
+    fn write_stderr(bytes: &[u8]) {
+        let mut stderr = std::io::stderr().lock();
+        // A log line that cannot be written has nowhere else to go.
+        let _ = stderr.write_all(bytes);
+        let _ = stderr.flush();
+    }
+
+    impl Write for &BatchedStderr {
+        fn write(&mut self, line: &[u8]) -> std::io::Result<usize> {
+            if !self.shared.batched {
+                write_stderr(line);
+                return Ok(line.len());
+            }
+            let mut pending = self
+                .shared
+                .pending
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            pending.extend_from_slice(line);
+            if pending.len() >= FLUSH_ABOVE {
+                self.shared.wake.notify_one();
+            }
+            Ok(line.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for BatchedStderr {
+        type Writer = &'a BatchedStderr;
+
+        fn make_writer(&'a self) -> Self::Writer {
+            self
+        }
+    }
+}
+
 /// The port the emulator serves on when it runs until Ctrl-C (LocalStack's
 /// habit, so existing `AWS_ENDPOINT_URL` settings keep working).
 const DEFAULT_PORT: u16 = 4566;
@@ -60,10 +184,14 @@ async fn main() -> ExitCode {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+    let log = log_writer::BatchedStderr::start();
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(log.clone())
         .init();
+    // However main returns, the collected lines are written first.
+    let _flush = log_writer::FlushOnDrop(log);
 
     let default_port = if args.command.is_empty() {
         DEFAULT_PORT

@@ -222,5 +222,5 @@ async fn dispatch(
 }
 
 fn request_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    crate::new_uuid().to_string()
 }

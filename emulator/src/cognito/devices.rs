@@ -27,7 +27,7 @@ impl Device {
     /// A new device key `{region}_{uuid}` and group key.
     pub fn new(region: &str, now: i64) -> Self {
         Device {
-            key: format!("{region}_{}", uuid::Uuid::new_v4()).into(),
+            key: format!("{region}_{}", crate::new_uuid()).into(),
             group_key: format!("-{}", random_string(ALPHANUMERIC, 9)).into(),
             verifier: None,
             name: None,

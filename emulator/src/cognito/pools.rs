@@ -186,6 +186,22 @@ pub(crate) struct Pool {
     pub users: UserStore,
 }
 
+/// Pools with fewer users than this free too little to be worth a trim.
+const TRIM_AFTER_USERS: usize = 1000;
+
+impl Drop for Pool {
+    /// A deleted pool's users are freed here (once the last request using
+    /// the pool is done), and the freed memory goes back to the system.
+    fn drop(&mut self) {
+        let users = std::mem::take(&mut self.users);
+        let many = users.len() >= TRIM_AFTER_USERS;
+        drop(users);
+        if many {
+            crate::release_freed_memory();
+        }
+    }
+}
+
 impl Pool {
     /// The current settings (a cheap snapshot).
     pub fn settings(&self) -> Arc<PoolSettings> {

@@ -818,7 +818,7 @@ mod tests {
     /// ConfirmDevice with a verifier made by the crate, then device SRP.
     fn device_sign_in(rng: &mut impl Rng) {
         let group_key = format!("-{}", random_text(rng, 9));
-        let device_key = format!("us-east-1_{}", uuid::Uuid::new_v4());
+        let device_key = format!("us-east-1_{}", crate::new_uuid());
         let untracked = SrpClient::new(
             UntrackedDevice::new(POOL_ID, &group_key, &device_key),
             "client-id",

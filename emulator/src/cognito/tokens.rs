@@ -134,7 +134,7 @@ impl TokenSigner {
     /// time: `iat` is `now` and each `exp` is counted from it.
     pub fn issue_at(&self, params: &TokenParams<'_>, now: i64) -> IssuedTokens {
         let key = self.inner.key();
-        let event_id = uuid::Uuid::new_v4().to_string();
+        let event_id = crate::new_uuid().to_string();
         let access = AccessTokenClaims {
             sub: params.sub,
             device_key: params.device_key,
@@ -147,7 +147,7 @@ impl TokenSigner {
             auth_time: params.auth_time,
             exp: now + params.access_validity_secs,
             iat: now,
-            jti: uuid::Uuid::new_v4().to_string(),
+            jti: crate::new_uuid().to_string(),
             username: params.username,
         };
         let id = IdTokenClaims {
@@ -162,7 +162,7 @@ impl TokenSigner {
             auth_time: params.auth_time,
             exp: now + params.id_validity_secs,
             iat: now,
-            jti: uuid::Uuid::new_v4().to_string(),
+            jti: crate::new_uuid().to_string(),
             email: params.email,
         };
         IssuedTokens {

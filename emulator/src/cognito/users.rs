@@ -315,7 +315,7 @@ impl CognitoService {
             return Err(invalid_parameter(what));
         };
         Ok((
-            Uuid::new_v4().to_string(),
+            crate::new_uuid().to_string(),
             Some((alias, requested.to_owned())),
         ))
     }
@@ -385,7 +385,7 @@ impl CognitoService {
             Delivery::for_verification(&settings, &attributes)
         };
         let code = delivery.as_ref().map(|_| PendingCode::new(now / 1000));
-        let sub = Uuid::new_v4();
+        let sub = crate::new_uuid();
         let mut user = User {
             password: Some(PasswordDigest::new(&pool.srp_name, &username, password)),
             username: username.as_str().into(),
@@ -639,7 +639,7 @@ impl CognitoService {
             let user = User {
                 password: Some(PasswordDigest::new(&pool.srp_name, &username, &temporary)),
                 username: username.as_str().into(),
-                sub: Uuid::new_v4(),
+                sub: crate::new_uuid(),
                 status: UserStatus::ForceChangePassword,
                 enabled: true,
                 created: now,

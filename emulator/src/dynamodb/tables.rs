@@ -384,7 +384,7 @@ impl DynamoDbService {
                 "arn:aws:dynamodb:{}:{}:table/{name}",
                 self.region, self.account_id
             ),
-            id: uuid::Uuid::new_v4().to_string(),
+            id: crate::new_uuid().to_string(),
             creation_date_time,
             created: Instant::now(),
             schema,

@@ -78,7 +78,7 @@ impl IamService {
     /// `signed` says whether it carried an `Authorization` header (IAM takes
     /// no unsigned request).
     pub(crate) async fn handle(&self, body: &[u8], signed: bool, started: Instant) -> Response {
-        let request_id = uuid::Uuid::new_v4().to_string();
+        let request_id = crate::new_uuid().to_string();
         let (action, outcome) = match parse_form(body) {
             _ if !signed => (
                 String::new(),

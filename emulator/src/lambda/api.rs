@@ -272,7 +272,7 @@ impl LambdaService {
         body: Bytes,
     ) -> Response {
         let started = Instant::now();
-        let request_id = uuid::Uuid::new_v4().to_string();
+        let request_id = crate::new_uuid().to_string();
         let rest = uri
             .path()
             .strip_prefix("/2015-03-31/functions")

@@ -80,7 +80,7 @@ impl CodeDir {
         let path = std::env::temp_dir().join(format!(
             "{PREFIX}{}-{}",
             std::process::id(),
-            uuid::Uuid::new_v4().simple()
+            crate::new_uuid().simple()
         ));
         fs::DirBuilder::new().mode(0o700).create(&path)?;
         let dir = CodeDir { path };

@@ -64,7 +64,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 fn new_revision() -> String {
-    uuid::Uuid::new_v4().to_string()
+    crate::new_uuid().to_string()
 }
 
 impl Function {

@@ -470,7 +470,7 @@ fn stream_name() -> String {
     format!(
         "{}/[$LATEST]{}",
         chrono::Utc::now().format("%Y/%m/%d"),
-        uuid::Uuid::new_v4().simple()
+        crate::new_uuid().simple()
     )
 }
 
@@ -660,8 +660,8 @@ async fn next(State(instance): State<Arc<Instance>>) -> Response {
 /// An X-Ray trace header (`Root=1-{time}-{id};Parent=...;Sampled=0`).
 fn trace_id() -> String {
     let now = super::now_millis() / 1000;
-    let root = uuid::Uuid::new_v4().simple().to_string();
-    let parent = uuid::Uuid::new_v4().simple().to_string();
+    let root = crate::new_uuid().simple().to_string();
+    let parent = crate::new_uuid().simple().to_string();
     format!(
         "Root=1-{now:08x}-{};Parent={};Sampled=0",
         &root[..24],

@@ -290,11 +290,11 @@ impl LambdaService {
             }
             Err(SpawnError::Internal(message)) => Err(lambda_error("ServiceException", message)),
             Err(SpawnError::InvalidEntrypoint(message)) => {
-                let request_id = uuid::Uuid::new_v4().to_string();
+                let request_id = crate::new_uuid().to_string();
                 let stream = format!(
                     "{}/[$LATEST]{}",
                     chrono::Utc::now().format("%Y/%m/%d"),
-                    uuid::Uuid::new_v4().simple()
+                    crate::new_uuid().simple()
                 );
                 let message = format!("RequestId: {request_id} Error: {message}");
                 self.logs.append(
@@ -367,7 +367,7 @@ async fn run_on(
     tail: bool,
     client_context: Option<String>,
 ) -> InvokeOutput {
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = crate::new_uuid().to_string();
     let started = Instant::now();
     let (result, delivered) = instance.run(&request_id, payload, client_context).await;
     let duration = started.elapsed();
