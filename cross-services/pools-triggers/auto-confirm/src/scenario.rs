@@ -532,6 +532,7 @@ impl Scenario {
                 made_up_password()
             }
         };
+        let mut denied_so_far = 0;
         loop {
             // SignUp is not abandoned on Ctrl-C: its answer says whether
             // there is a user (it goes with the pool in any case).
@@ -567,6 +568,16 @@ impl Scenario {
                 Err(err) => ExampleError::from(err),
             };
             match (&self.prompter, err.code()) {
+                // A refused sign-up creates no user, so it can be tried again.
+                _ if role_not_in_effect_yet(&err) && denied_so_far < ROLE_ATTEMPTS => {
+                    denied_so_far += 1;
+                    println!(
+                        "The function was denied access to the table: IAM takes a few seconds \
+                         to apply a new role's policy. Trying again in {} s.",
+                        ROLE_PAUSE.as_secs()
+                    );
+                    self.interrupt.race(tokio::time::sleep(ROLE_PAUSE)).await?;
+                }
                 // The function failed (or Cognito could not invoke it): what
                 // it logged says why.
                 (_, Some("UserLambdaValidationException")) => {
@@ -843,6 +854,14 @@ impl Scenario {
 /// failed state, or a call failed.
 fn waiter_failed(what: &str, err: &(dyn std::error::Error + 'static)) -> ExampleError {
     ExampleError::new(format!("{what}: {}", DisplayErrorContext(err)))
+}
+
+/// Whether a sign-up failed only because the function's brand-new role
+/// does not allow reading the table yet: IAM applies a new policy within
+/// seconds, and Cognito creates no user when its trigger fails.
+fn role_not_in_effect_yet(err: &ExampleError) -> bool {
+    err.code() == Some("UserLambdaValidationException")
+        && err.to_string().contains("AccessDeniedException")
 }
 
 /// Setting the trigger failed at one of its two calls.
@@ -1127,6 +1146,37 @@ mod tests {
         let (_, architecture) = scenario.handler_zip().await.expect("accepted offline");
         assert_eq!(architecture, Architecture::X8664);
         let _ = std::fs::remove_file(path);
+    }
+
+    #[test]
+    fn only_a_denied_table_read_in_the_function_is_tried_again() {
+        let refused = |code: &str, message: &str| {
+            ExampleError::from(aws_sdk_cognitoidentityprovider::error::SdkError::<
+                aws_sdk_cognitoidentityprovider::operation::sign_up::SignUpError,
+                aws_smithy_runtime_api::http::Response,
+            >::service_error(
+                aws_sdk_cognitoidentityprovider::operation::sign_up::SignUpError::generic(
+                    ErrorMetadata::builder().code(code).message(message).build(),
+                ),
+                aws_smithy_runtime_api::http::Response::new(
+                    400.try_into().unwrap(),
+                    aws_smithy_types::body::SdkBody::empty(),
+                ),
+            ))
+        };
+        assert!(role_not_in_effect_yet(&refused(
+            "UserLambdaValidationException",
+            "PreSignUp failed with error Looking up the email in table t failed: \
+             AccessDeniedException: User is not authorized to perform: dynamodb:GetItem."
+        )));
+        assert!(!role_not_in_effect_yet(&refused(
+            "UserLambdaValidationException",
+            "PreSignUp failed with error Runtime exited with error: exit status 3."
+        )));
+        assert!(!role_not_in_effect_yet(&refused(
+            "AccessDeniedException",
+            "not a trigger failure"
+        )));
     }
 
     #[test]
