@@ -708,3 +708,49 @@ async fn a_killed_emulator_takes_its_functions_along() {
     assert!(!task_root.exists(), "stale code is removed on start");
     next.kill().await.unwrap();
 }
+
+#[tokio::test]
+async fn deleting_a_function_writes_its_last_lines_first() {
+    let env = start().await;
+    let endpoint = env.emulator.endpoint();
+    create_function(&env.lambda, "brief", &env.role, &echo_function(), 3).await;
+    let answer = answer(&invoke_json(&env.lambda, "brief", json!({})).await);
+    let request_id = answer["requestId"].as_str().unwrap().to_owned();
+
+    // Straight after the answer, before its REPORT line had to be written.
+    env.lambda
+        .delete_function()
+        .function_name("brief")
+        .send()
+        .await
+        .expect("DeleteFunction");
+    let lines = log_lines(&endpoint, "/aws/lambda/brief").await;
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("REPORT RequestId: {request_id}"))),
+        "the REPORT line is written by the time DeleteFunction answers: {lines:#?}"
+    );
+
+    // So deleting the log group now removes it for good.
+    logs(&endpoint)
+        .delete_log_group()
+        .log_group_name("/aws/lambda/brief")
+        .send()
+        .await
+        .expect("DeleteLogGroup");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let groups = logs(&endpoint)
+        .describe_log_groups()
+        .log_group_name_prefix("/aws/lambda/brief")
+        .send()
+        .await
+        .expect("DescribeLogGroups")
+        .log_groups
+        .unwrap_or_default();
+    assert!(
+        groups.is_empty(),
+        "no late line recreates the group: {groups:?}"
+    );
+    env.emulator.stop().await;
+}

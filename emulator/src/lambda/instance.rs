@@ -114,6 +114,9 @@ enum LogMsg {
     /// The closing lines of an invocation (END, REPORT), written after the
     /// function's last output; the tail is sent back when asked for.
     Finish(Vec<String>, Option<oneshot::Sender<String>>),
+    /// The instance is gone: write what came before, then stop, so that no
+    /// late line recreates a log group deleted after the function.
+    Close,
 }
 
 /// Why an instance could not start.
@@ -141,6 +144,7 @@ pub(crate) struct Instance {
     log_tx: mpsc::UnboundedSender<LogMsg>,
     server: Mutex<Option<JoinHandle<()>>>,
     supervisor: Mutex<Option<JoinHandle<()>>>,
+    log_writer: Mutex<Option<JoinHandle<()>>>,
 }
 
 /// Kills a process group when dropped (and on request), so that nothing a
@@ -237,8 +241,14 @@ impl Instance {
             log_tx,
             server: Mutex::new(None),
             supervisor: Mutex::new(None),
+            log_writer: Mutex::new(None),
         });
-        tokio::spawn(write_logs(log_rx, logs, launch.log_group.clone(), stream));
+        *lock(&instance.log_writer) = Some(tokio::spawn(write_logs(
+            log_rx,
+            logs,
+            launch.log_group.clone(),
+            stream,
+        )));
         instance.line(format!(
             "INIT_START Runtime Version: {}",
             launch.runtime.replace('.', ":")
@@ -355,6 +365,11 @@ impl Instance {
         let supervisor = lock(&self.supervisor).take();
         if let Some(supervisor) = supervisor {
             let _ = tokio::time::timeout(Duration::from_secs(5), supervisor).await;
+        }
+        let _ = self.log_tx.send(LogMsg::Close);
+        let writer = lock(&self.log_writer).take();
+        if let Some(writer) = writer {
+            let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
         }
     }
 
@@ -559,6 +574,7 @@ async fn write_logs(
             },
         };
         match msg {
+            LogMsg::Close => break,
             LogMsg::Line(line) => push(line, &mut tail),
             LogMsg::Start(line) => {
                 tail.clear();
