@@ -11,7 +11,7 @@ mod tokens;
 
 pub use error::ExampleError;
 pub use secret_hash::secret_hash;
-pub use tokens::shorten;
+pub use tokens::{authentication_result_lines, shorten};
 
 use std::process::ExitCode;
 

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::AdminInitiateAuthOutput;
-use aws_sdk_cognitoidentityprovider::types::{AuthenticationResultType, ChallengeNameType};
+use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
 use clap::Parser;
 use example_cli::{ExampleError, RegionArg};
 
@@ -79,7 +79,10 @@ fn report(output: &AdminInitiateAuthOutput, args: &Args) -> Result<Vec<String>, 
             "Cognito answered with neither a challenge nor tokens.",
         ));
     };
-    Ok(token_lines(result, args.show_tokens))
+    Ok(example_cli::authentication_result_lines(
+        result,
+        args.show_tokens,
+    ))
 }
 
 /// A friendly line saying which command answers the challenge.
@@ -112,39 +115,6 @@ fn next_step(challenge: &ChallengeNameType, args: &Args) -> String {
     }
 }
 
-/// The tokens (shortened unless `show_tokens`) and the new device's metadata.
-fn token_lines(result: &AuthenticationResultType, show_tokens: bool) -> Vec<String> {
-    let show = |token: &str| {
-        if show_tokens {
-            token.to_string()
-        } else {
-            example_cli::shorten(token)
-        }
-    };
-    let mut lines = Vec::new();
-    if let Some(token) = result.access_token() {
-        lines.push(format!("Access token: {}", show(token)));
-    }
-    if let Some(token) = result.id_token() {
-        lines.push(format!("ID token: {}", show(token)));
-    }
-    if let Some(token) = result.refresh_token() {
-        lines.push(format!("Refresh token: {}", show(token)));
-    }
-    lines.push(format!("Expires in: {} seconds", result.expires_in()));
-    if let Some(device) = result.new_device_metadata() {
-        let key = device.device_key().unwrap_or("");
-        let group = device.device_group_key().unwrap_or("");
-        lines.push(format!("Device key: {key}"));
-        lines.push(format!("Device group key: {group}"));
-        lines.push(format!(
-            "Next: remember this device: cargo run -p confirm-device -- \
-             --access-token ACCESS_TOKEN --device-key {key} --device-group-key {group}"
-        ));
-    }
-    lines
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     example_cli::init_tracing();
@@ -157,8 +127,8 @@ async fn main() -> ExitCode {
 mod tests {
     use super::*;
     use aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::AdminInitiateAuthError;
-    use aws_sdk_cognitoidentityprovider::types::NewDeviceMetadataType;
     use aws_sdk_cognitoidentityprovider::types::error::NotAuthorizedException;
+    use aws_sdk_cognitoidentityprovider::types::{AuthenticationResultType, NewDeviceMetadataType};
     use aws_smithy_mocks::{mock, mock_client};
     use aws_smithy_types::error::ErrorMetadata;
 

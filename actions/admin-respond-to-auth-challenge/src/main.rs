@@ -12,7 +12,6 @@ use std::process::ExitCode;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::operation::admin_respond_to_auth_challenge::AdminRespondToAuthChallengeOutput;
-use aws_sdk_cognitoidentityprovider::types::AuthenticationResultType;
 use clap::Parser;
 use example_cli::{ExampleError, RegionArg};
 
@@ -68,7 +67,10 @@ fn report(
     show_tokens: bool,
 ) -> Result<Vec<String>, ExampleError> {
     if let Some(result) = output.authentication_result() {
-        return Ok(token_lines(result, show_tokens));
+        return Ok(example_cli::authentication_result_lines(
+            result,
+            show_tokens,
+        ));
     }
     match output.challenge_name() {
         Some(challenge) => Ok(vec![
@@ -85,39 +87,6 @@ fn report(
     }
 }
 
-/// The tokens (shortened unless `show_tokens`) and the new device's metadata.
-fn token_lines(result: &AuthenticationResultType, show_tokens: bool) -> Vec<String> {
-    let show = |token: &str| {
-        if show_tokens {
-            token.to_string()
-        } else {
-            example_cli::shorten(token)
-        }
-    };
-    let mut lines = Vec::new();
-    if let Some(token) = result.access_token() {
-        lines.push(format!("Access token: {}", show(token)));
-    }
-    if let Some(token) = result.id_token() {
-        lines.push(format!("ID token: {}", show(token)));
-    }
-    if let Some(token) = result.refresh_token() {
-        lines.push(format!("Refresh token: {}", show(token)));
-    }
-    lines.push(format!("Expires in: {} seconds", result.expires_in()));
-    if let Some(device) = result.new_device_metadata() {
-        let key = device.device_key().unwrap_or("");
-        let group = device.device_group_key().unwrap_or("");
-        lines.push(format!("Device key: {key}"));
-        lines.push(format!("Device group key: {group}"));
-        lines.push(format!(
-            "Next: remember this device: cargo run -p confirm-device -- \
-             --access-token ACCESS_TOKEN --device-key {key} --device-group-key {group}"
-        ));
-    }
-    lines
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     example_cli::init_tracing();
@@ -130,8 +99,8 @@ async fn main() -> ExitCode {
 mod tests {
     use super::*;
     use aws_sdk_cognitoidentityprovider::operation::admin_respond_to_auth_challenge::AdminRespondToAuthChallengeError;
-    use aws_sdk_cognitoidentityprovider::types::NewDeviceMetadataType;
     use aws_sdk_cognitoidentityprovider::types::error::CodeMismatchException;
+    use aws_sdk_cognitoidentityprovider::types::{AuthenticationResultType, NewDeviceMetadataType};
     use aws_smithy_mocks::{mock, mock_client};
     use aws_smithy_types::error::ErrorMetadata;
 

@@ -151,7 +151,10 @@ fn report(
         ]);
     }
     match result {
-        Some(result) => Ok(token_lines(result, args.show_tokens)),
+        Some(result) => Ok(example_cli::authentication_result_lines(
+            result,
+            args.show_tokens,
+        )),
         None => Err(ExampleError::new(
             "Cognito answered with neither a challenge nor tokens.",
         )),
@@ -186,39 +189,6 @@ fn next_step(challenge: &ChallengeNameType, args: &Args) -> String {
             other.as_str()
         ),
     }
-}
-
-/// The tokens (shortened unless `show_tokens`) and the new device's metadata.
-fn token_lines(result: &AuthenticationResultType, show_tokens: bool) -> Vec<String> {
-    let show = |token: &str| {
-        if show_tokens {
-            token.to_string()
-        } else {
-            example_cli::shorten(token)
-        }
-    };
-    let mut lines = Vec::new();
-    if let Some(token) = result.access_token() {
-        lines.push(format!("Access token: {}", show(token)));
-    }
-    if let Some(token) = result.id_token() {
-        lines.push(format!("ID token: {}", show(token)));
-    }
-    if let Some(token) = result.refresh_token() {
-        lines.push(format!("Refresh token: {}", show(token)));
-    }
-    lines.push(format!("Expires in: {} seconds", result.expires_in()));
-    if let Some(device) = result.new_device_metadata() {
-        let key = device.device_key().unwrap_or("");
-        let group = device.device_group_key().unwrap_or("");
-        lines.push(format!("Device key: {key}"));
-        lines.push(format!("Device group key: {group}"));
-        lines.push(format!(
-            "Next: remember this device: cargo run -p confirm-device -- \
-             --access-token ACCESS_TOKEN --device-key {key} --device-group-key {group}"
-        ));
-    }
-    lines
 }
 
 #[tokio::main]
