@@ -359,7 +359,10 @@ fn binaries_dir() -> &'static Path {
             .expect("target/<profile>")
             .to_path_buf();
         let mut build = Command::new(env!("CARGO"));
-        build.args(["build", "--workspace", "--bins", "--quiet"]);
+        // `--tests` gives the binaries the same dependency features as the
+        // `cargo test` that is running (dev-dependencies switch some on), so
+        // the dependencies it already built are reused, not built again.
+        build.args(["build", "--workspace", "--bins", "--tests", "--quiet"]);
         if dir.file_name().is_some_and(|name| name == "release") {
             build.arg("--release");
         }
