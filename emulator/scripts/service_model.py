@@ -4,8 +4,10 @@ types, required members, length/range/pattern/enum constraints) as a compact
 Rust table for `crate::validation`, read from the AWS service model that
 botocore ships.
 
-Run from the emulator crate, e.g.:
+Run from the emulator crate, then rustfmt the result, e.g.:
   python3 scripts/service_model.py dynamodb 2012-08-10 CreateTable,PutItem > src/dynamodb/model.rs
+  python3 scripts/service_model.py cognito-idp 2016-04-18 all > src/cognito/model.rs
+("all": every operation of the service.)
 """
 import gzip
 import json
@@ -14,12 +16,13 @@ import sys
 
 import botocore
 
-service, version, wanted = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+service, version, wanted = sys.argv[1], sys.argv[2], sys.argv[3]
 base = os.path.join(os.path.dirname(botocore.__file__), "data", service, version)
 path = os.path.join(base, "service-2.json")
 model = json.load(gzip.open(path + ".gz") if not os.path.exists(path) else open(path))
 shapes = model["shapes"]
 ops = model["operations"]
+wanted = sorted(ops) if wanted == "all" else wanted.split(",")
 
 index = {}
 order = []
