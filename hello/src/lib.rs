@@ -1,7 +1,8 @@
 //! Hello Amazon Cognito: list the user pools in an account and Region.
 //!
 //! `ListUserPools` returns at most 60 pools a page; the paginator follows
-//! `NextToken` until the last page so that no pool is missed.
+//! `NextToken` until the last page so that no pool is missed. The call is
+//! signed with your AWS credentials and needs `cognito-idp:ListUserPools`.
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::SdkError;
