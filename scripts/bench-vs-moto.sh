@@ -2,11 +2,13 @@
 # Benchmarks the bundled emulator against moto_server, side by side, in one run:
 # the same workloads (SignUp, InitiateAuth, the auth cycle) through the AWS SDK,
 # the emulator's time from process start to its first answered request, and
-# the resident memory of both servers idle and after the run.
+# the resident memory of both servers idle and after the run. Then, for the
+# emulator alone (moto_server runs Lambda functions only in Docker), SignUp
+# with and without a warm PreSignUp Lambda trigger, with 1 worker and with all.
 #
 #   scripts/bench-vs-moto.sh                      # 16 workers, 20 s per workload
 #   scripts/bench-vs-moto.sh --duration 5s --concurrency 8
-#   scripts/bench-vs-moto.sh --workloads auth-cycle
+#   scripts/bench-vs-moto.sh --workloads auth-cycle --no-trigger
 #
 # moto_server is installed from PyPI into .venv on first use. Both servers
 # listen on free loopback ports only, and both are stopped when the script
@@ -18,9 +20,11 @@ duration=20s
 concurrency=16
 workloads=signup,initiate-auth,auth-cycle
 startup_runs=5
+trigger_duration=10s
+trigger=yes
 
 usage() {
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     cat <<EOF
 
 Options:
@@ -28,6 +32,8 @@ Options:
   --concurrency N     concurrent workers (default $concurrency)
   --workloads LIST    comma-separated, in order (default $workloads)
   --startup-runs N    emulator starts to measure (default $startup_runs)
+  --trigger-duration D  how long each trigger comparison runs (default $trigger_duration)
+  --no-trigger        skip the PreSignUp trigger comparison
 EOF
 }
 
@@ -37,6 +43,8 @@ while [ $# -gt 0 ]; do
         --concurrency) concurrency=${2:?--concurrency needs a value}; shift 2 ;;
         --workloads) workloads=${2:?--workloads needs a value}; shift 2 ;;
         --startup-runs) startup_runs=${2:?--startup-runs needs a value}; shift 2 ;;
+        --trigger-duration) trigger_duration=${2:?--trigger-duration needs a value}; shift 2 ;;
+        --no-trigger) trigger=no; shift ;;
         -h | --help) usage; exit 0 ;;
         *) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -51,7 +59,7 @@ fi
 python=$venv/bin/python
 moto_version=$("$venv/bin/pip" show moto 2>/dev/null | sed -n 's/^Version: //p')
 
-echo "== building the emulator and the benchmark (release)"
+echo "== building the emulator, the benchmark and its trigger function (release)"
 cargo build --release -p emulator -p benchmark
 bench=target/release/benchmark
 emulator=target/release/emulator
@@ -142,6 +150,22 @@ moto_after_kb=$(memory_kb "$moto_pid" VmRSS)
 moto_peak_kb=$(memory_kb "$moto_pid" VmHWM)
 emulator_after_kb=$(memory_kb "$emulator_pid" VmRSS)
 emulator_peak_kb=$(memory_kb "$emulator_pid" VmHWM)
+
+# After the memory figures: the trigger's function instances are processes of
+# their own, and the users these runs store are not the comparison's.
+if [ "$trigger" = yes ] && [ "$emulator_ready" = yes ]; then
+    for workers in 1 "$concurrency"; do
+        echo
+        echo "== emulator: SignUp without and with a warm PreSignUp trigger, $workers worker(s), $trigger_duration each"
+        if ! "$bench" --endpoint "http://127.0.0.1:$emulator_port" --server-pid "$emulator_pid" \
+            --concurrency "$workers" --duration "$trigger_duration" --workload signup,signup-trigger \
+            --json-out "$work/trigger-$workers.json"; then
+            echo "error: the trigger comparison with $workers worker(s) failed" >&2
+            rm -f "$work/trigger-$workers.json"
+            status=1
+        fi
+    done
+fi
 
 echo
 "$python" - "$work" "$moto_version" "$concurrency" "$duration" \
@@ -251,5 +275,23 @@ check("idle memory < 30 MB", emu_mem[0] is not None and emu_mem[0] < 30 * 1024, 
 check("< 1 KB per stored user", eg and eg["bytes_per_user"] < 1024,
       f"at most {eg['bytes_per_user']:,.0f} bytes" if eg
       else "needs a first workload that stores over 1,000 users")
+
+# What the warm trigger adds to SignUp: the same run's SignUp without one is the baseline.
+for workers in dict.fromkeys(["1", concurrency]):
+    runs = by_workload(load(f"trigger-{workers}"))
+    plain, triggered = runs.get("signup"), runs.get("signup-trigger")
+    label = f"a warm trigger adds < 5 ms to SignUp ({workers} worker{'s' if workers != '1' else ''})"
+    if not (plain and triggered):
+        check(label, None, "not run")
+        continue
+    a, b = plain["operations"][0], triggered["operations"][0]
+    if a["mean_ms"] is None or b["mean_ms"] is None or b["errors"]:
+        check(label, False, f"{b['errors']} failed calls" if b["errors"] else "no successful calls")
+        continue
+    added = b["mean_ms"] - a["mean_ms"]
+    check(label, added < 5,
+          f"mean {a['mean_ms']:.2f} -> {b['mean_ms']:.2f} ms (+{added:.2f}), "
+          f"p99 {a['p99_ms']:.2f} -> {b['p99_ms']:.2f} ms; "
+          f"{plain['rate_per_s']:,.0f} -> {triggered['rate_per_s']:,.0f} calls/s")
 EOF
 exit "$status"

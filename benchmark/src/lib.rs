@@ -9,43 +9,77 @@ pub mod latency;
 pub mod procfs;
 pub mod report;
 pub mod startup;
+pub mod trigger;
 pub mod workload;
 
 use std::time::Duration;
 
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
-use aws_sdk_cognitoidentityprovider::config::timeout::TimeoutConfig;
-use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+use example_cli::ExampleError;
 
 /// No single call may take longer than this; it keeps a run bounded even
 /// when the server hangs.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A client for `endpoint` with dummy credentials (local servers do not check
-/// signatures), no retries (every failure is counted, every latency is one
-/// attempt) and a per-call timeout.
+/// Builds a client of one AWS SDK crate for `endpoint`, with dummy
+/// credentials (local servers do not check signatures), no retries (every
+/// failure is counted, every latency is one attempt) and a per-call timeout.
+/// A macro because each SDK crate has its own, identically shaped, config type.
+macro_rules! local_client {
+    ($sdk:ident, $endpoint:expr, $region:expr) => {{
+        use $sdk::config::retry::RetryConfig;
+        use $sdk::config::timeout::TimeoutConfig;
+        use $sdk::config::{BehaviorVersion, Credentials, Region};
+        let config = $sdk::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new($region.to_string()))
+            .credentials_provider(Credentials::new(
+                "AKIDBENCHMARK",
+                "benchmark-dummy-secret",
+                None,
+                None,
+                "benchmark",
+            ))
+            .endpoint_url($endpoint)
+            .retry_config(RetryConfig::disabled())
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .operation_timeout(CALL_TIMEOUT)
+                    .build(),
+            )
+            .build();
+        $sdk::Client::from_conf(config)
+    }};
+}
+
+/// A Cognito user pools client for `endpoint` (see [`local_client!`]).
 pub fn client_for(endpoint: &str, region: &str) -> Client {
-    let config = aws_sdk_cognitoidentityprovider::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(region.to_string()))
-        .credentials_provider(Credentials::new(
-            "AKIDBENCHMARK",
-            "benchmark-dummy-secret",
-            None,
-            None,
-            "benchmark",
-        ))
-        .endpoint_url(endpoint)
-        .retry_config(RetryConfig::disabled())
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .operation_timeout(CALL_TIMEOUT)
-                .build(),
-        )
-        .build();
-    Client::from_conf(config)
+    local_client!(aws_sdk_cognitoidentityprovider, endpoint, region)
+}
+
+/// The clients the `signup-trigger` workload needs besides Cognito's, to
+/// deploy its Lambda function and remove it again.
+#[derive(Debug, Clone)]
+pub struct TriggerClients {
+    pub iam: aws_sdk_iam::Client,
+    pub lambda: aws_sdk_lambda::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+}
+
+impl TriggerClients {
+    pub fn for_endpoint(endpoint: &str, region: &str) -> Self {
+        Self {
+            iam: local_client!(aws_sdk_iam, endpoint, region),
+            lambda: local_client!(aws_sdk_lambda, endpoint, region),
+            logs: local_client!(aws_sdk_cloudwatchlogs, endpoint, region),
+        }
+    }
+}
+
+/// Names the setup step an error comes from: `setup failed at {step}: {err}`.
+pub(crate) fn setup_failed_at(step: &str) -> impl FnOnce(ExampleError) -> ExampleError + '_ {
+    move |err| ExampleError::new(format!("setup failed at {step}: {err}"))
 }
 
 /// Parses a duration such as `20s`, `500ms`, `2m` or `1.5s`; a bare number

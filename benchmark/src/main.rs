@@ -6,6 +6,9 @@
 //! # the single-call workloads, one after the other, as JSON
 //! cargo run --release -p benchmark -- --endpoint http://127.0.0.1:4566 \
 //!     --workload signup,initiate-auth,auth-cycle --json
+//! # SignUp with and without a warm PreSignUp Lambda trigger (bundled emulator only)
+//! cargo build --release -p benchmark
+//! target/release/benchmark --endpoint http://127.0.0.1:4566 --workload signup,signup-trigger --concurrency 1
 //! # time from process start to the first answered request, and idle memory
 //! cargo run --release -p benchmark -- --measure-startup target/release/emulator
 //! ```
@@ -18,11 +21,19 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use benchmark::TriggerClients;
 use benchmark::report::{self, Report};
 use benchmark::startup::{self, StartupProbe};
+use benchmark::trigger::{self, Trigger};
 use benchmark::workload::{self, Workload};
 use clap::Parser;
 use example_cli::ExampleError;
+
+// The client must cost as little CPU as it can: on a small machine it shares
+// the cores with the server it measures. glibc malloc's locks were a third
+// of its time with 16 workers.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Measures throughput and latency of Cognito user pool calls against an endpoint.
 #[derive(Debug, Parser)]
@@ -43,6 +54,11 @@ struct Args {
     /// Workloads to run, in order (comma-separated).
     #[arg(long, value_enum, value_delimiter = ',', default_value = "auth-cycle")]
     workload: Vec<Workload>,
+
+    /// The Lambda function the signup-trigger workload deploys as its
+    /// PreSignUp trigger [default: pass-through-trigger next to this program].
+    #[arg(long, value_name = "EXECUTABLE")]
+    trigger_handler: Option<PathBuf>,
 
     /// Print the results as JSON instead of a table.
     #[arg(long)]
@@ -106,9 +122,24 @@ async fn run_workloads(endpoint: String, args: &Args) -> Result<(), ExampleError
         if !args.json {
             eprintln!("running {chosen} for {:?}...", args.duration);
         }
-        workloads.push(
-            workload::run(&client, chosen, concurrency, args.duration, args.server_pid).await?,
-        );
+        let trigger = if chosen.needs_trigger() {
+            Some(deploy_trigger(&endpoint, args).await?)
+        } else {
+            None
+        };
+        let result = workload::run(
+            &client,
+            chosen,
+            concurrency,
+            args.duration,
+            args.server_pid,
+            trigger.as_ref(),
+        )
+        .await;
+        if let Some(trigger) = trigger {
+            trigger.remove().await;
+        }
+        workloads.push(result?);
     }
     let report = Report {
         endpoint,
@@ -123,6 +154,18 @@ async fn run_workloads(endpoint: String, args: &Args) -> Result<(), ExampleError
         print!("{}", report::table(&report));
     }
     Ok(())
+}
+
+async fn deploy_trigger(endpoint: &str, args: &Args) -> Result<Trigger, ExampleError> {
+    let handler = args
+        .trigger_handler
+        .clone()
+        .or_else(trigger::default_handler_path)
+        .ok_or_else(|| {
+            ExampleError::new("cannot tell where this program is; pass --trigger-handler")
+        })?;
+    let clients = TriggerClients::for_endpoint(endpoint, &args.region);
+    Trigger::deploy(&clients, &handler).await
 }
 
 fn write_json(args: &Args, value: &impl serde::Serialize) -> Result<(), ExampleError> {

@@ -7,12 +7,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ExplicitAuthFlowsType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AuthFlowType, ExplicitAuthFlowsType, LambdaConfigType,
+};
 use example_cli::ExampleError;
 use serde::Serialize;
 
 use crate::latency::{Latencies, OperationSummary};
 use crate::procfs::{self, Usage};
+use crate::setup_failed_at as step;
+use crate::trigger::Trigger;
 
 /// Every user the benchmark creates gets this password; it meets the default
 /// password policy (8+ characters, upper and lower case, a digit, a symbol).
@@ -36,6 +40,12 @@ pub enum Workload {
     #[value(name = "initiate-auth")]
     #[serde(rename = "initiate-auth")]
     InitiateAuth,
+    /// SignUp only, a new user each call, in a pool whose PreSignUp trigger
+    /// is a warm Lambda function that returns the event unchanged (needs an
+    /// endpoint that runs Lambda functions locally: the bundled emulator).
+    #[value(name = "signup-trigger")]
+    #[serde(rename = "signup-trigger")]
+    SignUpTrigger,
 }
 
 impl Workload {
@@ -45,6 +55,7 @@ impl Workload {
             Workload::AuthCycle => "auth-cycle",
             Workload::SignUp => "signup",
             Workload::InitiateAuth => "initiate-auth",
+            Workload::SignUpTrigger => "signup-trigger",
         }
     }
 
@@ -52,7 +63,7 @@ impl Workload {
     pub fn operations(self) -> &'static [&'static str] {
         match self {
             Workload::AuthCycle => &["SignUp", "AdminConfirmSignUp", "InitiateAuth", "GetUser"],
-            Workload::SignUp => &["SignUp"],
+            Workload::SignUp | Workload::SignUpTrigger => &["SignUp"],
             Workload::InitiateAuth => &["InitiateAuth"],
         }
     }
@@ -61,8 +72,13 @@ impl Workload {
     pub fn unit(self) -> &'static str {
         match self {
             Workload::AuthCycle => "cycles",
-            Workload::SignUp | Workload::InitiateAuth => "calls",
+            Workload::SignUp | Workload::InitiateAuth | Workload::SignUpTrigger => "calls",
         }
+    }
+
+    /// Whether the workload's pool has a PreSignUp trigger.
+    pub fn needs_trigger(self) -> bool {
+        self == Workload::SignUpTrigger
     }
 }
 
@@ -140,16 +156,36 @@ struct Target {
 /// (each finishes the unit it has started), and deletes the pool, also when
 /// the setup fails half-way. With `server_pid`, the server's CPU time and
 /// memory are read from `/proc` around the run.
+///
+/// A workload that [needs a trigger](Workload::needs_trigger) gets the
+/// deployed function as `trigger`; the pool names it as its PreSignUp
+/// trigger, and one untimed SignUp per worker warms it up before the clock
+/// starts.
 pub async fn run(
     client: &Client,
     workload: Workload,
     concurrency: usize,
     duration: Duration,
     server_pid: Option<u32>,
+    trigger: Option<&Trigger>,
 ) -> Result<WorkloadResult, ExampleError> {
+    if workload.needs_trigger() != trigger.is_some() {
+        return Err(ExampleError::new(format!(
+            "the {workload} workload {} a PreSignUp trigger function",
+            if workload.needs_trigger() {
+                "needs"
+            } else {
+                "takes no"
+            }
+        )));
+    }
     let server_before = server_pid.and_then(|pid| procfs::usage(Some(pid)));
-    let user_pool_id = create_user_pool(client, workload).await?;
+    let pool = create_user_pool(client, workload, trigger.map(Trigger::function_arn)).await?;
+    let user_pool_id = pool.id.clone();
     let outcome = async {
+        if let Some(trigger) = trigger {
+            trigger.allow(&pool.arn).await?;
+        }
         let client_id = create_app_client(client, &user_pool_id).await?;
         let target = Arc::new(Target {
             user_pool_id: user_pool_id.clone(),
@@ -157,6 +193,9 @@ pub async fn run(
         });
         if workload == Workload::InitiateAuth {
             create_confirmed_user(client, &target, FIXED_USERNAME).await?;
+        }
+        if workload.needs_trigger() {
+            warm_up(client, &target, concurrency).await?;
         }
         let server_started = server_pid.and_then(|pid| procfs::usage(Some(pid)));
         let client_started = procfs::usage(None);
@@ -193,24 +232,38 @@ pub async fn run(
     outcome
 }
 
-fn step(name: &str) -> impl FnOnce(ExampleError) -> ExampleError + '_ {
-    move |err| ExampleError::new(format!("setup failed at {name}: {err}"))
+/// A created user pool.
+struct Pool {
+    id: String,
+    arn: String,
 }
 
-async fn create_user_pool(client: &Client, workload: Workload) -> Result<String, ExampleError> {
+async fn create_user_pool(
+    client: &Client,
+    workload: Workload,
+    pre_sign_up: Option<&str>,
+) -> Result<Pool, ExampleError> {
     let output = client
         .create_user_pool()
         .pool_name(format!("benchmark-{workload}"))
+        .set_lambda_config(
+            pre_sign_up.map(|arn| LambdaConfigType::builder().pre_sign_up(arn).build()),
+        )
         .send()
         .await
         .map_err(|err| step("CreateUserPool")(err.into()))?;
-    output
-        .user_pool()
-        .and_then(|pool| pool.id())
-        .map(str::to_string)
-        .ok_or_else(|| {
-            ExampleError::new("setup failed at CreateUserPool: no pool id in the answer")
-        })
+    let pool = output.user_pool();
+    let id = pool.and_then(|pool| pool.id());
+    let arn = pool.and_then(|pool| pool.arn());
+    match (id, arn) {
+        (Some(id), arn) => Ok(Pool {
+            id: id.to_string(),
+            arn: arn.unwrap_or_default().to_string(),
+        }),
+        (None, _) => Err(ExampleError::new(
+            "setup failed at CreateUserPool: no pool id in the answer",
+        )),
+    }
 }
 
 async fn create_app_client(client: &Client, user_pool_id: &str) -> Result<String, ExampleError> {
@@ -254,6 +307,28 @@ async fn create_confirmed_user(
         .send()
         .await
         .map_err(|err| step("AdminConfirmSignUp")(err.into()))?;
+    Ok(())
+}
+
+/// One untimed SignUp per worker, all at once, so that the trigger has as
+/// many warm instances as the workers can keep busy.
+async fn warm_up(client: &Client, target: &Target, concurrency: usize) -> Result<(), ExampleError> {
+    let mut sign_ups = tokio::task::JoinSet::new();
+    for worker in 0..concurrency {
+        let request = client
+            .sign_up()
+            .client_id(&target.client_id)
+            .username(format!("warm-up-{worker}"))
+            .password(PASSWORD);
+        sign_ups.spawn(request.send());
+    }
+    while let Some(answer) = sign_ups.join_next().await {
+        answer
+            .map_err(|err| {
+                ExampleError::new(format!("a warm-up call stopped unexpectedly: {err}"))
+            })?
+            .map_err(|err| step("warming up the trigger (SignUp)")(err.into()))?;
+    }
     Ok(())
 }
 
@@ -312,7 +387,7 @@ async fn drive(
 fn users_stored(workload: Workload, result: &WorkloadResult) -> u64 {
     match workload {
         Workload::InitiateAuth => 1,
-        Workload::AuthCycle | Workload::SignUp => result
+        Workload::AuthCycle | Workload::SignUp | Workload::SignUpTrigger => result
             .operations
             .iter()
             .find(|op| op.operation == "SignUp")
@@ -338,9 +413,11 @@ async fn work(
         let username = format!("w{worker}-{sequence}");
         let done = match workload {
             Workload::AuthCycle => auth_cycle(&client, &target, &username, &mut latencies).await,
-            Workload::SignUp => sign_up(&client, &target, &username, &mut latencies[0])
-                .await
-                .is_some(),
+            Workload::SignUp | Workload::SignUpTrigger => {
+                sign_up(&client, &target, &username, &mut latencies[0])
+                    .await
+                    .is_some()
+            }
             Workload::InitiateAuth => {
                 initiate_auth(&client, &target, FIXED_USERNAME, &mut latencies[0])
                     .await
@@ -601,6 +678,7 @@ mod tests {
             2,
             Duration::from_millis(1),
             None,
+            None,
         )
         .await
         .unwrap();
@@ -652,6 +730,7 @@ mod tests {
             3,
             Duration::from_millis(1),
             Some(u32::MAX),
+            None,
         )
         .await
         .unwrap();
@@ -685,15 +764,45 @@ mod tests {
             [&pool, &limit, &delete]
         );
 
-        let err = run(&client, Workload::SignUp, 1, Duration::from_millis(1), None)
-            .await
-            .unwrap_err();
+        let err = run(
+            &client,
+            Workload::SignUp,
+            1,
+            Duration::from_millis(1),
+            None,
+            None,
+        )
+        .await
+        .unwrap_err();
 
         assert_eq!(
             err.to_string(),
             "setup failed at CreateUserPoolClient: LimitExceededException: Too many clients."
         );
         assert_eq!(delete.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn the_trigger_workload_refuses_to_run_without_its_function() {
+        let pool = create_pool();
+        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&pool]);
+
+        let err = run(
+            &client,
+            Workload::SignUpTrigger,
+            1,
+            Duration::from_millis(1),
+            None,
+            None,
+        )
+        .await
+        .unwrap_err();
+
+        assert_eq!(
+            err.to_string(),
+            "the signup-trigger workload needs a PreSignUp trigger function"
+        );
+        assert_eq!(pool.num_calls(), 0, "no pool is created");
     }
 
     #[test]
