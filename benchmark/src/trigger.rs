@@ -4,13 +4,16 @@
 //! role) when the workload ends.
 //!
 //! The function runs as a native executable, so this needs an endpoint that
-//! runs Lambda functions on this machine: the bundled emulator.
+//! runs Lambda functions on this machine: the bundled emulator. Each call is
+//! the auto-confirm scenario's (`auto_confirm::{role, function, logs}`), but
+//! for CreateFunction: this function needs no table, no environment, and its
+//! role no permissions (it does not even write logs itself).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use aws_sdk_lambda::client::Waiters;
+use auto_confirm::handler_zip::{self, Platform};
+use auto_confirm::{function, logs, role};
 use aws_sdk_lambda::error::{DisplayErrorContext, ProvideErrorMetadata};
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{Architecture, FunctionCode, Runtime};
@@ -20,12 +23,6 @@ use crate::{TriggerClients, setup_failed_at as step};
 
 /// The executable `cargo build --release -p benchmark` builds next to the benchmark.
 pub const HANDLER_BINARY: &str = "pass-through-trigger";
-
-/// Cognito waits 5 seconds for a trigger; the function gets as long.
-const TIMEOUT_SECONDS: i32 = 5;
-
-/// Lets Lambda, and only Lambda, assume the function's role.
-const LAMBDA_TRUST_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 
 /// Where the handler is unless `--trigger-handler` says otherwise: next to
 /// the running benchmark executable.
@@ -55,16 +52,24 @@ impl Trigger {
                 handler.display()
             ))
         })?;
-        let zip = zip_as_bootstrap(&executable)
+        let architecture = match handler_zip::platform(&executable) {
+            Platform::Lambda(architecture) => architecture,
+            Platform::Other(what) => {
+                return Err(ExampleError::new(format!(
+                    "the trigger function {} is {what}, which Lambda cannot run",
+                    handler.display()
+                )));
+            }
+        };
+        let zip = handler_zip::zip_bootstrap(&executable)
             .map_err(|err| ExampleError::new(format!("cannot zip the trigger function: {err}")))?;
-        let architecture = host_architecture()?;
 
         let name = format!("benchmark-pre-sign-up-{}", std::process::id());
         let role_arn = clients
             .iam
             .create_role()
             .role_name(&name)
-            .assume_role_policy_document(LAMBDA_TRUST_POLICY)
+            .assume_role_policy_document(role::trust_policy())
             .description("Execution role of the benchmark's pass-through PreSignUp trigger")
             .send()
             .await
@@ -107,16 +112,13 @@ impl Trigger {
             .architectures(architecture)
             .role(role_arn)
             .code(FunctionCode::builder().zip_file(Blob::new(zip)).build())
-            .timeout(TIMEOUT_SECONDS)
+            .timeout(function::TIMEOUT_SECONDS)
             .memory_size(128)
             .description("The benchmark's PreSignUp trigger: returns the event unchanged")
             .send()
             .await
             .map_err(|err| step("CreateFunction")(err.into()))?;
-        lambda
-            .wait_until_function_active_v2()
-            .function_name(&self.name)
-            .wait(Duration::from_secs(60))
+        function::wait_until_active(lambda, &self.name, Duration::from_secs(60))
             .await
             .map_err(|err| {
                 ExampleError::new(format!(
@@ -141,15 +143,7 @@ impl Trigger {
 
     /// Lets Cognito invoke the function for this one user pool.
     pub async fn allow(&self, user_pool_arn: &str) -> Result<(), ExampleError> {
-        self.clients
-            .lambda
-            .add_permission()
-            .function_name(&self.name)
-            .statement_id("cognito-pre-sign-up")
-            .action("lambda:InvokeFunction")
-            .principal("cognito-idp.amazonaws.com")
-            .source_arn(user_pool_arn)
-            .send()
+        function::allow_cognito(&self.clients.lambda, &self.name, user_pool_arn)
             .await
             .map_err(|err| step("AddPermission")(err.into()))?;
         Ok(())
@@ -159,33 +153,18 @@ impl Trigger {
     /// the workload's result stands, and each remaining step is still tried.
     pub async fn remove(self) {
         let name = &self.name;
-        let function = self
-            .clients
-            .lambda
-            .delete_function()
-            .function_name(name)
-            .send()
-            .await;
-        if let Err(err) = function {
+        if let Err(err) = function::delete_function(&self.clients.lambda, name).await {
             if err.code() != Some("ResourceNotFoundException") {
                 warn("function", name, err.into());
             }
         }
-        let log_group = format!("/aws/lambda/{name}");
-        let logs = self
-            .clients
-            .logs
-            .delete_log_group()
-            .log_group_name(&log_group)
-            .send()
-            .await;
-        if let Err(err) = logs {
+        let log_group = logs::log_group_name(name);
+        if let Err(err) = logs::delete_log_group(&self.clients.logs, &log_group).await {
             if err.code() != Some("ResourceNotFoundException") {
                 warn("log group", &log_group, err.into());
             }
         }
-        let role = self.clients.iam.delete_role().role_name(name).send().await;
-        if let Err(err) = role {
+        if let Err(err) = role::delete_role(&self.clients.iam, name).await {
             warn("role", name, err.into());
         }
     }
@@ -195,45 +174,9 @@ fn warn(what: &str, name: &str, err: ExampleError) {
     eprintln!("warning: could not delete the trigger's {what} {name}: {err}");
 }
 
-/// Lambda's OS-only runtimes run the executable named `bootstrap` at the root
-/// of the function's zip.
-fn zip_as_bootstrap(executable: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .unix_permissions(0o755);
-    zip.start_file("bootstrap", options)?;
-    zip.write_all(executable)?;
-    Ok(zip.finish()?.into_inner())
-}
-
-/// The function runs natively, so it declares this machine's processor.
-fn host_architecture() -> Result<Architecture, ExampleError> {
-    match std::env::consts::ARCH {
-        "x86_64" => Ok(Architecture::X8664),
-        "aarch64" => Ok(Architecture::Arm64),
-        other => Err(ExampleError::new(format!(
-            "Lambda runs x86_64 and arm64 executables; this machine is {other}"
-        ))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read;
-
-    #[test]
-    fn the_zip_holds_the_executable_as_bootstrap() {
-        let zip = zip_as_bootstrap(b"\x7fELF-executable").unwrap();
-        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
-        assert_eq!(archive.len(), 1);
-        let mut entry = archive.by_name("bootstrap").unwrap();
-        assert_eq!(entry.unix_mode().map(|mode| mode & 0o777), Some(0o755));
-        let mut contents = Vec::new();
-        entry.read_to_end(&mut contents).unwrap();
-        assert_eq!(contents, b"\x7fELF-executable");
-    }
 
     #[test]
     fn the_handler_is_looked_for_next_to_the_benchmark() {

@@ -117,3 +117,25 @@ async fn a_missing_handler_is_named_with_how_to_build_it() {
     assert!(roles.roles().is_empty(), "nothing was created: {roles:?}");
     emulator.stop().await;
 }
+
+#[tokio::test]
+async fn a_handler_that_is_not_an_executable_is_refused_before_anything_is_created() {
+    let emulator = Emulator::start(Config::default()).await.unwrap();
+    let clients = TriggerClients::for_endpoint(&emulator.endpoint(), "us-east-1");
+    let script = std::env::temp_dir().join(format!("not-a-handler-{}", std::process::id()));
+    std::fs::write(&script, "#!/bin/sh\necho hello\n").unwrap();
+
+    let err = Trigger::deploy(&clients, &script)
+        .await
+        .expect_err("a shell script is no Lambda executable here");
+    std::fs::remove_file(&script).unwrap();
+
+    let message = err.to_string();
+    assert!(
+        message.ends_with("is not a Linux executable, which Lambda cannot run"),
+        "{message}"
+    );
+    let roles = clients.iam.list_roles().send().await.unwrap();
+    assert!(roles.roles().is_empty(), "nothing was created: {roles:?}");
+    emulator.stop().await;
+}
