@@ -3,9 +3,14 @@
 //! with a non-zero exit, the `SECRET_HASH` that app clients with a secret
 //! require, and shortened tokens for printing.
 //!
+//! With the feature `scenario`, also what the guided scenarios share:
+//! prompts and Ctrl-C handling ([`scenario`]).
+//!
 //! The SDK calls themselves live in each example's own `lib.rs`.
 
 mod error;
+#[cfg(feature = "scenario")]
+pub mod scenario;
 mod secret_hash;
 mod tokens;
 

@@ -16,9 +16,9 @@ use sign_up_with_mfa::authenticator::Authenticator;
 use sign_up_with_mfa::cleanup::{self, Created, CreatedUser, Removal};
 use verify_software_token::Credential as VerifyWith;
 
-use crate::ask::Prompter;
-use crate::interrupt::Interrupt;
-use crate::{Args, Stop, input};
+use example_cli::scenario::{Interrupt, Prompter, Stop};
+
+use crate::{Args, input};
 
 /// The name of the app client the scenario creates.
 const CLIENT_NAME: &str = "sign-up-with-mfa";

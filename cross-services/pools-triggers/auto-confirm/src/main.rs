@@ -26,14 +26,11 @@
 //! AWS_ENDPOINT_URL=http://127.0.0.1:4566 cargo run -p auto-confirm -- --non-interactive
 //! ```
 
-mod ask;
-mod interrupt;
 mod scenario;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use aws_sdk_cognitoidentityprovider::error::SdkError;
 use clap::Parser;
 use example_cli::{ExampleError, RegionArg};
 
@@ -106,30 +103,6 @@ fn validate(args: &Args) -> Result<(), ExampleError> {
         }
     }
     Ok(())
-}
-
-/// Why the scenario stopped before its end.
-#[derive(Debug)]
-enum Stop {
-    /// Ctrl-C (or SIGINT, or Esc at a question).
-    Interrupted,
-    /// A step failed; the line says why.
-    Failed(ExampleError),
-}
-
-impl From<ExampleError> for Stop {
-    fn from(err: ExampleError) -> Self {
-        Stop::Failed(err)
-    }
-}
-
-impl<E, R> From<SdkError<E, R>> for Stop
-where
-    ExampleError: From<SdkError<E, R>>,
-{
-    fn from(err: SdkError<E, R>) -> Self {
-        Stop::Failed(err.into())
-    }
 }
 
 fn main() -> ExitCode {

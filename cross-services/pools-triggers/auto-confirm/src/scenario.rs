@@ -20,9 +20,9 @@ use aws_sdk_lambda::types::Architecture;
 use example_cli::{ExampleError, shorten};
 use update_user_pool::SetTriggerError;
 
-use crate::ask::Prompter;
-use crate::interrupt::Interrupt;
-use crate::{Args, Stop};
+use example_cli::scenario::{Interrupt, Prompter, Stop};
+
+use crate::Args;
 
 /// The people in the table: the function confirms them without a code.
 const KNOWN_USERS: [(&str, &str); 3] = [
@@ -687,7 +687,7 @@ impl Scenario {
                 prompter
                     .text(
                         &format!("Email address of {username}, who is not in the table:"),
-                        &format!("{username}@example.com"),
+                        Some(format!("{username}@example.com")),
                         "Cognito sends the confirmation code there",
                         check_email,
                     )

@@ -1,19 +1,19 @@
-//! Ctrl-C, raced against each step of the scenario.
+//! Ctrl-C, raced against each step of a scenario.
 //!
-//! A step that only reads or signs in is simply dropped when Ctrl-C comes
-//! first. A call that *creates* something (CreateUserPool, SignUp) is
-//! allowed to finish, so the scenario knows what it has to clean up; the
-//! interruption is reported right after it.
+//! A step that only reads, waits or signs in is simply dropped when Ctrl-C
+//! comes first. A call that *creates* something (a pool, a user, a table, a
+//! function) is allowed to finish, so the scenario knows what it has to clean
+//! up; the interruption is acted on right after it.
 //!
 //! Cleaning up is not raced against that first Ctrl-C (cleaning up is what
-//! it asks for), but a second Ctrl-C stops the cleanup too, for when the
-//! network hangs.
+//! it asks for), but a second Ctrl-C can stop the cleanup too, for when the
+//! network hangs ([`Interrupt::race_beyond`]).
 
 use std::future::Future;
 
 use tokio::sync::watch;
 
-use crate::Stop;
+use super::Stop;
 
 /// How many times Ctrl-C was pressed (or SIGINT received), watched from anywhere.
 #[derive(Clone)]

@@ -3,17 +3,17 @@
 //! inquire blocks while it waits for keys, so each question runs on a
 //! blocking thread and is raced against Ctrl-C like every other step. While
 //! a question is on screen the terminal is in raw mode and Ctrl-C reaches
-//! inquire as a key, which answers `InquireError::OperationInterrupted`; a
-//! SIGINT sent from elsewhere arrives as a signal instead. Both stop the
-//! scenario the same way, and it cleans up.
+//! inquire as a key, which answers `InquireError::OperationInterrupted`;
+//! a SIGINT sent from elsewhere (`kill -INT`) arrives as a signal instead.
+//! Both stop the scenario the same way.
 
-use example_cli::ExampleError;
 use inquire::error::InquireResult;
 use inquire::validator::Validation;
 use inquire::{Confirm, InquireError, Password, PasswordDisplayMode, Select, Text};
 
-use crate::Stop;
-use crate::interrupt::Interrupt;
+use super::Stop;
+use super::interrupt::Interrupt;
+use crate::ExampleError;
 
 /// Asks the person at the terminal.
 pub struct Prompter {
@@ -42,27 +42,29 @@ impl Prompter {
         .await
     }
 
-    /// A line of text, with a default that Enter accepts, checked by `check`.
+    /// A line of text, checked by `check`; Enter accepts `default`, if any.
     pub async fn text(
         &self,
         message: &str,
-        default: &str,
+        default: Option<String>,
         help: &str,
         check: fn(&str) -> Result<(), String>,
     ) -> Result<String, Stop> {
-        let (message, default, help) = (message.to_string(), default.to_string(), help.to_string());
+        let (message, help) = (message.to_string(), help.to_string());
         self.ask(move || {
-            Text::new(&message)
-                .with_default(&default)
-                .with_help_message(&help)
-                .with_validator(move |answer: &str| {
-                    Ok(match check(answer.trim()) {
-                        Ok(()) => Validation::Valid,
-                        Err(problem) => Validation::Invalid(problem.into()),
-                    })
-                })
-                .prompt()
-                .map(|answer| answer.trim().to_string())
+            let mut prompt =
+                Text::new(&message)
+                    .with_help_message(&help)
+                    .with_validator(move |answer: &str| {
+                        Ok(match check(answer.trim()) {
+                            Ok(()) => Validation::Valid,
+                            Err(problem) => Validation::Invalid(problem.into()),
+                        })
+                    });
+            if let Some(default) = &default {
+                prompt = prompt.with_default(default);
+            }
+            prompt.prompt().map(|answer| answer.trim().to_string())
         })
         .await
     }
