@@ -315,6 +315,30 @@ struct Parser<'a> {
     depth: usize,
 }
 
+impl<'a> Parser<'a> {
+    /// A parser at the start of `text`, an expression of the `kind` named in
+    /// messages; an empty, oversized or untokenizable expression is refused.
+    fn new(
+        text: &'a str,
+        kind: &'a str,
+        placeholders: &'a mut Placeholders,
+    ) -> Result<Self, String> {
+        if text.trim().is_empty() {
+            return Err(format!("Invalid {kind}: The expression can not be empty;"));
+        }
+        check_size(text, kind)?;
+        let tokens = tokenize(text, kind)?;
+        Ok(Parser {
+            kind,
+            text,
+            tokens,
+            at: 0,
+            placeholders,
+            depth: 0,
+        })
+    }
+}
+
 /// The longest expression DynamoDB takes, in bytes.
 const MAX_EXPRESSION_BYTES: usize = 4096;
 /// How deeply parentheses and NOTs may nest (keeps parsing off the stack's edge).
@@ -623,19 +647,7 @@ pub fn parse_condition(
     kind: &str,
     placeholders: &mut Placeholders,
 ) -> Result<Cond, String> {
-    if text.trim().is_empty() {
-        return Err(format!("Invalid {kind}: The expression can not be empty;"));
-    }
-    check_size(text, kind)?;
-    let tokens = tokenize(text, kind)?;
-    let mut parser = Parser {
-        kind,
-        text,
-        tokens,
-        at: 0,
-        placeholders,
-        depth: 0,
-    };
+    let mut parser = Parser::new(text, kind, placeholders)?;
     let cond = parser.condition()?;
     parser.finish()?;
     check_operands(&cond, kind, parser.placeholders)?;
@@ -645,19 +657,7 @@ pub fn parse_condition(
 /// Parses a projection expression: document paths separated by commas.
 pub fn parse_projection(text: &str, placeholders: &mut Placeholders) -> Result<Vec<Path>, String> {
     let kind = "ProjectionExpression";
-    if text.trim().is_empty() {
-        return Err(format!("Invalid {kind}: The expression can not be empty;"));
-    }
-    check_size(text, kind)?;
-    let tokens = tokenize(text, kind)?;
-    let mut parser = Parser {
-        kind,
-        text,
-        tokens,
-        at: 0,
-        placeholders,
-        depth: 0,
-    };
+    let mut parser = Parser::new(text, kind, placeholders)?;
     let mut paths = vec![parser.path()?];
     while parser.peek() == Some(&Token::Comma) {
         parser.at += 1;
@@ -823,19 +823,7 @@ pub fn parse_update(
     placeholders: &mut Placeholders,
 ) -> Result<Vec<UpdateAction>, String> {
     let kind = "UpdateExpression";
-    if text.trim().is_empty() {
-        return Err(format!("Invalid {kind}: The expression can not be empty;"));
-    }
-    check_size(text, kind)?;
-    let tokens = tokenize(text, kind)?;
-    let mut parser = Parser {
-        kind,
-        text,
-        tokens,
-        at: 0,
-        placeholders,
-        depth: 0,
-    };
+    let mut parser = Parser::new(text, kind, placeholders)?;
     let mut actions = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     while let Some(token) = parser.peek().cloned() {

@@ -286,12 +286,7 @@ impl DynamoDbService {
             .check_all_used(cond.is_some())
             .map_err(validation)?;
         let all_old = return_values(input)?;
-        let table = self.active_table(
-            input
-                .get("TableName")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-        )?;
+        let table = self.requested_table(input)?;
         let (key, item) = checked_item(&table, item)?;
         let size = value::item_size(&item);
         let old = {
@@ -324,12 +319,7 @@ impl DynamoDbService {
         placeholders
             .check_all_used(input.get("ProjectionExpression").is_some())
             .map_err(validation)?;
-        let table = self.active_table(
-            input
-                .get("TableName")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-        )?;
+        let table = self.requested_table(input)?;
         let key = key_from_map(&table.schema, &key_map, &[])?;
         let consistent = input
             .get("ConsistentRead")
@@ -360,12 +350,7 @@ impl DynamoDbService {
             .check_all_used(cond.is_some())
             .map_err(validation)?;
         let all_old = return_values(input)?;
-        let table = self.active_table(
-            input
-                .get("TableName")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-        )?;
+        let table = self.requested_table(input)?;
         let key = key_from_map(&table.schema, &key_map, &[])?;
         let old = {
             let mut data = table.data.write().unwrap_or_else(|e| e.into_inner());

@@ -285,6 +285,16 @@ impl DynamoDbService {
             .cloned()
     }
 
+    /// The table the request's `TableName` names, for a data-plane call.
+    fn requested_table(&self, input: &Input) -> Result<Arc<Table>, ServiceError> {
+        self.active_table(
+            input
+                .get("TableName")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        )
+    }
+
     /// The table for a data-plane call: it must exist and be ACTIVE.
     fn active_table(&self, name: &str) -> Result<Arc<Table>, ServiceError> {
         let table = self.table(name).ok_or_else(not_found)?;

@@ -247,12 +247,7 @@ impl DynamoDbService {
     pub(super) fn scan(&self, input: &Input) -> Outcome {
         refuse_legacy(input)?;
         let mut placeholders = Placeholders::from_request(input).map_err(validation)?;
-        let table = self.active_table(
-            input
-                .get("TableName")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-        )?;
+        let table = self.requested_table(input)?;
         let view = self.view(&table, input)?;
         let segment = input.get("Segment").and_then(Value::as_u64);
         let total_segments = input.get("TotalSegments").and_then(Value::as_u64);
@@ -303,12 +298,7 @@ impl DynamoDbService {
     pub(super) fn query(&self, input: &Input) -> Outcome {
         refuse_legacy(input)?;
         let mut placeholders = Placeholders::from_request(input).map_err(validation)?;
-        let table = self.active_table(
-            input
-                .get("TableName")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-        )?;
+        let table = self.requested_table(input)?;
         let view = self.view(&table, input)?;
         let expression = input.get("KeyConditionExpression").and_then(Value::as_str);
         let legacy = input.get("KeyConditions").and_then(Value::as_object);

@@ -311,12 +311,7 @@ impl DynamoDbService {
             .and_then(Value::as_str)
             .unwrap_or("NONE")
             .to_owned();
-        let table = self.active_table(
-            input
-                .get("TableName")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-        )?;
+        let table = self.requested_table(input)?;
         let key = key_from_map(&table.schema, &key_map, &[])?;
         for action in &actions {
             if let Some(Step::Name(name)) = action.path().first() {
