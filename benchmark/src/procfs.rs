@@ -1,4 +1,5 @@
-//! A process's CPU time and memory, read from Linux's `/proc`.
+//! A process's CPU time and memory, and the machine's idle time, read from
+//! Linux's `/proc`.
 
 use serde::Serialize;
 
@@ -52,6 +53,51 @@ pub fn cpu_seconds(stat: &str) -> Option<f64> {
     Some((utime + stime) as f64 / TICKS_PER_SECOND)
 }
 
+/// The machine's CPU time so far, all cores together, from `/proc/stat`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MachineTicks {
+    /// Every state (user, nice, system, idle, iowait, irq, softirq, steal).
+    pub total: u64,
+    /// Idle and waiting for I/O: no thread wanted the core.
+    pub idle: u64,
+}
+
+impl MachineTicks {
+    /// Reads `/proc/stat` now; `None` where there is none.
+    pub fn now() -> Option<Self> {
+        machine_ticks(&std::fs::read_to_string("/proc/stat").ok()?)
+    }
+
+    /// The share of the machine's cores left idle from `self` to `later`,
+    /// 0.0 to 1.0.
+    pub fn idle_share_until(self, later: Self) -> Option<f64> {
+        let total = later.total.checked_sub(self.total)?;
+        let idle = later.idle.checked_sub(self.idle)?;
+        (total > 0).then(|| idle as f64 / total as f64)
+    }
+}
+
+/// The first line of a `/proc/stat` text, `cpu  user nice system idle iowait
+/// irq softirq steal guest guest_nice`. Guest time is already counted in
+/// user and nice, so only the first eight columns are added up.
+pub fn machine_ticks(stat: &str) -> Option<MachineTicks> {
+    let columns: Vec<u64> = stat
+        .lines()
+        .next()?
+        .strip_prefix("cpu ")?
+        .split_whitespace()
+        .take(8)
+        .map(|column| column.parse().ok())
+        .collect::<Option<_>>()?;
+    if columns.len() < 5 {
+        return None;
+    }
+    Some(MachineTicks {
+        total: columns.iter().sum(),
+        idle: columns[3] + columns[4],
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +116,36 @@ mod tests {
         assert_eq!(status_kb(status, "VmRSS:"), Some(8124));
         assert_eq!(status_kb(status, "VmHWM:"), Some(20000));
         assert_eq!(status_kb("Name:\tzombie\n", "VmRSS:"), None);
+    }
+
+    #[test]
+    fn machine_ticks_add_the_first_eight_columns() {
+        let stat = "cpu  100 5 50 800 20 3 2 10 7 0\ncpu0 50 2 25 400 10 1 1 5 7 0\n";
+        assert_eq!(
+            machine_ticks(stat),
+            Some(MachineTicks {
+                total: 990,
+                idle: 820
+            })
+        );
+        assert_eq!(machine_ticks("cpu0 1 2 3 4 5\n"), None);
+        assert_eq!(machine_ticks("cpu  1 2 x 4 5\n"), None);
+        assert_eq!(machine_ticks("cpu  1 2 3\n"), None);
+    }
+
+    #[test]
+    fn idle_share_between_two_readings() {
+        let before = MachineTicks {
+            total: 1000,
+            idle: 500,
+        };
+        let after = MachineTicks {
+            total: 1200,
+            idle: 550,
+        };
+        assert_eq!(before.idle_share_until(after), Some(0.25));
+        assert_eq!(before.idle_share_until(before), None);
+        assert_eq!(after.idle_share_until(before), None);
     }
 
     #[test]

@@ -64,8 +64,12 @@ pub fn table(report: &Report) -> String {
         if let Some(cpu_s) = result.client_cpu_s {
             let _ = writeln!(
                 out,
-                "  benchmark CPU: {cpu_s:.1} s ({:.0}% of one core)",
-                100.0 * cpu_s / result.elapsed_s
+                "  benchmark CPU: {cpu_s:.1} s ({:.0}% of one core){}",
+                100.0 * cpu_s / result.elapsed_s,
+                result
+                    .machine_idle
+                    .map(|idle| format!("; the machine's cores {:.0}% idle", 100.0 * idle))
+                    .unwrap_or_default()
             );
         }
         if let Some(server) = &result.server {
@@ -146,6 +150,7 @@ mod tests {
                     first_error: Some("UsernameExistsException: User already exists".into()),
                 }],
                 client_cpu_s: Some(10.0),
+                machine_idle: Some(0.083),
                 server: Some(ServerUsage {
                     cpu_s: 30.0,
                     rss_kb_before: 10_240,
@@ -175,7 +180,7 @@ mod tests {
             ["SignUp", "9720", "1", "32.90", "30.00", "80.25", "120.00"]
         );
         assert!(
-            text.contains("benchmark CPU: 10.0 s (50% of one core)"),
+            text.contains("benchmark CPU: 10.0 s (50% of one core); the machine's cores 8% idle"),
             "{text}"
         );
         assert!(
@@ -192,5 +197,6 @@ mod tests {
         assert_eq!(json["workloads"][0]["rate_per_s"], 486.0);
         assert_eq!(json["workloads"][0]["operations"][0]["p99_ms"], 80.25);
         assert_eq!(json["workloads"][0]["server"]["users_stored"], 9720);
+        assert_eq!(json["workloads"][0]["machine_idle"], 0.083);
     }
 }

@@ -14,7 +14,7 @@ use example_cli::ExampleError;
 use serde::Serialize;
 
 use crate::latency::{Latencies, OperationSummary};
-use crate::procfs::{self, Usage};
+use crate::procfs::{self, MachineTicks, Usage};
 use crate::setup_failed_at as step;
 use crate::trigger::Trigger;
 
@@ -104,6 +104,10 @@ pub struct WorkloadResult {
     /// CPU time the benchmark itself used while the workers ran: when it
     /// nears the machine's cores, the client, not the server, is the limit.
     pub client_cpu_s: Option<f64>,
+    /// The share of the machine's cores that stood idle while the workers ran
+    /// (0.0 to 1.0). With the server the limit it should be near zero: idle
+    /// cores while calls wait mean the client did not keep the server busy.
+    pub machine_idle: Option<f64>,
     /// The server process's CPU and memory, when its process id was given.
     pub server: Option<ServerUsage>,
 }
@@ -199,12 +203,17 @@ pub async fn run(
         }
         let server_started = server_pid.and_then(|pid| procfs::usage(Some(pid)));
         let client_started = procfs::usage(None);
+        let machine_started = MachineTicks::now();
         let mut result = drive(client, target, workload, concurrency, duration).await?;
+        let machine_done = MachineTicks::now();
         let client_done = procfs::usage(None);
         let server_loaded = server_pid.and_then(|pid| procfs::usage(Some(pid)));
         result.client_cpu_s = client_started
             .zip(client_done)
             .map(|(started, done)| done.cpu_s - started.cpu_s);
+        result.machine_idle = machine_started
+            .zip(machine_done)
+            .and_then(|(started, done)| started.idle_share_until(done));
         if let (Some(before), Some(started), Some(loaded)) =
             (server_before, server_started, server_loaded)
         {
@@ -379,6 +388,7 @@ async fn drive(
             .map(|(name, latencies)| latencies.summary(name))
             .collect(),
         client_cpu_s: None,
+        machine_idle: None,
         server: None,
     })
 }
