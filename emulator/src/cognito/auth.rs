@@ -263,7 +263,6 @@ impl CognitoService {
         if self.now_secs() > grant.expires_at {
             return Err(not_authorized("Refresh Token has expired"));
         }
-        let settings = pool.settings();
         let snapshot = {
             let table = pool.users.lock();
             let user = table
@@ -302,7 +301,6 @@ impl CognitoService {
             },
             self.now_secs(),
         );
-        let _ = settings;
         Ok(json!({
             "ChallengeParameters": {},
             "AuthenticationResult": {
