@@ -14,11 +14,16 @@
 //! ```
 //!
 //! Each workload creates its own user pool and deletes it at the end. Every
-//! run stops by itself once the duration is over. `scripts/bench-vs-moto.sh`
-//! runs it against the bundled emulator and moto_server side by side.
+//! run stops by itself once the duration is over; Ctrl-C stops it early
+//! (each worker finishes its call, the results so far are printed, and the
+//! pool and any trigger function are removed; a second Ctrl-C quits at once).
+//! `scripts/bench-vs-moto.sh` runs it against the bundled emulator and
+//! moto_server side by side.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use benchmark::TriggerClients;
@@ -28,6 +33,7 @@ use benchmark::trigger::{self, Trigger};
 use benchmark::workload::{self, Workload};
 use clap::Parser;
 use example_cli::ExampleError;
+use example_cli::scenario::Interrupt;
 
 // The client must cost as little CPU as it can: on a small machine it shares
 // the cores with the server it measures. glibc malloc's locks were a third
@@ -114,11 +120,47 @@ fn run_startup(program: PathBuf, args: &Args) -> Result<(), ExampleError> {
     Ok(())
 }
 
-async fn run_workloads(endpoint: String, args: &Args) -> Result<(), ExampleError> {
+/// What a run of workloads came to.
+enum Finished {
+    AllRan,
+    /// Ctrl-C stopped it before every workload had run its duration.
+    Interrupted,
+}
+
+/// Sets the returned flag at the first Ctrl-C; quits at the second.
+fn stop_on_ctrl_c() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let interrupt = Interrupt::listen();
+    let flag = Arc::clone(&stop);
+    tokio::spawn(async move {
+        let forever = std::future::pending::<()>;
+        if interrupt.race(forever()).await.is_err() {
+            flag.store(true, Ordering::Relaxed);
+            eprintln!(
+                "Ctrl-C: finishing the calls in flight, then removing what the benchmark \
+                 created (Ctrl-C again to quit at once)"
+            );
+        }
+        if interrupt.race_beyond(1, forever()).await.is_err() {
+            eprintln!(
+                "error: interrupted twice; quit without removing the benchmark's user pool \
+                 or trigger function from the server"
+            );
+            std::process::exit(130);
+        }
+    });
+    stop
+}
+
+async fn run_workloads(endpoint: String, args: &Args) -> Result<Finished, ExampleError> {
     let client = benchmark::client_for(&endpoint, &args.region);
     let concurrency = usize::from(args.concurrency);
+    let stop = stop_on_ctrl_c();
     let mut workloads = Vec::new();
     for &chosen in &args.workload {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
         if !args.json {
             eprintln!("running {chosen} for {:?}...", args.duration);
         }
@@ -127,33 +169,50 @@ async fn run_workloads(endpoint: String, args: &Args) -> Result<(), ExampleError
         } else {
             None
         };
-        let result = workload::run(
-            &client,
-            chosen,
-            concurrency,
-            args.duration,
-            args.server_pid,
-            trigger.as_ref(),
-        )
-        .await;
+        // Deploying the trigger takes a while: Ctrl-C may have come meanwhile.
+        let result = if stop.load(Ordering::Relaxed) {
+            None
+        } else {
+            let run = workload::run(
+                &client,
+                chosen,
+                concurrency,
+                args.duration,
+                args.server_pid,
+                trigger.as_ref(),
+                &stop,
+            );
+            Some(run.await)
+        };
         if let Some(trigger) = trigger {
             trigger.remove().await;
         }
-        workloads.push(result?);
+        match result {
+            Some(result) => workloads.push(result?),
+            None => break,
+        }
     }
+    let finished = if stop.load(Ordering::Relaxed) {
+        Finished::Interrupted
+    } else {
+        Finished::AllRan
+    };
     let report = Report {
         endpoint,
         concurrency,
         duration_s: args.duration.as_secs_f64(),
         workloads,
     };
-    write_json(args, &report)?;
+    // A file is for scripts comparing full runs: an interrupted one is not.
+    if matches!(finished, Finished::AllRan) {
+        write_json(args, &report)?;
+    }
     if args.json {
         println!("{}", to_json(&report)?);
     } else {
         print!("{}", report::table(&report));
     }
-    Ok(())
+    Ok(finished)
 }
 
 async fn deploy_trigger(endpoint: &str, args: &Args) -> Result<Trigger, ExampleError> {
@@ -181,9 +240,9 @@ fn to_json(value: &impl serde::Serialize) -> Result<String, ExampleError> {
         .map_err(|err| ExampleError::new(format!("cannot write JSON: {err}")))
 }
 
-fn run(args: Args) -> Result<(), ExampleError> {
+fn run(args: Args) -> Result<Finished, ExampleError> {
     if let Some(program) = args.measure_startup.clone() {
-        return run_startup(program, &args);
+        return run_startup(program, &args).map(|()| Finished::AllRan);
     }
     let endpoint = args
         .endpoint
@@ -202,7 +261,16 @@ fn run(args: Args) -> Result<(), ExampleError> {
 fn main() -> ExitCode {
     example_cli::init_tracing();
     let args = Args::parse();
-    example_cli::exit_code(run(args))
+    match run(args) {
+        Ok(Finished::Interrupted) => {
+            eprintln!(
+                "interrupted: the results above cover the time until Ctrl-C; the benchmark's \
+                 user pool and trigger function were removed unless a warning above says otherwise"
+            );
+            ExitCode::from(130)
+        }
+        outcome => example_cli::exit_code(outcome.map(drop)),
+    }
 }
 
 #[cfg(test)]

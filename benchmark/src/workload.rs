@@ -4,6 +4,7 @@
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use aws_sdk_cognitoidentityprovider::Client;
@@ -165,6 +166,9 @@ struct Target {
 /// deployed function as `trigger`; the pool names it as its PreSignUp
 /// trigger, and one untimed SignUp per worker warms it up before the clock
 /// starts.
+///
+/// Setting `stop` ends the run early (Ctrl-C): each worker finishes the
+/// unit it has started, and the pool is deleted as usual.
 pub async fn run(
     client: &Client,
     workload: Workload,
@@ -172,6 +176,7 @@ pub async fn run(
     duration: Duration,
     server_pid: Option<u32>,
     trigger: Option<&Trigger>,
+    stop: &Arc<AtomicBool>,
 ) -> Result<WorkloadResult, ExampleError> {
     if workload.needs_trigger() != trigger.is_some() {
         return Err(ExampleError::new(format!(
@@ -204,7 +209,7 @@ pub async fn run(
         let server_started = server_pid.and_then(|pid| procfs::usage(Some(pid)));
         let client_started = procfs::usage(None);
         let machine_started = MachineTicks::now();
-        let mut result = drive(client, target, workload, concurrency, duration).await?;
+        let mut result = drive(client, target, workload, concurrency, duration, stop).await?;
         let machine_done = MachineTicks::now();
         let client_done = procfs::usage(None);
         let server_loaded = server_pid.and_then(|pid| procfs::usage(Some(pid)));
@@ -347,6 +352,7 @@ async fn drive(
     workload: Workload,
     concurrency: usize,
     duration: Duration,
+    stop: &Arc<AtomicBool>,
 ) -> Result<WorkloadResult, ExampleError> {
     let started = Instant::now();
     let deadline = started + duration;
@@ -358,6 +364,7 @@ async fn drive(
                 workload,
                 worker,
                 deadline,
+                Arc::clone(stop),
             ))
         })
         .collect();
@@ -405,14 +412,16 @@ fn users_stored(workload: Workload, result: &WorkloadResult) -> u64 {
     }
 }
 
-/// One worker: loops until the deadline, returns the units it completed and
-/// the latencies of each operation (indexed as `workload.operations()`).
+/// One worker: loops until the deadline or `stop`, returns the units it
+/// completed and the latencies of each operation (indexed as
+/// `workload.operations()`).
 async fn work(
     client: Client,
     target: Arc<Target>,
     workload: Workload,
     worker: usize,
     deadline: Instant,
+    stop: Arc<AtomicBool>,
 ) -> (u64, Vec<Latencies>) {
     let mut latencies = vec![Latencies::new(); workload.operations().len()];
     let mut completed = 0;
@@ -437,7 +446,7 @@ async fn work(
         if done {
             completed += 1;
         }
-        if Instant::now() >= deadline {
+        if Instant::now() >= deadline || stop.load(Ordering::Relaxed) {
             break;
         }
     }
@@ -581,6 +590,10 @@ mod tests {
 
     const POOL_ID: &str = "us-east-1_bench";
 
+    fn no_stop() -> Arc<AtomicBool> {
+        Arc::new(AtomicBool::new(false))
+    }
+
     fn create_pool() -> Rule {
         mock!(Client::create_user_pool)
             .match_requests(|req| {
@@ -689,6 +702,7 @@ mod tests {
             Duration::from_millis(1),
             None,
             None,
+            &no_stop(),
         )
         .await
         .unwrap();
@@ -741,6 +755,7 @@ mod tests {
             Duration::from_millis(1),
             Some(u32::MAX),
             None,
+            &no_stop(),
         )
         .await
         .unwrap();
@@ -781,6 +796,7 @@ mod tests {
             Duration::from_millis(1),
             None,
             None,
+            &no_stop(),
         )
         .await
         .unwrap_err();
@@ -788,6 +804,40 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "setup failed at CreateUserPoolClient: LimitExceededException: Too many clients."
+        );
+        assert_eq!(delete.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn stop_ends_the_run_early_and_the_pool_is_still_deleted() {
+        let stop = no_stop();
+        let (pool, app, delete) = (create_pool(), create_app_client(), delete_pool());
+        let pressed = Arc::clone(&stop);
+        // Ctrl-C arrives while the first SignUp is in flight.
+        let sign_up = mock!(Client::sign_up).then_output(move || {
+            pressed.store(true, Ordering::Relaxed);
+            SignUpOutput::builder()
+                .user_confirmed(false)
+                .user_sub("sub")
+                .build()
+                .unwrap()
+        });
+        let client = mock_client!(
+            aws_sdk_cognitoidentityprovider,
+            RuleMode::MatchAny,
+            [&pool, &app, &delete, &sign_up]
+        );
+
+        let an_hour = Duration::from_secs(3600);
+        let run = run(&client, Workload::SignUp, 3, an_hour, None, None, &stop);
+        let result = tokio::time::timeout(Duration::from_secs(60), run)
+            .await
+            .expect("the run stops instead of lasting its hour")
+            .unwrap();
+
+        assert_eq!(
+            result.completed, 3,
+            "each worker finishes the call it started"
         );
         assert_eq!(delete.num_calls(), 1);
     }
@@ -804,6 +854,7 @@ mod tests {
             Duration::from_millis(1),
             None,
             None,
+            &no_stop(),
         )
         .await
         .unwrap_err();

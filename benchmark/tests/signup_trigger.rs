@@ -60,6 +60,7 @@ async fn every_sign_up_runs_the_trigger_and_nothing_is_left_behind() {
         Duration::from_millis(300),
         None,
         Some(&trigger),
+        &Default::default(),
     )
     .await
     .expect("the workload runs");
