@@ -2,6 +2,8 @@
 //! what it measured so far, removes its user pool and its trigger function,
 //! and exits with 130.
 
+mod common;
+
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -105,18 +107,6 @@ async fn ctrl_c_stops_the_run_and_removes_what_it_created() {
         .unwrap_or_else(|| panic!("no result line: {stdout}"));
     assert!(!line.starts_with("signup-trigger: 0 calls"), "{line}");
 
-    let pools = cognito
-        .list_user_pools()
-        .max_results(10)
-        .send()
-        .await
-        .unwrap();
-    assert!(pools.user_pools().is_empty(), "{pools:?}");
-    let functions = clients.lambda.list_functions().send().await.unwrap();
-    assert!(functions.functions().is_empty(), "{functions:?}");
-    let roles = clients.iam.list_roles().send().await.unwrap();
-    assert!(roles.roles().is_empty(), "{roles:?}");
-    let groups = clients.logs.describe_log_groups().send().await.unwrap();
-    assert!(groups.log_groups().is_empty(), "{groups:?}");
+    common::assert_nothing_left_behind(&cognito, &clients).await;
     emulator.stop().await;
 }

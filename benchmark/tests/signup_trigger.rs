@@ -2,6 +2,8 @@
 //! the deployed pass-through function on every SignUp, and the function, its
 //! role and its log group are gone afterwards.
 
+mod common;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -79,19 +81,7 @@ async fn every_sign_up_runs_the_trigger_and_nothing_is_left_behind() {
     assert_eq!(seen, expected, "one invocation per SignUp");
 
     trigger.remove().await;
-    let functions = clients.lambda.list_functions().send().await.unwrap();
-    assert!(functions.functions().is_empty(), "{functions:?}");
-    let roles = clients.iam.list_roles().send().await.unwrap();
-    assert!(roles.roles().is_empty(), "{roles:?}");
-    let groups = clients.logs.describe_log_groups().send().await.unwrap();
-    assert!(groups.log_groups().is_empty(), "{groups:?}");
-    let pools = cognito
-        .list_user_pools()
-        .max_results(10)
-        .send()
-        .await
-        .unwrap();
-    assert!(pools.user_pools().is_empty(), "{pools:?}");
+    common::assert_nothing_left_behind(&cognito, &clients).await;
     emulator.stop().await;
 }
 
