@@ -59,13 +59,7 @@ async fn ctrl_c_stops_the_run_and_removes_what_it_created() {
             child.try_wait().unwrap().is_none(),
             "the benchmark ended early"
         );
-        let pools = cognito
-            .list_user_pools()
-            .max_results(10)
-            .send()
-            .await
-            .unwrap();
-        if let Some(id) = pools.user_pools().first().and_then(|pool| pool.id()) {
+        if let Some(id) = common::user_pool_ids(&cognito).await.first() {
             let users = cognito.list_users().user_pool_id(id).send().await;
             if users.is_ok_and(|users| users.users().len() > 2) {
                 break;
