@@ -363,6 +363,15 @@ fn binaries_dir() -> &'static Path {
         // `cargo test` that is running (dev-dependencies switch some on), so
         // the dependencies it already built are reused, not built again.
         build.args(["build", "--workspace", "--bins", "--tests", "--quiet"]);
+        // Cargo gives this test process the variables it sets for a crate
+        // (CARGO_MANIFEST_DIR, CARGO_PKG_NAME ...). Passed on, they reach
+        // build scripts that watch them (ring's does, under aws-config),
+        // which then rerun and rebuild every example: minutes per test run.
+        for (key, _) in std::env::vars_os() {
+            if key.to_str().is_some_and(set_by_cargo_for_a_crate) {
+                build.env_remove(key);
+            }
+        }
         if dir.file_name().is_some_and(|name| name == "release") {
             build.arg("--release");
         }
@@ -370,4 +379,47 @@ fn binaries_dir() -> &'static Path {
         assert!(status.success(), "cargo build of the examples failed");
         dir
     })
+}
+
+/// Whether `name` is one of the variables Cargo sets when it runs a crate's
+/// tests (the Cargo book, "Environment variables Cargo sets for crates"), as
+/// opposed to configuration a user sets for Cargo itself.
+fn set_by_cargo_for_a_crate(name: &str) -> bool {
+    const PREFIXES: &[&str] = &["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_BIN_EXE_"];
+    const NAMES: &[&str] = &[
+        "CARGO_CRATE_NAME",
+        "CARGO_BIN_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_TARGET_TMPDIR",
+        "CARGO_RUSTC_CURRENT_DIR",
+        "OUT_DIR",
+    ];
+    PREFIXES.iter().any(|prefix| name.starts_with(prefix)) || NAMES.contains(&name)
+}
+
+#[cfg(test)]
+mod cargo_environment_tests {
+    use super::set_by_cargo_for_a_crate;
+
+    #[test]
+    fn the_variables_cargo_sets_for_a_crate_are_not_passed_on() {
+        for name in [
+            "CARGO_MANIFEST_DIR",
+            "CARGO_MANIFEST_PATH",
+            "CARGO_PKG_NAME",
+            "CARGO_PKG_VERSION_MAJOR",
+            "CARGO_CRATE_NAME",
+            "CARGO_BIN_EXE_hello",
+            "OUT_DIR",
+        ] {
+            assert!(set_by_cargo_for_a_crate(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_users_cargo_configuration_is_passed_on() {
+        for name in ["CARGO", "CARGO_HOME", "CARGO_TARGET_DIR", "CARGO_BUILD_JOBS", "PATH"] {
+            assert!(!set_by_cargo_for_a_crate(name), "{name}");
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! IAM roles through the real aws-sdk-iam client: trust policies, managed and
 //! inline policies, DeleteConflict, validation errors, concurrency.
 
-mod service_client;
+use crate::service_client;
 
 use aws_sdk_iam::error::ProvideErrorMetadata;
 

@@ -16,14 +16,14 @@
 //! All cases run one after another, then all at once, and the emulator must
 //! still answer normally afterwards.
 
-mod sdk_client;
+use crate::sdk_client;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use emulator::cognito::{model, supported_operations};
 use emulator::validation::{Member, Shape};
-use sdk_client::{RawResponse, raw};
+use crate::sdk_client::{RawResponse, raw};
 use serde_json::{Value, json};
 
 /// One bad request and what the answer must be.

@@ -3,7 +3,7 @@
 //! devices (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER), driven by the real
 //! SDK and the independent `aws-cognito-srp` client.
 
-mod sdk_client;
+use crate::sdk_client;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -14,7 +14,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     UserPoolMfaType, VerifiedAttributeType,
 };
 use emulator::cognito::totp;
-use sdk_client::{Client, PASSWORD};
+use crate::sdk_client::{Client, PASSWORD};
 
 fn now() -> u64 {
     SystemTime::now()

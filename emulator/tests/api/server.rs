@@ -1,9 +1,9 @@
 //! The front door: test endpoints, routing, protocol errors, unsigned
 //! requests, malformed input, and emulators that share nothing.
 
-mod sdk_client;
+use crate::sdk_client;
 
-use sdk_client::{cognito_call, raw};
+use crate::sdk_client::{cognito_call, raw};
 
 #[tokio::test]
 async fn health_and_empty_outbox() {

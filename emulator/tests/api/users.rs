@@ -1,13 +1,13 @@
 //! Users: sign-up and confirmation codes, admin creation, listing, and the
 //! SECRET_HASH rules of clients with a secret.
 
-mod sdk_client;
+use crate::sdk_client;
 
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, UserStatusType, UsernameConfigurationType,
 };
 use emulator::DeliveryMedium;
-use sdk_client::{PASSWORD, email};
+use crate::sdk_client::{PASSWORD, email};
 
 #[tokio::test]
 async fn sign_up_confirm_with_the_emailed_code() {

@@ -3,7 +3,7 @@
 //! to the wrong kind of client, SetUserPoolMfaConfig replacing the whole MFA
 //! configuration, and a wrong password through SRP from an independent client.
 
-mod sdk_client;
+use crate::sdk_client;
 
 use aws_cognito_srp::{SrpClient, User};
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
@@ -11,7 +11,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, SoftwareTokenMfaConfigType,
     UserPoolMfaType,
 };
-use sdk_client::{Client, PASSWORD};
+use crate::sdk_client::{Client, PASSWORD};
 
 /// `(code, message)` of a failed call.
 fn failure<E: ProvideErrorMetadata>(err: E) -> (String, String) {

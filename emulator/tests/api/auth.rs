@@ -1,10 +1,10 @@
 //! Sign-in with passwords and refresh tokens, the tokens themselves, and
 //! the calls that take an access token.
 
-mod sdk_client;
+use crate::sdk_client;
 
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ExplicitAuthFlowsType};
-use sdk_client::{PASSWORD, raw};
+use crate::sdk_client::{PASSWORD, raw};
 
 #[tokio::test]
 async fn password_sign_in_issues_verifiable_tokens() {

@@ -2,7 +2,7 @@
 //! what it measured so far, removes its user pool and its trigger function,
 //! and exits with 130.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};

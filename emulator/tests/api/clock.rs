@@ -3,7 +3,7 @@
 //! confirmation codes (24 hours), temporary passwords (the pool's validity),
 //! access and refresh tokens, and TOTP codes. The messages are AWS's.
 
-mod sdk_client;
+use crate::sdk_client;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -12,7 +12,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, MessageActionType,
 };
 use emulator::cognito::totp;
-use sdk_client::{Client, PASSWORD, raw};
+use crate::sdk_client::{Client, PASSWORD, raw};
 
 const TEMPORARY: &str = "Temporary-Pass-1";
 const NEW_PASSWORD: &str = "Brand-New-Pass-2";

@@ -1,7 +1,7 @@
 //! Shared by the DynamoDB, IAM and CloudWatch Logs tests: SDK clients pointed
 //! at an emulator with dummy credentials, and raw HTTP for what the SDKs will
 //! not send.
-#![allow(dead_code)]
+
 
 use emulator::{Config, Emulator};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

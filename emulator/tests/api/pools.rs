@@ -1,6 +1,6 @@
 //! User pools and app clients through the real SDK.
 
-mod sdk_client;
+use crate::sdk_client;
 
 use aws_sdk_cognitoidentityprovider::types::{
     DeviceConfigurationType, PasswordPolicyType, SoftwareTokenMfaConfigType, UserPoolMfaType,

@@ -2,7 +2,7 @@
 //! (with the SDK's own `table_exists` waiter), every AttributeValue type,
 //! writes, reads, expressions, indexes, typed errors and validation messages.
 
-mod service_client;
+use crate::service_client;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! the deployed pass-through function on every SignUp, and the function, its
 //! role and its log group are gone afterwards.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

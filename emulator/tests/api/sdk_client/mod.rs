@@ -1,7 +1,7 @@
 //! What every end-to-end test needs: an emulator, an SDK client pointed at
 //! it with dummy credentials, raw HTTP for what the SDK will not send, and a
 //! pool + app client to work in.
-#![allow(dead_code)]
+
 
 use aws_sdk_cognitoidentityprovider as cognito;
 use cognito::types::{AttributeType, ExplicitAuthFlowsType, VerifiedAttributeType};

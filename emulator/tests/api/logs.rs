@@ -2,7 +2,7 @@
 //! streams, events, paging tokens, ordering by last event time, filter
 //! patterns, typed errors.
 
-mod service_client;
+use crate::service_client;
 
 use aws_sdk_cloudwatchlogs as logs;
 use logs::error::ProvideErrorMetadata;

@@ -2,7 +2,7 @@
 //! emulator, an execution role, and small functions built in the test as
 //! zips whose `bootstrap` is a shell script talking to the Runtime API with
 //! curl (present on Linux machines and CI runners).
-#![allow(dead_code)]
+
 
 use std::io::Write;
 use std::time::Duration;

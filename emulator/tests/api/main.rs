@@ -1,0 +1,25 @@
+//! The emulator's API tests: real AWS SDK clients against an emulator started
+//! in-process, one module per service area.
+//!
+//! One test binary instead of one per file: each binary links the five AWS
+//! SDKs (~40 MB), and one binary lets the test harness run tests of every
+//! area side by side instead of one file after another.
+
+mod lambda_support;
+mod sdk_client;
+mod service_client;
+
+mod auth;
+mod challenges;
+mod clock;
+mod command;
+mod conformance;
+mod dynamodb;
+mod iam;
+mod lambda;
+mod logs;
+mod pools;
+mod robustness;
+mod server;
+mod triggers;
+mod users;

@@ -1,0 +1,10 @@
+//! Every example binary run end to end, the way a user runs it, against an
+//! emulator started in-process (or real AWS with `COGNITO_EXAMPLES_LIVE=1`).
+//!
+//! One test binary, one module per group of examples: each binary links the
+//! AWS SDKs, and one binary lets the slow scenario tests run side by side.
+
+mod actions;
+mod auto_confirm;
+mod failures;
+mod sign_up_with_mfa;
