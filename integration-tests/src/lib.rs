@@ -418,7 +418,13 @@ mod cargo_environment_tests {
 
     #[test]
     fn a_users_cargo_configuration_is_passed_on() {
-        for name in ["CARGO", "CARGO_HOME", "CARGO_TARGET_DIR", "CARGO_BUILD_JOBS", "PATH"] {
+        for name in [
+            "CARGO",
+            "CARGO_HOME",
+            "CARGO_TARGET_DIR",
+            "CARGO_BUILD_JOBS",
+            "PATH",
+        ] {
             assert!(!set_by_cargo_for_a_crate(name), "{name}");
         }
     }

@@ -3,8 +3,8 @@
 
 use crate::sdk_client;
 
-use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ExplicitAuthFlowsType};
 use crate::sdk_client::{PASSWORD, raw};
+use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ExplicitAuthFlowsType};
 
 #[tokio::test]
 async fn password_sign_in_issues_verifiable_tokens() {

@@ -7,6 +7,7 @@ use crate::sdk_client;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::sdk_client::{Client, PASSWORD};
 use aws_cognito_srp::{SrpClient, TrackedDevice, UntrackedDevice, User};
 use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, ChallengeNameType, DeviceConfigurationType, DeviceRememberedStatusType,
@@ -14,7 +15,6 @@ use aws_sdk_cognitoidentityprovider::types::{
     UserPoolMfaType, VerifiedAttributeType,
 };
 use emulator::cognito::totp;
-use crate::sdk_client::{Client, PASSWORD};
 
 fn now() -> u64 {
     SystemTime::now()

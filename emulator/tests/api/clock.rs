@@ -7,12 +7,12 @@ use crate::sdk_client;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::sdk_client::{Client, PASSWORD, raw};
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, MessageActionType,
 };
 use emulator::cognito::totp;
-use crate::sdk_client::{Client, PASSWORD, raw};
 
 const TEMPORARY: &str = "Temporary-Pass-1";
 const NEW_PASSWORD: &str = "Brand-New-Pass-2";

@@ -5,13 +5,13 @@
 
 use crate::sdk_client;
 
+use crate::sdk_client::{Client, PASSWORD};
 use aws_cognito_srp::{SrpClient, User};
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, SoftwareTokenMfaConfigType,
     UserPoolMfaType,
 };
-use crate::sdk_client::{Client, PASSWORD};
 
 /// `(code, message)` of a failed call.
 fn failure<E: ProvideErrorMetadata>(err: E) -> (String, String) {

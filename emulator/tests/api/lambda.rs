@@ -1,12 +1,10 @@
 //! Lambda through the AWS SDK: functions built here as zips with a shell
 //! `bootstrap` really run as child processes behind the Runtime API.
 
-use crate::lambda_support;
-
+use crate::lambda_support::*;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{Environment, FunctionCode, InvocationType, LogType, Runtime, State};
 use base64::Engine;
-use crate::lambda_support::*;
 use serde_json::{Value, json};
 use sha2::Digest;
 

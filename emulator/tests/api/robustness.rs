@@ -21,9 +21,9 @@ use crate::sdk_client;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::sdk_client::{RawResponse, raw};
 use emulator::cognito::{model, supported_operations};
 use emulator::validation::{Member, Shape};
-use crate::sdk_client::{RawResponse, raw};
 use serde_json::{Value, json};
 
 /// One bad request and what the answer must be.

@@ -2,13 +2,11 @@
 //! the emulator's Lambda; the pool's `LambdaConfig` names them, and their
 //! answers (or failures) change what Cognito does.
 
-use crate::lambda_support;
-
+use crate::lambda_support::*;
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, AuthFlowType, ExplicitAuthFlowsType, LambdaConfigType, UserStatusType,
     VerifiedAttributeType,
 };
-use crate::lambda_support::*;
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "Correct-Horse-1";

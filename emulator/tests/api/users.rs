@@ -3,11 +3,11 @@
 
 use crate::sdk_client;
 
+use crate::sdk_client::{PASSWORD, email};
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, UserStatusType, UsernameConfigurationType,
 };
 use emulator::DeliveryMedium;
-use crate::sdk_client::{PASSWORD, email};
 
 #[tokio::test]
 async fn sign_up_confirm_with_the_emailed_code() {

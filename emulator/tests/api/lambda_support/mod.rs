@@ -3,7 +3,6 @@
 //! zips whose `bootstrap` is a shell script talking to the Runtime API with
 //! curl (present on Linux machines and CI runners).
 
-
 use std::io::Write;
 use std::time::Duration;
 

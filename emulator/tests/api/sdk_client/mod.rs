@@ -2,7 +2,6 @@
 //! it with dummy credentials, raw HTTP for what the SDK will not send, and a
 //! pool + app client to work in.
 
-
 use aws_sdk_cognitoidentityprovider as cognito;
 use cognito::types::{AttributeType, ExplicitAuthFlowsType, VerifiedAttributeType};
 use emulator::{Config, Emulator};

@@ -2,7 +2,6 @@
 //! at an emulator with dummy credentials, and raw HTTP for what the SDKs will
 //! not send.
 
-
 use emulator::{Config, Emulator};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -32,7 +31,6 @@ macro_rules! client_for {
     };
 }
 
-client_for!(dynamodb, aws_sdk_dynamodb);
 client_for!(iam, aws_sdk_iam);
 client_for!(logs, aws_sdk_cloudwatchlogs);
 
