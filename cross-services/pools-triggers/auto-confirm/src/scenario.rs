@@ -44,9 +44,12 @@ const ACTIVE_TIMEOUT: Duration = Duration::from_secs(120);
 const ROLE_ATTEMPTS: u32 = 10;
 const ROLE_PAUSE: Duration = Duration::from_secs(3);
 /// Log lines reach CloudWatch Logs a few seconds after the function printed
-/// them: FilterLogEvents is tried this often, this far apart.
-const LOG_ATTEMPTS: u32 = 15;
-const LOG_PAUSE: Duration = Duration::from_secs(2);
+/// them: FilterLogEvents is tried this often, first after a short pause that
+/// doubles up to the longest one (about half a minute in all). Where the
+/// lines are there at once (the emulator), nobody waits two seconds for them.
+const LOG_ATTEMPTS: u32 = 18;
+const LOG_FIRST_PAUSE: Duration = Duration::from_millis(100);
+const LOG_LONGEST_PAUSE: Duration = Duration::from_secs(2);
 const STEPS: u8 = 10;
 
 /// The known user with this username, if there is one.
@@ -602,6 +605,7 @@ impl Scenario {
         let log_group = logs::log_group_name(&self.name);
         println!("Log group: {log_group}");
         let mut lines = Vec::new();
+        let mut pause = LOG_FIRST_PAUSE;
         for attempt in 1..=LOG_ATTEMPTS {
             let answer = self
                 .interrupt
@@ -626,7 +630,8 @@ impl Scenario {
                 println!("Waiting for the lines to reach CloudWatch Logs...");
             }
             if attempt < LOG_ATTEMPTS {
-                self.interrupt.race(tokio::time::sleep(LOG_PAUSE)).await?;
+                self.interrupt.race(tokio::time::sleep(pause)).await?;
+                pause = (pause * 2).min(LOG_LONGEST_PAUSE);
             }
         }
         if logs::arrived(&lines, username) == Arrived::Nothing {
