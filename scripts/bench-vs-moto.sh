@@ -5,6 +5,10 @@
 # the resident memory of both servers idle and after the run. Then, for the
 # emulator alone (moto_server runs Lambda functions only in Docker), SignUp
 # with and without a warm PreSignUp Lambda trigger, with 1 worker and with all.
+# Last, the emulator's targets, each judged against figures of this run:
+# moto_server side by side, and the sign-in floor (two RSA-2048 signatures
+# per sign-in at the cost the emulator's signer achieves here, over the
+# cores), which the benchmark measures before its workloads, server idle.
 #
 #   scripts/bench-vs-moto.sh                      # 16 workers, 20 s per workload
 #   scripts/bench-vs-moto.sh --duration 5s --concurrency 8
@@ -183,6 +187,8 @@ if [ "$trigger" = yes ] && [ "$emulator_ready" = yes ]; then
     done
 fi
 
+printf '{"idle_kb": %s}\n' "${emulator_idle_kb:-null}" >"$work/emulator-memory.json"
+
 echo
 "$python" - "$work" "$moto_version" "$concurrency" "$duration" \
     "$moto_idle_kb" "$moto_after_kb" "$moto_peak_kb" \
@@ -212,9 +218,6 @@ def ratio(a, b):
         return "-"
     r = a / b
     return f"{r:.1f}x" if r >= 10 else f"{r:.2g}x"
-
-def p99s(w):
-    return [op["p99_ms"] for op in w["operations"] if op["p99_ms"] is not None] if w else []
 
 print(f"== emulator vs moto_server {moto_version} ({concurrency} concurrent workers, {duration} per workload)")
 print(f"   load average before the run: {load_before} (on {os.cpu_count()} cores: other work on the machine lowers every figure)")
@@ -268,49 +271,11 @@ print(row.format("resident memory idle", mb(moto_mem[0]), mb(emu_mem[0]), ratio(
 print(row.format("resident memory after the run", mb(moto_mem[1]), mb(emu_mem[1]), ratio(emu_mem[1], moto_mem[1])))
 print(row.format("peak resident memory", mb(moto_mem[2]), mb(emu_mem[2]), ratio(emu_mem[2], moto_mem[2])))
 
-# The targets in shared EMULATOR.md, "Speed and footprint".
-print("\n== targets")
-def check(label, ok, detail):
-    mark = "n/a    " if ok is None else ("met    " if ok else "NOT MET")
-    print(f"  {mark} {label}: {detail}")
-sign_up, auth, cycle = e.get("signup"), e.get("initiate-auth"), e.get("auth-cycle")
-check("SignUp >= 24,069/s", sign_up and sign_up["rate_per_s"] >= 24069,
-      f"{sign_up['rate_per_s']:,.0f}/s" if sign_up else "not run")
-check("InitiateAuth >= 3 x 681/s", auth and auth["rate_per_s"] >= 3 * 681,
-      f"{auth['rate_per_s']:,.0f}/s" if auth else "not run")
-moto_cycle = m.get("auth-cycle")
-if cycle and moto_cycle:
-    times = cycle["rate_per_s"] / moto_cycle["rate_per_s"] if moto_cycle["rate_per_s"] else None
-    check("auth cycle >= 20 x moto_server", times is not None and times >= 20,
-          f"{times:.1f}x" if times is not None else "moto completed no cycle")
-else:
-    check("auth cycle >= 20 x moto_server", None, "not run")
-worst = max(p99s(cycle), default=None)
-check("auth cycle p99 < 20 ms (every operation)", None if worst is None else worst < 20,
-      f"worst p99 {worst:.2f} ms" if worst is not None else "not run")
-check("ready < 100 ms", emu_start and ready(emu_start) < 100,
-      f"{ready(emu_start):.1f} ms" if emu_start else "not measured")
-check("idle memory < 30 MB", emu_mem[0] is not None and emu_mem[0] < 30 * 1024, mb(emu_mem[0]))
-check("< 1 KB per stored user", eg and eg["bytes_per_user"] < 1024,
-      f"at most {eg['bytes_per_user']:,.0f} bytes" if eg
-      else "needs a first workload that stores over 1,000 users")
-
-# What the warm trigger adds to SignUp: the same run's SignUp without one is the baseline.
-for workers in dict.fromkeys(["1", concurrency]):
-    runs = by_workload(load(f"trigger-{workers}"))
-    plain, triggered = runs.get("signup"), runs.get("signup-trigger")
-    label = f"a warm trigger adds < 5 ms to SignUp ({workers} worker{'s' if workers != '1' else ''})"
-    if not (plain and triggered):
-        check(label, None, "not run")
-        continue
-    a, b = plain["operations"][0], triggered["operations"][0]
-    if a["mean_ms"] is None or b["mean_ms"] is None or b["errors"]:
-        check(label, False, f"{b['errors']} failed calls" if b["errors"] else "no successful calls")
-        continue
-    added = b["mean_ms"] - a["mean_ms"]
-    check(label, added < 5,
-          f"mean {a['mean_ms']:.2f} -> {b['mean_ms']:.2f} ms (+{added:.2f}), "
-          f"p99 {a['p99_ms']:.2f} -> {b['p99_ms']:.2f} ms; "
-          f"{plain['rate_per_s']:,.0f} -> {triggered['rate_per_s']:,.0f} calls/s")
 EOF
+
+# The targets, each judged against this run's own figures (the files above):
+# moto_server side by side, and the sign-in floor the emulator's run measured
+# on this machine before its workloads.
+echo
+"$bench" --judge-run "$work" || status=1
 exit "$status"

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use hdrhistogram::Histogram;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The largest latency the histogram tells apart: one hour. Longer calls are
 /// recorded as one hour (the SDK's own timeout ends them long before).
@@ -85,7 +85,7 @@ impl Latencies {
 
 /// One operation's line in the report. Latencies cover successful calls only
 /// and are `None` when there were none.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OperationSummary {
     pub operation: String,
     /// Successful calls.

@@ -8,7 +8,9 @@
 pub mod latency;
 pub mod procfs;
 pub mod report;
+pub mod sign_floor;
 pub mod startup;
+pub mod targets;
 pub mod trigger;
 pub mod workload;
 

@@ -11,7 +11,14 @@
 //! target/release/benchmark --endpoint http://127.0.0.1:4566 --workload signup,signup-trigger --concurrency 1
 //! # time from process start to the first answered request, and idle memory
 //! cargo run --release -p benchmark -- --measure-startup target/release/emulator
+//! # the targets of a scripts/bench-vs-moto.sh run, from the files it wrote
+//! target/release/benchmark --judge-run RUN_DIRECTORY
 //! ```
+//!
+//! Before a workload that signs users in (initiate-auth, auth-cycle), the
+//! benchmark measures this machine's sign-in floor with the emulator's own
+//! token signer while the server is idle (see `benchmark::sign_floor`), and
+//! reports each sign-in rate as a share of it.
 //!
 //! Each workload creates its own user pool and deletes it at the end. Every
 //! run stops by itself once the duration is over; Ctrl-C stops it early
@@ -28,7 +35,9 @@ use std::time::Duration;
 
 use benchmark::TriggerClients;
 use benchmark::report::{self, Report};
+use benchmark::sign_floor::{self, SignFloor};
 use benchmark::startup::{self, StartupProbe};
+use benchmark::targets::{self, RunDirectory};
 use benchmark::trigger::{self, Trigger};
 use benchmark::workload::{self, Workload};
 use clap::Parser;
@@ -46,7 +55,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(version, about)]
 struct Args {
     /// Endpoint URL to benchmark, such as http://127.0.0.1:4566.
-    #[arg(long, value_parser = benchmark::parse_endpoint, required_unless_present = "measure_startup")]
+    #[arg(
+        long,
+        value_parser = benchmark::parse_endpoint,
+        required_unless_present_any = ["measure_startup", "judge_run"]
+    )]
     endpoint: Option<String>,
 
     /// Concurrent workers, each with one call in flight.
@@ -99,6 +112,21 @@ struct Args {
     /// With --measure-startup: the path polled until it answers 200.
     #[arg(long, default_value = "/_emulator/health")]
     health_path: String,
+
+    /// Instead of a workload: print the emulator's targets, judged against
+    /// the figures of one scripts/bench-vs-moto.sh run, from the directory
+    /// its files were written to (emulator.json, moto_server.json,
+    /// emulator-startup.json, emulator-memory.json, trigger-N.json; a missing
+    /// file is a part not run).
+    #[arg(long, value_name = "DIRECTORY", conflicts_with_all = ["endpoint", "measure_startup"])]
+    judge_run: Option<PathBuf>,
+}
+
+fn run_judge(dir: &std::path::Path) -> Result<(), ExampleError> {
+    let figures = RunDirectory::read(dir)?;
+    let checks = targets::judge(&figures);
+    print!("{}", targets::render(&figures, &checks));
+    Ok(())
 }
 
 fn run_startup(program: PathBuf, args: &Args) -> Result<(), ExampleError> {
@@ -152,7 +180,40 @@ fn stop_on_ctrl_c() -> Arc<AtomicBool> {
     stop
 }
 
-async fn run_workloads(endpoint: String, args: &Args) -> Result<Finished, ExampleError> {
+/// The sign-in floor, measured on a thread of its own (one core) when a
+/// chosen workload signs users in; called before the workloads, so the
+/// server is idle.
+fn measure_sign_floor(args: &Args) -> Result<Option<SignFloor>, ExampleError> {
+    let signs_in = args
+        .workload
+        .iter()
+        .any(|w| matches!(w, Workload::InitiateAuth | Workload::AuthCycle));
+    if !signs_in {
+        return Ok(None);
+    }
+    if !args.json {
+        eprintln!("measuring the sign-in floor (the emulator's token signer, one core)...");
+    }
+    std::thread::Builder::new()
+        .name("sign-floor".into())
+        .spawn(|| {
+            sign_floor::measure(
+                sign_floor::SIGN_INS_PER_ROUND,
+                sign_floor::ROUNDS,
+                sign_floor::MEASURED_BEFORE_THE_WORKLOADS,
+            )
+        })
+        .map_err(|err| ExampleError::new(format!("cannot start a thread: {err}")))?
+        .join()
+        .map(Some)
+        .map_err(|_| ExampleError::new("the sign-in floor measurement failed"))
+}
+
+async fn run_workloads(
+    endpoint: String,
+    args: &Args,
+    sign_floor: Option<SignFloor>,
+) -> Result<Finished, ExampleError> {
     let client = benchmark::client_for(&endpoint, &args.region);
     let concurrency = usize::from(args.concurrency);
     let stop = stop_on_ctrl_c();
@@ -201,6 +262,7 @@ async fn run_workloads(endpoint: String, args: &Args) -> Result<Finished, Exampl
         endpoint,
         concurrency,
         duration_s: args.duration.as_secs_f64(),
+        sign_floor,
         workloads,
     };
     // A file is for scripts comparing full runs: an interrupted one is not.
@@ -244,6 +306,9 @@ fn run(args: Args) -> Result<Finished, ExampleError> {
     if let Some(program) = args.measure_startup.clone() {
         return run_startup(program, &args).map(|()| Finished::AllRan);
     }
+    if let Some(dir) = &args.judge_run {
+        return run_judge(dir).map(|()| Finished::AllRan);
+    }
     let endpoint = args
         .endpoint
         .clone()
@@ -255,7 +320,8 @@ fn run(args: Args) -> Result<Finished, ExampleError> {
         .enable_all()
         .build()
         .map_err(|err| ExampleError::new(format!("cannot start the async runtime: {err}")))?;
-    runtime.block_on(run_workloads(endpoint, &args))
+    let sign_floor = measure_sign_floor(&args)?;
+    runtime.block_on(run_workloads(endpoint, &args, sign_floor))
 }
 
 fn main() -> ExitCode {
@@ -309,6 +375,17 @@ mod tests {
     fn an_endpoint_or_a_startup_measurement_is_required() {
         assert!(Args::try_parse_from(["benchmark"]).is_err());
         assert!(Args::try_parse_from(["benchmark", "--measure-startup", "x"]).is_ok());
+        assert!(Args::try_parse_from(["benchmark", "--judge-run", "dir"]).is_ok());
+        assert!(
+            Args::try_parse_from([
+                "benchmark",
+                "--judge-run",
+                "dir",
+                "--endpoint",
+                "http://127.0.0.1:1"
+            ])
+            .is_err()
+        );
         assert!(Args::try_parse_from(["benchmark", "--endpoint", "localhost:4566"]).is_err());
         assert!(
             Args::try_parse_from([

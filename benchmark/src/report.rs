@@ -4,8 +4,9 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use crate::sign_floor::{SIGNATURES_PER_SIGN_IN, SignFloor};
 use crate::startup::StartupResult;
-use crate::workload::WorkloadResult;
+use crate::workload::{Workload, WorkloadResult};
 
 /// Everything one benchmark run measured against one endpoint.
 #[derive(Debug, Clone, Serialize)]
@@ -13,11 +14,48 @@ pub struct Report {
     pub endpoint: String,
     pub concurrency: usize,
     pub duration_s: f64,
+    /// The sign-in floor of this machine, measured before the workloads
+    /// when one of them signs in.
+    pub sign_floor: Option<SignFloor>,
     pub workloads: Vec<WorkloadResult>,
 }
 
 fn mb(kb: u64) -> f64 {
     kb as f64 / 1024.0
+}
+
+/// `12345.6` as `12,346`.
+pub(crate) fn thousands(value: f64) -> String {
+    let digits = format!("{:.0}", value.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if value < 0.0 && digits != "0" {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// The floor's own figures, as two indented lines.
+pub fn floor_lines(floor: &SignFloor) -> String {
+    format!(
+        "  measured {}: one RS256 signature {:.0} µs on one core ({} signatures/s; \
+         the emulator's signer, fastest of {} rounds of {})\n  \
+         {} cores / ({} signatures per sign-in x {:.0} µs) = {} sign-ins/s\n",
+        floor.measured,
+        floor.sign_us,
+        thousands(floor.signatures_per_s_one_core),
+        floor.rounds,
+        floor.signatures_per_round,
+        floor.cores,
+        SIGNATURES_PER_SIGN_IN,
+        floor.sign_us,
+        thousands(floor.sign_ins_per_s)
+    )
 }
 
 fn cell(value: Option<f64>) -> String {
@@ -32,6 +70,10 @@ pub fn table(report: &Report) -> String {
         "Endpoint {}: {} concurrent workers, {:.1} s per workload",
         report.endpoint, report.concurrency, report.duration_s
     );
+    if let Some(floor) = &report.sign_floor {
+        let _ = writeln!(out, "\nsign-in floor of this machine:");
+        out.push_str(&floor_lines(floor));
+    }
     for result in &report.workloads {
         let _ = writeln!(
             out,
@@ -43,6 +85,19 @@ pub fn table(report: &Report) -> String {
             result.rate_per_s,
             result.unit
         );
+        // One sign-in per call or per cycle.
+        let signs_in = matches!(
+            result.workload,
+            Workload::InitiateAuth | Workload::AuthCycle
+        );
+        if let Some(floor) = report.sign_floor.as_ref().filter(|_| signs_in) {
+            let _ = writeln!(
+                out,
+                "  {:.0}% of the sign-in floor ({} sign-ins/s)",
+                100.0 * floor.share(result.rate_per_s),
+                thousands(floor.sign_ins_per_s)
+            );
+        }
         let _ = writeln!(
             out,
             "  {:<20} {:>9} {:>7} {:>9} {:>9} {:>9} {:>9}",
@@ -126,13 +181,14 @@ pub fn startup_table(result: &StartupResult) -> String {
 mod tests {
     use super::*;
     use crate::latency::OperationSummary;
-    use crate::workload::{ServerUsage, Workload};
+    use crate::workload::ServerUsage;
 
     fn report() -> Report {
         Report {
             endpoint: "http://127.0.0.1:4566".into(),
             concurrency: 16,
             duration_s: 20.0,
+            sign_floor: None,
             workloads: vec![WorkloadResult {
                 workload: Workload::SignUp,
                 unit: "calls",
@@ -188,6 +244,45 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("first SignUp error: UsernameExistsException: User already exists"));
+    }
+
+    #[test]
+    fn a_sign_in_workload_reads_as_a_share_of_the_measured_floor() {
+        let mut report = report();
+        let text = table(&report);
+        assert!(!text.contains("floor"), "no floor measured: {text}");
+        report.sign_floor = Some(SignFloor::from_cost(
+            850e-6,
+            2,
+            400,
+            3,
+            "before the workloads",
+        ));
+        // SignUp signs nobody in.
+        let text = table(&report);
+        assert!(
+            text.contains("2 cores / (2 signatures per sign-in x 850 µs) = 1,176 sign-ins/s"),
+            "{text}"
+        );
+        assert!(!text.contains("% of the sign-in floor"), "{text}");
+        report.workloads[0].workload = Workload::InitiateAuth;
+        report.workloads[0].rate_per_s = 1000.0;
+        let text = table(&report);
+        assert!(
+            text.contains("\n  85% of the sign-in floor (1,176 sign-ins/s)\n"),
+            "{text}"
+        );
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["sign_floor"]["sign_us"], 850.0);
+        assert_eq!(json["sign_floor"]["cores"], 2);
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0.4), "0");
+        assert_eq!(thousands(999.6), "1,000");
+        assert_eq!(thousands(1_234_567.0), "1,234,567");
+        assert_eq!(thousands(-1234.0), "-1,234");
     }
 
     #[test]
