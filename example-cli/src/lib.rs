@@ -8,6 +8,7 @@
 //!
 //! The SDK calls themselves live in each example's own `lib.rs`.
 
+mod connection;
 mod error;
 #[cfg(feature = "scenario")]
 pub mod scenario;
@@ -41,10 +42,12 @@ pub async fn load_config(region: &RegionArg) -> aws_config::SdkConfig {
     let region = RegionProviderChain::first_try(region.region.clone().map(Region::new))
         .or_default_provider()
         .or_else(FALLBACK_REGION);
-    aws_config::defaults(BehaviorVersion::latest())
+    let config = aws_config::defaults(BehaviorVersion::latest())
         .region(region)
         .load()
-        .await
+        .await;
+    connection::remember(&config);
+    config
 }
 
 /// A Cognito user pools client for the given `--region`.
@@ -52,10 +55,13 @@ pub async fn cognito_client(region: &RegionArg) -> Client {
     Client::new(&load_config(region).await)
 }
 
-/// Logs go to stderr, quiet by default; `RUST_LOG=debug` shows the SDK at work.
+/// Logs go to stderr, and only when asked for: `RUST_LOG=debug` shows the
+/// SDK at work. Without it nothing is logged, not even the SDK's warnings
+/// (such as each credential source it tried): an example's failure is its
+/// one error line, which says what to do.
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -49,37 +49,3 @@ async fn main() -> ExitCode {
     let client = example_cli::cognito_client(&args.region).await;
     example_cli::exit_code(run(&client, args).await)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use aws_sdk_cognitoidentityprovider::operation::list_user_pools::ListUserPoolsError;
-    use aws_sdk_cognitoidentityprovider::types::error::NotAuthorizedException;
-    use aws_smithy_mocks::{mock, mock_client};
-    use aws_smithy_types::error::ErrorMetadata;
-
-    #[tokio::test]
-    async fn a_service_error_is_one_line_with_its_code() {
-        let denied = mock!(Client::list_user_pools).then_error(|| {
-            ListUserPoolsError::NotAuthorizedException(
-                NotAuthorizedException::builder()
-                    .meta(
-                        ErrorMetadata::builder()
-                            .code("NotAuthorizedException")
-                            .message("The security token included in the request is invalid.")
-                            .build(),
-                    )
-                    .build(),
-            )
-        });
-        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&denied]);
-
-        let err = run(&client, Args::parse_from(["hello"])).await.unwrap_err();
-
-        assert_eq!(err.code(), Some("NotAuthorizedException"));
-        assert_eq!(
-            err.to_string(),
-            "NotAuthorizedException: The security token included in the request is invalid."
-        );
-    }
-}

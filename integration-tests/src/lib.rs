@@ -23,6 +23,9 @@ use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::Credentials;
 use emulator::Emulator;
 
+#[cfg(test)]
+mod snippets;
+
 /// Set to `1` to run against real AWS with your usual credentials.
 pub const LIVE_ENV: &str = "COGNITO_EXAMPLES_LIVE";
 
@@ -153,6 +156,39 @@ impl Target {
             Target::Live { .. } => None,
         }
     }
+}
+
+/// Runs one example binary as a newcomer's machine would: nothing of this
+/// machine's AWS setup (every `AWS_*` variable removed, `HOME` and the AWS
+/// config and credentials files inside `home`), the EC2 instance metadata
+/// service off so nothing is asked beyond this machine, and `env` on top.
+/// For the tests of what an example says when its setup is wrong.
+pub fn run_in_fresh_home(example: &str, args: &[&str], home: &Path, env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(example_binary(example));
+    command.args(args).env_remove("RUST_LOG");
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("AWS_") {
+            command.env_remove(&name);
+        }
+    }
+    let aws = home.join(".aws");
+    command
+        .env("HOME", home)
+        .env("AWS_CONFIG_FILE", aws.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", aws.join("credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .envs(env.iter().copied());
+    let output = command
+        .output()
+        .unwrap_or_else(|err| panic!("could not start {example}: {err}"));
+    Run::new(example, args, output)
+}
+
+/// A new, empty folder for one test, under the system's temporary folder.
+pub fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(unique(&format!("{name}-")));
+    std::fs::create_dir_all(&dir).expect("create a temporary folder");
+    dir
 }
 
 /// An empty AWS config file: offline runs must not pick up this machine's profiles.
@@ -292,28 +328,51 @@ pub fn unique(prefix: &str) -> String {
 /// last, as an authenticator app would produce them over time. Cognito
 /// refuses a code for a step it already accepted; it accepts one step of
 /// clock drift either side, so the first three codes need no waiting.
-pub struct Authenticator {
+/// Offline, a later code moves the emulator's clock forward instead of
+/// waiting for real time to pass; against real AWS it waits.
+pub struct Authenticator<'a> {
+    target: &'a Target,
     secret: String,
     last_step: Option<u64>,
 }
 
-impl Authenticator {
-    pub fn new(secret: &str) -> Self {
+impl<'a> Authenticator<'a> {
+    pub fn new(target: &'a Target, secret: &str) -> Self {
         Authenticator {
+            target,
             secret: secret.to_string(),
             last_step: None,
         }
     }
 
+    /// The time the service checks codes against, in Unix seconds.
+    fn service_now(&self) -> u64 {
+        match self.target {
+            Target::Offline(emulator) => unix_now() + emulator.clock_offset().as_secs(),
+            Target::Live { .. } => unix_now(),
+        }
+    }
+
     pub fn next_code(&mut self) -> String {
-        let now_step = unix_now() / 30;
+        let now_step = self.service_now() / 30;
         let step = match self.last_step {
             None => now_step.saturating_sub(1),
             Some(last) => (last + 1).max(now_step.saturating_sub(1)),
         };
-        // A step more than one ahead of the clock would be refused: wait for it.
-        while unix_now() / 30 + 1 < step {
-            std::thread::sleep(std::time::Duration::from_millis(500));
+        // A step more than one ahead of the service's clock would be refused.
+        match self.target {
+            Target::Offline(emulator) => {
+                let earliest = step.saturating_sub(1) * 30;
+                let now = self.service_now();
+                if now < earliest {
+                    emulator.advance_clock(std::time::Duration::from_secs(earliest - now));
+                }
+            }
+            Target::Live { .. } => {
+                while self.service_now() / 30 + 1 < step {
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                }
+            }
         }
         self.last_step = Some(step);
         totp(&self.secret, step)

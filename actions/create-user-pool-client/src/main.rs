@@ -83,10 +83,6 @@ async fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_cognitoidentityprovider::operation::create_user_pool_client::CreateUserPoolClientError;
-    use aws_sdk_cognitoidentityprovider::types::error::ResourceNotFoundException;
-    use aws_smithy_mocks::{mock, mock_client};
-    use aws_smithy_types::error::ErrorMetadata;
 
     const SECRET: &str = "1abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmno";
 
@@ -116,36 +112,5 @@ mod tests {
         let app_client = UserPoolClientType::builder().client_id("client123").build();
         let lines = report(&app_client, false).expect("report");
         assert_eq!(lines, ["Client id: client123", "No client secret."]);
-    }
-
-    #[tokio::test]
-    async fn an_unknown_pool_is_one_line_with_its_code() {
-        let not_found = mock!(Client::create_user_pool_client).then_error(|| {
-            CreateUserPoolClientError::ResourceNotFoundException(
-                ResourceNotFoundException::builder()
-                    .meta(
-                        ErrorMetadata::builder()
-                            .code("ResourceNotFoundException")
-                            .message("User pool us-east-1_gone does not exist.")
-                            .build(),
-                    )
-                    .build(),
-            )
-        });
-        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&not_found]);
-        let args = Args::parse_from([
-            "create-user-pool-client",
-            "--user-pool-id",
-            "us-east-1_gone",
-            "--client-name",
-            "examples",
-        ]);
-
-        let err = run(&client, args).await.unwrap_err();
-
-        assert_eq!(
-            err.to_string(),
-            "ResourceNotFoundException: User pool us-east-1_gone does not exist."
-        );
     }
 }

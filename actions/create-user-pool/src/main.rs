@@ -74,14 +74,10 @@ async fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_cognitoidentityprovider::operation::create_user_pool::{
-        CreateUserPoolError, CreateUserPoolOutput,
-    };
+    use aws_sdk_cognitoidentityprovider::operation::create_user_pool::CreateUserPoolOutput;
     use aws_sdk_cognitoidentityprovider::operation::set_user_pool_mfa_config::SetUserPoolMfaConfigOutput;
     use aws_sdk_cognitoidentityprovider::types::UserPoolType;
-    use aws_sdk_cognitoidentityprovider::types::error::LimitExceededException;
     use aws_smithy_mocks::{RuleMode, mock, mock_client};
-    use aws_smithy_types::error::ErrorMetadata;
 
     fn args(extra: &[&str]) -> Args {
         let mut argv = vec!["create-user-pool", "--pool-name", "examples"];
@@ -143,29 +139,5 @@ mod tests {
         run(&client, args(&[])).await.expect("created");
 
         assert_eq!(create.num_calls(), 1);
-    }
-
-    #[tokio::test]
-    async fn too_many_pools_is_one_line_with_its_code() {
-        let limit = mock!(Client::create_user_pool).then_error(|| {
-            CreateUserPoolError::LimitExceededException(
-                LimitExceededException::builder()
-                    .meta(
-                        ErrorMetadata::builder()
-                            .code("LimitExceededException")
-                            .message("The account has reached its user pool limit.")
-                            .build(),
-                    )
-                    .build(),
-            )
-        });
-        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&limit]);
-
-        let err = run(&client, args(&[])).await.unwrap_err();
-
-        assert_eq!(
-            err.to_string(),
-            "LimitExceededException: The account has reached its user pool limit."
-        );
     }
 }

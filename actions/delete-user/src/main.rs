@@ -37,38 +37,3 @@ async fn main() -> ExitCode {
     let client = example_cli::cognito_client(&args.region).await;
     example_cli::exit_code(run(&client, args).await)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use aws_sdk_cognitoidentityprovider::operation::delete_user::DeleteUserError;
-    use aws_sdk_cognitoidentityprovider::types::error::NotAuthorizedException;
-    use aws_smithy_mocks::{mock, mock_client};
-    use aws_smithy_types::error::ErrorMetadata;
-
-    #[tokio::test]
-    async fn a_revoked_token_is_one_line_with_its_code() {
-        let revoked = mock!(Client::delete_user).then_error(|| {
-            DeleteUserError::NotAuthorizedException(
-                NotAuthorizedException::builder()
-                    .meta(
-                        ErrorMetadata::builder()
-                            .code("NotAuthorizedException")
-                            .message("Access Token has been revoked")
-                            .build(),
-                    )
-                    .build(),
-            )
-        });
-        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&revoked]);
-        let args = Args::parse_from(["delete-user", "--access-token", "eyJ.revoked.token"]);
-
-        let err = run(&client, args).await.unwrap_err();
-
-        assert_eq!(
-            err.to_string(),
-            "NotAuthorizedException: Access Token has been revoked"
-        );
-        assert!(!err.to_string().contains("eyJ.revoked.token"));
-    }
-}

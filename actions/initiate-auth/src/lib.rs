@@ -63,33 +63,60 @@ pub async fn initiate_auth(
 }
 // snippet-end:[rust.cognito-idp.InitiateAuth]
 
+// snippet-start:[rust.cognito-idp.SignInWithSrp]
+/// What a remembered device keeps: the key and group key Cognito gave it at
+/// sign-in, and the password it made up for ConfirmDevice.
+#[derive(Debug, Clone, Copy)]
+pub struct RememberedDevice<'a> {
+    /// `DeviceKey` from the sign-in's `NewDeviceMetadata`.
+    pub key: &'a str,
+    /// `DeviceGroupKey` from the sign-in's `NewDeviceMetadata`.
+    pub group_key: &'a str,
+    /// The random password made for ConfirmDevice; Cognito only has its verifier.
+    pub password: &'a str,
+}
+
+/// Everything an SRP sign-in needs.
+#[derive(Debug, Clone, Copy)]
+pub struct SrpSignIn<'a> {
+    /// The pool's id: SRP mixes the pool's name (the part after `_`) into the
+    /// password proof.
+    pub user_pool_id: &'a str,
+    pub client_id: &'a str,
+    pub client_secret: Option<&'a str>,
+    pub username: &'a str,
+    pub password: &'a str,
+    /// A device the user remembered, to skip MFA.
+    pub device: Option<RememberedDevice<'a>>,
+}
+
 // snippet-start:[rust.cognito-idp.InitiateAuth.UserSrpAuth]
 /// Starts an SRP sign-in (`USER_SRP_AUTH`): sends the username and the
 /// client's public SRP value `srp_a` (hex), never the password.
 ///
 /// Cognito answers with the `PASSWORD_VERIFIER` challenge, whose parameters
 /// (`SALT`, `SRP_B`, `SECRET_BLOCK`, `USER_ID_FOR_SRP`) the client needs to
-/// prove the password. Pass the `device_key` of a remembered device to have
-/// Cognito ask that device to prove itself afterwards.
+/// prove the password. With the `device` of a remembered device, Cognito
+/// asks that device to prove itself afterwards.
 pub async fn initiate_srp_auth(
     client: &Client,
-    client_id: &str,
-    username: &str,
+    sign_in: &SrpSignIn<'_>,
     srp_a: &str,
-    client_secret: Option<&str>,
-    device_key: Option<&str>,
 ) -> Result<InitiateAuthOutput, SdkError<InitiateAuthError>> {
     let mut request = client
         .initiate_auth()
-        .client_id(client_id)
+        .client_id(sign_in.client_id)
         .auth_flow(AuthFlowType::UserSrpAuth)
-        .auth_parameters("USERNAME", username)
+        .auth_parameters("USERNAME", sign_in.username)
         .auth_parameters("SRP_A", srp_a);
-    if let Some(secret) = client_secret {
-        request = request.auth_parameters("SECRET_HASH", secret_hash(username, client_id, secret));
+    if let Some(secret) = sign_in.client_secret {
+        request = request.auth_parameters(
+            "SECRET_HASH",
+            secret_hash(sign_in.username, sign_in.client_id, secret),
+        );
     }
-    if let Some(device_key) = device_key {
-        request = request.auth_parameters("DEVICE_KEY", device_key);
+    if let Some(device) = sign_in.device {
+        request = request.auth_parameters("DEVICE_KEY", device.key);
     }
     request.send().await
 }
@@ -117,33 +144,6 @@ pub async fn respond_to_auth_challenge(
 }
 // snippet-end:[rust.cognito-idp.RespondToAuthChallenge.Srp]
 
-/// What a remembered device keeps: the key and group key Cognito gave it at
-/// sign-in, and the password it made up for ConfirmDevice.
-#[derive(Debug, Clone, Copy)]
-pub struct RememberedDevice<'a> {
-    /// `DeviceKey` from the sign-in's `NewDeviceMetadata`.
-    pub key: &'a str,
-    /// `DeviceGroupKey` from the sign-in's `NewDeviceMetadata`.
-    pub group_key: &'a str,
-    /// The random password made for ConfirmDevice; Cognito only has its verifier.
-    pub password: &'a str,
-}
-
-/// Everything an SRP sign-in needs.
-#[derive(Debug, Clone, Copy)]
-pub struct SrpSignIn<'a> {
-    /// The pool's id: SRP mixes the pool's name (the part after `_`) into the
-    /// password proof.
-    pub user_pool_id: &'a str,
-    pub client_id: &'a str,
-    pub client_secret: Option<&'a str>,
-    pub username: &'a str,
-    pub password: &'a str,
-    /// A device the user remembered, to skip MFA.
-    pub device: Option<RememberedDevice<'a>>,
-}
-
-// snippet-start:[rust.cognito-idp.SignInWithSrp]
 /// Signs in with SRP: InitiateAuth (`USER_SRP_AUTH`), then the answer to
 /// `PASSWORD_VERIFIER`, then, if Cognito asks a remembered device to prove
 /// itself, the answers to `DEVICE_SRP_AUTH` and `DEVICE_PASSWORD_VERIFIER`.
@@ -165,15 +165,7 @@ pub async fn sign_in_with_srp(
     );
     let UserAuthenticationParameters { a, .. } = user.get_auth_parameters();
     let device_key = sign_in.device.map(|device| device.key);
-    let started = initiate_srp_auth(
-        client,
-        sign_in.client_id,
-        sign_in.username,
-        &a,
-        sign_in.client_secret,
-        device_key,
-    )
-    .await?;
+    let started = initiate_srp_auth(client, sign_in, &a).await?;
 
     expect_challenge(
         started.challenge_name(),
@@ -270,7 +262,6 @@ async fn prove_device(
     )
     .await?)
 }
-// snippet-end:[rust.cognito-idp.SignInWithSrp]
 
 /// The answer to `PASSWORD_VERIFIER` or `DEVICE_PASSWORD_VERIFIER`.
 fn proof_responses(username: &str, proof: VerificationParameters) -> HashMap<String, String> {
@@ -332,23 +323,72 @@ fn parameter<'a>(
 fn srp_failed(err: SrpError) -> ExampleError {
     ExampleError::new(format!("Cannot compute the SRP proof: {err}"))
 }
-
-#[cfg(test)]
-mod srp_server;
+// snippet-end:[rust.cognito-idp.SignInWithSrp]
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::srp_server::SrpServer;
     use aws_sdk_cognitoidentityprovider::types::error::NotAuthorizedException;
     use aws_sdk_cognitoidentityprovider::types::{AuthenticationResultType, NewDeviceMetadataType};
     use aws_smithy_mocks::{MockResponse, RuleMode, mock, mock_client};
     use aws_smithy_types::error::ErrorMetadata;
+    use emulator::cognito::srp::{PasswordDigest, ServerHandshake, Verifier};
     use std::sync::{Arc, Mutex};
 
     const POOL: &str = "us-east-1_Pool1";
     const USER_ID: &str = "0000aaaa-sub-of-alice";
+    /// `SECRET_BLOCK` as Cognito sends it (Base64), and its bytes.
     const SECRET_BLOCK: &str = "c2VjcmV0IGJsb2NrIGZyb20gQ29nbml0bw==";
+    const SECRET_BLOCK_BYTES: &[u8] = b"secret block from Cognito";
+
+    /// Cognito's side of one SRP exchange, played by the emulator's own
+    /// server-side SRP (written from the protocol, independently of the
+    /// `aws-cognito-srp` crate the example uses): the verifier it keeps, and
+    /// the handshake started when the client's `SRP_A` arrives.
+    struct SrpServer {
+        prefix: &'static str,
+        id: &'static str,
+        verifier: Verifier,
+        handshake: Mutex<Option<ServerHandshake>>,
+    }
+
+    impl SrpServer {
+        /// `prefix` is the pool's name (users) or device group key (devices);
+        /// `id` is `USER_ID_FOR_SRP` or the device key.
+        fn new(prefix: &'static str, id: &'static str, password: &str) -> Self {
+            Self {
+                prefix,
+                id,
+                verifier: PasswordDigest::new(prefix, id, password).verifier(),
+                handshake: Mutex::new(None),
+            }
+        }
+
+        /// Starts the handshake for the client's `SRP_A`: returns `SALT` and `SRP_B`.
+        fn start(&self, srp_a: &str) -> (String, String) {
+            let handshake = ServerHandshake::start(&self.verifier, srp_a).expect("a valid SRP_A");
+            let answer = (handshake.salt_hex(), handshake.srp_b_hex());
+            *self.handshake.lock().unwrap() = Some(handshake);
+            answer
+        }
+
+        /// Whether `signature` proves the password for this handshake.
+        fn proves(&self, timestamp: &str, signature: &str) -> bool {
+            self.handshake
+                .lock()
+                .unwrap()
+                .as_ref()
+                .is_some_and(|handshake| {
+                    handshake.verify(
+                        self.prefix,
+                        self.id,
+                        SECRET_BLOCK_BYTES,
+                        timestamp,
+                        signature,
+                    )
+                })
+        }
+    }
 
     fn get<'a>(map: Option<&'a HashMap<String, String>>, name: &str) -> Option<&'a str> {
         map.and_then(|m| m.get(name)).map(String::as_str)
@@ -427,7 +467,6 @@ mod tests {
 
     fn user_side(secret: Option<&'static str>, device_key: Option<&'static str>) -> UserSide {
         let server = Arc::new(SrpServer::new("Pool1", USER_ID, "Passw0rd!"));
-        let srp_a = Arc::new(Mutex::new(String::new()));
 
         let initiate = mock!(Client::initiate_auth)
             .match_requests(move |req| {
@@ -442,14 +481,14 @@ mod tests {
                     && get(p, "DEVICE_KEY") == device_key
             })
             .then_compute_output({
-                let (server, srp_a) = (server.clone(), srp_a.clone());
+                let server = server.clone();
                 move |req| {
-                    *srp_a.lock().unwrap() = get(req.auth_parameters(), "SRP_A").unwrap().into();
+                    let (salt, srp_b) = server.start(get(req.auth_parameters(), "SRP_A").unwrap());
                     InitiateAuthOutput::builder()
                         .challenge_name(ChallengeNameType::PasswordVerifier)
                         .session("session-1")
-                        .challenge_parameters("SALT", server.salt_hex())
-                        .challenge_parameters("SRP_B", server.srp_b_hex())
+                        .challenge_parameters("SALT", salt)
+                        .challenge_parameters("SRP_B", srp_b)
                         .challenge_parameters("SECRET_BLOCK", SECRET_BLOCK)
                         .challenge_parameters("USER_ID_FOR_SRP", USER_ID)
                         .challenge_parameters("USERNAME", USER_ID)
@@ -463,7 +502,6 @@ mod tests {
             })
             .then_compute_response(move |req| {
                 let r = req.challenge_responses();
-                let a = srp_a.lock().unwrap().clone();
                 let proven = req.session() == Some("session-1")
                     && get(r, "USERNAME") == Some(USER_ID)
                     && get(r, "PASSWORD_CLAIM_SECRET_BLOCK") == Some(SECRET_BLOCK)
@@ -472,12 +510,10 @@ mod tests {
                             .map(|s| secret_hash(USER_ID, "client123", s))
                             .as_deref()
                     && get(r, "DEVICE_KEY") == device_key
-                    && get(r, "PASSWORD_CLAIM_SIGNATURE")
-                        == Some(
-                            server
-                                .signature(&a, SECRET_BLOCK, get(r, "TIMESTAMP").unwrap_or(""))
-                                .as_str(),
-                        );
+                    && server.proves(
+                        get(r, "TIMESTAMP").unwrap_or(""),
+                        get(r, "PASSWORD_CLAIM_SIGNATURE").unwrap_or(""),
+                    );
                 if !proven {
                     return MockResponse::Error(denied());
                 }
@@ -567,12 +603,11 @@ mod tests {
     async fn a_remembered_device_proves_itself_after_the_user() {
         let side = user_side(None, Some("us-east-1_dev"));
         let device_server = Arc::new(SrpServer::new("-grp", "us-east-1_dev", "device-pw"));
-        let device_a = Arc::new(Mutex::new(String::new()));
 
         let device_auth = mock!(Client::respond_to_auth_challenge)
             .match_requests(|req| req.challenge_name() == Some(&ChallengeNameType::DeviceSrpAuth))
             .then_compute_response({
-                let (server, device_a) = (device_server.clone(), device_a.clone());
+                let server = device_server.clone();
                 move |req| {
                     let r = req.challenge_responses();
                     if req.session() != Some("session-2")
@@ -581,13 +616,13 @@ mod tests {
                     {
                         return MockResponse::Error(denied());
                     }
-                    *device_a.lock().unwrap() = get(r, "SRP_A").unwrap_or("").into();
+                    let (salt, srp_b) = server.start(get(r, "SRP_A").unwrap_or(""));
                     MockResponse::Output(
                         RespondToAuthChallengeOutput::builder()
                             .challenge_name(ChallengeNameType::DevicePasswordVerifier)
                             .session("session-3")
-                            .challenge_parameters("SALT", server.salt_hex())
-                            .challenge_parameters("SRP_B", server.srp_b_hex())
+                            .challenge_parameters("SALT", salt)
+                            .challenge_parameters("SRP_B", srp_b)
                             .challenge_parameters("SECRET_BLOCK", SECRET_BLOCK)
                             .challenge_parameters("DEVICE_KEY", "us-east-1_dev")
                             .challenge_parameters("USERNAME", USER_ID)
@@ -601,16 +636,13 @@ mod tests {
             })
             .then_compute_response(move |req| {
                 let r = req.challenge_responses();
-                let a = device_a.lock().unwrap().clone();
                 let proven = req.session() == Some("session-3")
                     && get(r, "USERNAME") == Some(USER_ID)
                     && get(r, "DEVICE_KEY") == Some("us-east-1_dev")
-                    && get(r, "PASSWORD_CLAIM_SIGNATURE")
-                        == Some(
-                            device_server
-                                .signature(&a, SECRET_BLOCK, get(r, "TIMESTAMP").unwrap_or(""))
-                                .as_str(),
-                        );
+                    && device_server.proves(
+                        get(r, "TIMESTAMP").unwrap_or(""),
+                        get(r, "PASSWORD_CLAIM_SIGNATURE").unwrap_or(""),
+                    );
                 if proven {
                     MockResponse::Output(
                         RespondToAuthChallengeOutput::builder()

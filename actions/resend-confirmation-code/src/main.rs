@@ -69,11 +69,7 @@ async fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_cognitoidentityprovider::operation::resend_confirmation_code::ResendConfirmationCodeError;
     use aws_sdk_cognitoidentityprovider::types::DeliveryMediumType;
-    use aws_sdk_cognitoidentityprovider::types::error::UserNotFoundException;
-    use aws_smithy_mocks::{mock, mock_client};
-    use aws_smithy_types::error::ErrorMetadata;
 
     #[test]
     fn delivery_names_medium_and_masked_destination() {
@@ -82,36 +78,5 @@ mod tests {
             .destination("+*******0100")
             .build();
         assert_eq!(delivery(&details), "SMS to +*******0100");
-    }
-
-    #[tokio::test]
-    async fn an_unknown_user_is_one_line_with_its_code() {
-        let not_found = mock!(Client::resend_confirmation_code).then_error(|| {
-            ResendConfirmationCodeError::UserNotFoundException(
-                UserNotFoundException::builder()
-                    .meta(
-                        ErrorMetadata::builder()
-                            .code("UserNotFoundException")
-                            .message("Username/client id combination not found.")
-                            .build(),
-                    )
-                    .build(),
-            )
-        });
-        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&not_found]);
-        let args = Args::parse_from([
-            "resend-confirmation-code",
-            "--client-id",
-            "client123",
-            "--username",
-            "nobody",
-        ]);
-
-        let err = run(&client, args).await.unwrap_err();
-
-        assert_eq!(
-            err.to_string(),
-            "UserNotFoundException: Username/client id combination not found."
-        );
     }
 }

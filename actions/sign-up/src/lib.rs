@@ -10,6 +10,17 @@ use aws_sdk_cognitoidentityprovider::operation::sign_up::{SignUpError, SignUpOut
 use aws_sdk_cognitoidentityprovider::types::AttributeType;
 
 // snippet-start:[rust.cognito-idp.SignUp]
+/// The user to sign up, and the app client they sign up with.
+#[derive(Debug, Clone, Copy)]
+pub struct NewUser<'a> {
+    pub client_id: &'a str,
+    /// The app client's secret, if it has one.
+    pub client_secret: Option<&'a str>,
+    pub username: &'a str,
+    pub password: &'a str,
+    pub email: &'a str,
+}
+
 /// Signs up `username` with `password`, giving `email` as the user's `email`
 /// attribute.
 ///
@@ -25,25 +36,22 @@ use aws_sdk_cognitoidentityprovider::types::AttributeType;
 /// email address the pool will not accept).
 pub async fn sign_up(
     client: &Client,
-    client_id: &str,
-    username: &str,
-    password: &str,
-    email: &str,
-    client_secret: Option<&str>,
+    user: &NewUser<'_>,
 ) -> Result<SignUpOutput, SdkError<SignUpError>> {
     let email = AttributeType::builder()
         .name("email")
-        .value(email)
+        .value(user.email)
         .build()
         .expect("an attribute with a name is complete");
     client
         .sign_up()
-        .client_id(client_id)
+        .client_id(user.client_id)
         .set_secret_hash(
-            client_secret.map(|secret| example_cli::secret_hash(username, client_id, secret)),
+            user.client_secret
+                .map(|secret| example_cli::secret_hash(user.username, user.client_id, secret)),
         )
-        .username(username)
-        .password(password)
+        .username(user.username)
+        .password(user.password)
         .user_attributes(email)
         .send()
         .await
@@ -92,11 +100,13 @@ mod tests {
 
         let output = sign_up(
             &client,
-            "client123",
-            "alice",
-            "Passw0rd!",
-            "alice@example.com",
-            Some("topsecret"),
+            &NewUser {
+                client_id: "client123",
+                username: "alice",
+                password: "Passw0rd!",
+                email: "alice@example.com",
+                client_secret: Some("topsecret"),
+            },
         )
         .await
         .expect("signed up");
@@ -123,11 +133,13 @@ mod tests {
 
         let output = sign_up(
             &client,
-            "client123",
-            "bob",
-            "Passw0rd!",
-            "bob@example.com",
-            None,
+            &NewUser {
+                client_id: "client123",
+                username: "bob",
+                password: "Passw0rd!",
+                email: "bob@example.com",
+                client_secret: None,
+            },
         )
         .await
         .expect("signed up");

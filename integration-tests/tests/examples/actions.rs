@@ -5,7 +5,7 @@
 //! read back through the SDK rather than trusted from what was printed.
 
 use aws_sdk_cognitoidentityprovider::types::{UserPoolMfaType, UserStatusType};
-use integration_tests::{Authenticator, PoolGuard, Target, unique};
+use integration_tests::{Authenticator, PoolGuard, Target, fresh_dir, unique};
 
 const PASSWORD: &str = "Correct-Horse-7";
 
@@ -212,7 +212,7 @@ async fn every_action_in_a_realistic_order() {
         .expect_success();
     let secret = associated.required("Secret");
     assert!(associated.stdout.contains("otpauth://totp/"));
-    let mut authenticator = Authenticator::new(&secret);
+    let mut authenticator = Authenticator::new(&target, &secret);
     let verified = target
         .run(
             "verify-software-token",
@@ -264,22 +264,47 @@ async fn every_action_in_a_realistic_order() {
             .contains(&"SOFTWARE_TOKEN_MFA".to_string())
     );
 
-    // Remember the device.
+    // Remember the device. Its password goes to a new file only the user
+    // can read, named in the output, and is not printed.
+    let secrets_dir = fresh_dir("confirm-device");
+    let secrets_file = secrets_dir.join("device.env");
+    let confirm_args = [
+        "--access-token",
+        &access_token,
+        "--device-key",
+        &device_key,
+        "--device-group-key",
+        &device_group_key,
+        "--secrets-file",
+        secrets_file.to_str().expect("a UTF-8 path"),
+    ];
     let confirmed = target
-        .run(
-            "confirm-device",
-            &[
-                "--access-token",
-                &access_token,
-                "--device-key",
-                &device_key,
-                "--device-group-key",
-                &device_group_key,
-                "--show-secret",
-            ],
-        )
+        .run("confirm-device", &confirm_args)
         .expect_success();
-    assert!(confirmed.required("Device password").len() >= 20);
+    assert_eq!(
+        confirmed.required("Device secrets file"),
+        secrets_file.display().to_string()
+    );
+    let secrets = std::fs::read_to_string(&secrets_file).expect("the secrets file");
+    let device_password = secrets
+        .lines()
+        .find_map(|line| line.strip_prefix("export DEVICE_PASSWORD="))
+        .expect("DEVICE_PASSWORD in the secrets file")
+        .trim_matches('\'')
+        .to_string();
+    assert!(device_password.len() >= 20, "{secrets}");
+    assert!(!confirmed.stdout.contains(&device_password), "the password was printed");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&secrets_file).expect("metadata").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "readable by the user only");
+    }
+    // A second run refuses to overwrite the file, before asking Cognito.
+    let line = target.run("confirm-device", &confirm_args).expect_failure();
+    assert!(line.contains("already exists"), "{line}");
+    assert_eq!(std::fs::read_to_string(&secrets_file).expect("read"), secrets);
+    let _ = std::fs::remove_dir_all(&secrets_dir);
     let device = client
         .get_device()
         .access_token(&access_token)
@@ -345,7 +370,6 @@ async fn every_action_in_a_realistic_order() {
 
     // The remembered device signs in with SRP and needs no MFA code, even
     // after the global sign-out. Its token deletes the user.
-    let device_password = confirmed.required("Device password");
     let fresh = target
         .run(
             "initiate-auth",

@@ -6,7 +6,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, DeviceConfigurationType, ExplicitAuthFlowsType, SoftwareTokenMfaConfigType,
     UserPoolMfaType, VerifiedAttributeType,
 };
-use integration_tests::{Authenticator, PoolGuard, Target, unique};
+use integration_tests::{Authenticator, PoolGuard, Target, fresh_dir, unique};
 
 const PASSWORD: &str = "Correct-Horse-7";
 
@@ -123,7 +123,7 @@ async fn pool_and_user_administration_failures() {
         .run_with_env("hello", &[], &[("AWS_ENDPOINT_URL", "http://127.0.0.1:9")])
         .expect_failure();
     assert!(
-        line.starts_with("error: ") && line.contains("dispatch failure"),
+        line.starts_with("error: Cannot reach http://127.0.0.1:9 "),
         "{line}"
     );
 
@@ -420,7 +420,7 @@ async fn sign_in_failures() {
             &["--session", &setup_session, "--no-qr"],
         )
         .expect_success();
-    let mut authenticator = Authenticator::new(&associated.required("Secret"));
+    let mut authenticator = Authenticator::new(&target, &associated.required("Secret"));
     target
         .run(
             "verify-software-token",
@@ -489,6 +489,7 @@ async fn sign_in_failures() {
                 &format!("{}_00000000-0000-0000-0000-000000000000", target.region()),
                 "--device-group-key",
                 "-nope",
+                "--show-secret",
             ],
         )
         .expect_failure();
@@ -511,4 +512,107 @@ async fn sign_in_failures() {
             "Access Token has been revoked",
         );
     }
+}
+
+/// A local port that nothing listens on: bound, then let go.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+    listener.local_addr().expect("its address").port()
+}
+
+/// What a newcomer meets first, run with the real binaries on a machine
+/// with no AWS setup: each is one line that says what to do, exit code 1,
+/// and none of the SDK's log records. No request leaves 127.0.0.1.
+#[test]
+fn a_newcomers_first_mistakes_get_one_line_that_says_what_to_do() {
+    let home = fresh_dir("newcomer");
+
+    // No credentials anywhere: say how to run offline, or how to configure them.
+    let line = integration_tests::run_in_fresh_home("hello", &[], &home, &[]).expect_failure();
+    assert!(
+        line.starts_with("error: No AWS credentials found: "),
+        "{line}"
+    );
+    assert!(
+        line.contains("`cargo run -p emulator -- cargo run -p hello`"),
+        "{line}"
+    );
+    assert!(line.contains("`aws configure`"), "{line}");
+    // The same for every example, with its own name.
+    let line = integration_tests::run_in_fresh_home(
+        "list-users",
+        &["--user-pool-id", "us-east-1_EXAMPLE"],
+        &home,
+        &[],
+    )
+    .expect_failure();
+    assert!(
+        line.contains("`cargo run -p emulator -- cargo run -p list-users`"),
+        "{line}"
+    );
+
+    // AWS_ENDPOINT_URL names an emulator that is not running.
+    let url = format!("http://127.0.0.1:{}", closed_port());
+    let offline = [
+        ("AWS_ENDPOINT_URL", url.as_str()),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+    ];
+    let line = integration_tests::run_in_fresh_home("hello", &[], &home, &offline).expect_failure();
+    assert_eq!(
+        line,
+        format!(
+            "error: Cannot reach {url} (connection refused): is the emulator running at that \
+             address? Start it with `cargo run -p emulator`, or unset AWS_ENDPOINT_URL to use AWS."
+        )
+    );
+    // A call that needs no credentials says the same.
+    let line = integration_tests::run_in_fresh_home(
+        "sign-up",
+        &[
+            "--client-id",
+            "1example23456789",
+            "--username",
+            "alice",
+            "--password",
+            PASSWORD,
+            "--email",
+            "alice@example.com",
+        ],
+        &home,
+        &offline[..1],
+    )
+    .expect_failure();
+    assert!(
+        line.starts_with(&format!("error: Cannot reach {url} ")),
+        "{line}"
+    );
+
+    // An SSO profile whose cached token has expired and cannot be refreshed:
+    // the SDK stops before sending anything.
+    let aws = home.join(".aws");
+    std::fs::create_dir_all(aws.join("sso/cache")).expect("create .aws/sso/cache");
+    std::fs::write(
+        aws.join("config"),
+        "[default]\nsso_session = examples\nsso_account_id = 111122223333\n\
+         sso_role_name = ReadOnly\nregion = us-east-1\n\n\
+         [sso-session examples]\nsso_start_url = https://example.awsapps.com/start\n\
+         sso_region = us-east-1\n",
+    )
+    .expect("write the AWS config file");
+    // The cache file is named by the SHA-1 of the session name, "examples".
+    std::fs::write(
+        aws.join("sso/cache/99345ce680cd3e48acdb9ab4212e4bd9bf9358b7.json"),
+        r#"{"accessToken": "expired-token", "expiresAt": "2020-01-01T00:00:00Z",
+            "region": "us-east-1", "startUrl": "https://example.awsapps.com/start"}"#,
+    )
+    .expect("write the cached SSO token");
+    let line = integration_tests::run_in_fresh_home("hello", &[], &home, &[]).expect_failure();
+    assert!(
+        line.starts_with("error: Your AWS SSO session has expired")
+            && line.contains("run `aws sso login`"),
+        "{line}"
+    );
+
+    let _ = std::fs::remove_dir_all(&home);
 }

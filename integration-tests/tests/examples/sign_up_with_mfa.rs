@@ -3,8 +3,6 @@
 //! person would (through a pseudo-terminal), and interrupted halfway. After
 //! each run the state it left behind is read back through the SDK.
 
-use std::time::Duration;
-
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::UserStatusType;
 use integration_tests::{Authenticator, PoolGuard, Target, unique};
@@ -264,7 +262,7 @@ async fn at_a_terminal_a_person_answers_and_mistypes() {
     // garbled: count the rows instead (a QR code for this URI has dozens).
     let rows = drawn.lines().filter(|row| row.trim().len() > 20).count();
     assert!(rows >= 15, "a QR code is drawn, got {rows} rows:\n{drawn}");
-    let mut app = Authenticator::new(&expect_value(&mut session, "Secret"));
+    let mut app = Authenticator::new(&target, &expect_value(&mut session, "Secret"));
     expect(&mut session, "Code from the authenticator app:");
     let good = app.next_code();
     answer(&mut session, &wrong(&good));
@@ -280,7 +278,7 @@ async fn at_a_terminal_a_person_answers_and_mistypes() {
     if outcome.contains("signing in again") {
         // Cognito used up the session on the wrong code: a new sign-in, a
         // new secret for the app.
-        app = Authenticator::new(&expect_value(&mut session, "Secret"));
+        app = Authenticator::new(&target, &expect_value(&mut session, "Secret"));
         expect(&mut session, "Code from the authenticator app:");
         answer(&mut session, &app.next_code());
         expect(&mut session, "Authenticator app verified: SUCCESS");
@@ -348,9 +346,9 @@ async fn sigint_while_a_question_waits_deletes_the_pool() {
     let user_pool_id = expect_value(&mut session, "User pool id");
     let guard = PoolGuard::new(&target, &user_pool_id);
     expect(&mut session, "Signed up");
+    // The question is on screen (inquire draws it once the terminal is in
+    // raw mode): SIGINT from outside, as `kill -INT` sends it, while it waits.
     expect(&mut session, "Confirmation code:");
-    // SIGINT from outside (as `kill -INT` sends it), while a question waits.
-    std::thread::sleep(Duration::from_millis(200));
     session.process.signal(Signal::SIGINT).expect("send SIGINT");
 
     expect(&mut session, "Deleted user pool");

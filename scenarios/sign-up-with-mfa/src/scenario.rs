@@ -32,6 +32,7 @@ const PASSWORD_HELP: &str =
 /// How many users step 4 lists before it just counts the rest.
 const USERS_LISTED: usize = 10;
 
+// snippet-start:[rust.cognito-idp.Scenario_SignUpUserWithMfa]
 /// Runs the scenario, cleans up, and says how it went.
 pub async fn run(client: &Client, args: Args) -> ExitCode {
     let interrupt = Interrupt::listen();
@@ -87,7 +88,6 @@ struct Scenario<'a> {
 }
 
 impl Scenario<'_> {
-    // snippet-start:[rust.cognito-idp.Scenario_SignUpUserWithMfa]
     /// The steps in order; each one is a method below.
     async fn steps(&mut self) -> Result<(), Stop> {
         heading(1, "A user pool that requires MFA, and an app client");
@@ -245,11 +245,13 @@ impl Scenario<'_> {
             // is a user to delete.
             let answer = sign_up::sign_up(
                 self.client,
-                &pool.client_id,
-                &username,
-                &password,
-                &email,
-                pool.client_secret.as_deref(),
+                &sign_up::NewUser {
+                    client_id: &pool.client_id,
+                    username: &username,
+                    password: &password,
+                    email: &email,
+                    client_secret: pool.client_secret.as_deref(),
+                },
             )
             .await;
             let err = match answer {
@@ -538,12 +540,14 @@ impl Scenario<'_> {
                     .race(
                         admin_respond_to_auth_challenge::admin_respond_to_auth_challenge(
                             self.client,
-                            &pool.user_pool_id,
-                            &pool.client_id,
-                            &user.username,
-                            &code,
-                            &session,
-                            pool.client_secret.as_deref(),
+                            &admin_respond_to_auth_challenge::MfaAnswer {
+                                user_pool_id: &pool.user_pool_id,
+                                client_id: &pool.client_id,
+                                username: &user.username,
+                                code: &code,
+                                session: &session,
+                                client_secret: pool.client_secret.as_deref(),
+                            },
                         ),
                     )
                     .await?;
@@ -751,11 +755,13 @@ impl Scenario<'_> {
         let started = self
             .call(admin_initiate_auth::admin_initiate_auth(
                 self.client,
-                &pool.user_pool_id,
-                &pool.client_id,
-                &user.username,
-                &user.password,
-                pool.client_secret.as_deref(),
+                &admin_initiate_auth::AdminSignIn {
+                    user_pool_id: &pool.user_pool_id,
+                    client_id: &pool.client_id,
+                    username: &user.username,
+                    password: &user.password,
+                    client_secret: pool.client_secret.as_deref(),
+                },
             ))
             .await?;
         let challenge = started.challenge_name();
@@ -902,6 +908,7 @@ fn random_suffix() -> String {
 fn made_up_password() -> String {
     format!("Aa1-{}", uuid::Uuid::new_v4().simple())
 }
+// snippet-end:[rust.cognito-idp.Scenario_SignUpUserWithMfa]
 
 #[cfg(test)]
 mod tests {

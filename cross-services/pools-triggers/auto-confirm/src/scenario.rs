@@ -541,11 +541,13 @@ impl Scenario {
             // there is a user (it goes with the pool in any case).
             let answer = sign_up::sign_up(
                 &self.clients.cognito,
-                &pool.client_id,
-                &user.username,
-                &password,
-                &user.email,
-                None,
+                &sign_up::NewUser {
+                    client_id: &pool.client_id,
+                    username: &user.username,
+                    password: &password,
+                    email: &user.email,
+                    client_secret: None,
+                },
             )
             .await;
             self.interrupt.check()?;
@@ -705,11 +707,13 @@ impl Scenario {
         // The password is never used again: made up and not shown.
         let output = sign_up::sign_up(
             &self.clients.cognito,
-            &pool.client_id,
-            &username,
-            &made_up_password(),
-            &email,
-            None,
+            &sign_up::NewUser {
+                client_id: &pool.client_id,
+                username: &username,
+                password: &made_up_password(),
+                email: &email,
+                client_secret: None,
+            },
         )
         .await?;
         self.interrupt.check()?;
