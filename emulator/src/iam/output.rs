@@ -72,7 +72,15 @@ fn parse(xml: &str) -> Result<Vec<Element>, String> {
                 }
                 _ => return Err(format!("a stray </{name}> in {xml}")),
             }
-        } else if tag.is_empty() || tag.contains(|c: char| c.is_whitespace() || c == '/') {
+        } else if let Some(name) = tag.strip_suffix('/').filter(|name| valid_name(name)) {
+            // `<Name/>`: an empty element.
+            if let Some(parent) = stack.last_mut() {
+                parent.children.push(Element {
+                    name: name.to_owned(),
+                    ..Element::default()
+                });
+            }
+        } else if !valid_name(tag) {
             return Err(format!("an element with attributes or no name: <{tag}>"));
         } else {
             stack.push(Element {
@@ -85,6 +93,10 @@ fn parse(xml: &str) -> Result<Vec<Element>, String> {
         Some(root) if stack.is_empty() => Ok(root.children),
         _ => Err(format!("an unclosed element in {xml}")),
     }
+}
+
+fn valid_name(tag: &str) -> bool {
+    !tag.is_empty() && !tag.contains(|c: char| c.is_whitespace() || c == '/')
 }
 
 fn text(stack: &mut [Element], raw: &str) -> Result<(), String> {
@@ -208,6 +220,8 @@ mod tests {
         );
         assert_eq!(check_result("GetRole", &result), Ok(()));
         assert_eq!(check_result("DeleteRole", ""), Ok(()));
+        let empty = format!("<Role>{ROLE}<RoleLastUsed/></Role>");
+        assert_eq!(check_result("GetRole", &empty), Ok(()));
     }
 
     #[test]
