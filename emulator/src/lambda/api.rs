@@ -905,7 +905,7 @@ impl LambdaService {
         let text = statement.json.to_string();
         function
             .add_statement(statement)
-            .map_err(|()| errors::statement_exists(&sid))?;
+            .map_err(|()| errors::statement_exists(sid))?;
         Ok(Reply::json(
             StatusCode::CREATED,
             &json!({ "Statement": text }),
