@@ -1,9 +1,129 @@
-//! The AWS JSON protocols (1.0 and 1.1): error responses the SDKs map to
-//! their typed errors, and successful responses.
+//! The AWS JSON protocols (1.0 and 1.1): the one front door every
+//! JSON-protocol service is served through ([`call`]: signature check,
+//! operation lookup in the service model, body parse, validation, routing),
+//! error responses the SDKs map to their typed errors, and successful
+//! responses.
+
+use std::future::Future;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+use crate::validation::{Invalid, Model};
+
+/// A service spoken over a JSON protocol: what [`call`] needs from it.
+pub trait JsonService: Send + Sync {
+    /// The service model requests are looked up in and checked against.
+    fn model(&self) -> &Model;
+
+    /// The service's error for a body it cannot read as a request (not JSON,
+    /// or not a JSON object); `message` says which.
+    fn unreadable(&self, message: String) -> ServiceError;
+
+    /// The service's error for a request its model refuses.
+    fn invalid(&self, invalid: Invalid) -> ServiceError;
+
+    /// Runs `operation` (a name from the model) on a request the model accepted.
+    fn route(
+        &self,
+        operation: &'static str,
+        input: &Map<String, Value>,
+    ) -> impl Future<Output = Result<Value, ServiceError>> + Send;
+}
+
+/// Serves one request to a JSON-protocol service: `action` from
+/// `X-Amz-Target`, the raw body, and whether it carried an `Authorization`
+/// header. A service none of whose operations AWS accepts unsigned refuses
+/// an unsigned request before looking at the action; otherwise only the
+/// operations the model marks unsigned go without.
+///
+/// In debug builds (every test) a successful response is checked against
+/// the operation's output shape: a mismatch becomes a 500 `InternalFailure`
+/// naming it, so that any test making the call fails.
+pub async fn call<S: JsonService>(
+    service: &S,
+    action: &str,
+    body: &[u8],
+    signed: bool,
+) -> Result<Value, ServiceError> {
+    let model = service.model();
+    if !signed && !model.has_unsigned_operations() {
+        return Err(missing_authentication_token());
+    }
+    let Some(operation) = model.operation(action) else {
+        return Err(unknown_operation(action));
+    };
+    if !signed && !operation.unsigned {
+        return Err(missing_authentication_token());
+    }
+    let request = parse_body(body).map_err(|message| service.unreadable(message))?;
+    model
+        .check_request(operation, &request)
+        .map_err(|invalid| service.invalid(invalid))?;
+    let Some(input) = request.as_object() else {
+        return Err(service.unreadable(NOT_AN_OBJECT.to_owned()));
+    };
+    let output = service.route(operation.name, input).await?;
+    #[cfg(debug_assertions)]
+    model
+        .check_response(operation, &output)
+        .map_err(|mismatch| response_mismatch(action, &mismatch))?;
+    Ok(output)
+}
+
+/// What a body that is JSON but not an object is told.
+pub const NOT_AN_OBJECT: &str = "The request body must be a JSON object";
+
+/// `UnknownOperationException`: the model has no operation of this name.
+pub fn unknown_operation(action: &str) -> ServiceError {
+    ServiceError::new(
+        "UnknownOperationException",
+        format!("Unknown operation: {action}"),
+    )
+}
+
+/// `UnknownOperationException` for a request no service handles (404).
+pub fn no_service(method: &str, path: &str) -> ServiceError {
+    ServiceError {
+        status: 404,
+        ..ServiceError::new(
+            "UnknownOperationException",
+            format!("No service handles {method} {path}"),
+        )
+    }
+}
+
+/// `UnknownOperationException` for a JSON-protocol request that is not a POST.
+pub fn not_post() -> ServiceError {
+    ServiceError::new(
+        "UnknownOperationException",
+        "Requests to this service must be POST",
+    )
+}
+
+/// `MissingAuthenticationTokenException`: an unsigned request to an
+/// operation that needs a signature.
+pub fn missing_authentication_token() -> ServiceError {
+    ServiceError::new(
+        "MissingAuthenticationTokenException",
+        "Request is missing Authentication Token",
+    )
+}
+
+/// `SerializationException`: the body, or a member of it, cannot be read.
+pub fn serialization(message: impl Into<String>) -> ServiceError {
+    ServiceError::new("SerializationException", message)
+}
+
+/// `InternalFailure` (500): the emulator's own response does not match the
+/// service model (only checked in debug builds).
+pub fn response_mismatch(action: &str, mismatch: &str) -> ServiceError {
+    ServiceError::internal(
+        "InternalFailure",
+        format!("the emulator's {action} response does not match the service model: {mismatch}"),
+    )
+}
 
 /// An error a service returns: its code (the shape name the SDK maps to a
 /// typed error), message and HTTP status.
@@ -79,16 +199,11 @@ pub fn failure(version: &str, error: &ServiceError, request_id: &str) -> Respons
     response
 }
 
-/// Parses a request body; an empty body counts as `{}`. A body that is not
-/// JSON becomes the service's own validation error (`error_code`).
-pub fn parse_body(body: &[u8], error_code: &'static str) -> Result<Value, ServiceError> {
+/// Parses a request body; an empty body counts as `{}`. `Err` says why a
+/// body is not JSON, for the service to answer in its own error.
+pub fn parse_body(body: &[u8]) -> Result<Value, String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Default::default()));
     }
-    serde_json::from_slice(body).map_err(|err| {
-        ServiceError::new(
-            error_code,
-            format!("The request body is not valid JSON: {err}"),
-        )
-    })
+    serde_json::from_slice(body).map_err(|err| format!("The request body is not valid JSON: {err}"))
 }

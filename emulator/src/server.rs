@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::Config;
-use crate::aws_json::{self, ServiceError};
+use crate::aws_json;
 use crate::clock::Clock;
 use crate::cognito::CognitoService;
 use crate::dynamodb::DynamoDbService;
@@ -70,23 +70,23 @@ impl AppState {
 /// (`Logs_20140328.`, JSON 1.1) slot in here; Lambda (REST-JSON, by path)
 /// and IAM (Query, by form `Action`) get their own rows in `dispatch`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum JsonService {
+enum JsonTarget {
     CognitoIdp,
     Logs,
     DynamoDb,
 }
 
-const JSON_TARGETS: &[(&str, JsonService, &str, &str)] = &[
+const JSON_TARGETS: &[(&str, JsonTarget, &str, &str)] = &[
     (
         "AWSCognitoIdentityProviderService.",
-        JsonService::CognitoIdp,
+        JsonTarget::CognitoIdp,
         "cognito-idp",
         "1.1",
     ),
-    ("Logs_20140328.", JsonService::Logs, "logs", "1.1"),
+    ("Logs_20140328.", JsonTarget::Logs, "logs", "1.1"),
     (
         "DynamoDB_20120810.",
-        JsonService::DynamoDb,
+        JsonTarget::DynamoDb,
         "dynamodb",
         "1.0",
     ),
@@ -176,27 +176,19 @@ async fn dispatch(
     }
     let Some(&(prefix, service, service_name, version)) = route else {
         tracing::info!(%method, path = uri.path(), status = 404, "no service for this request");
-        let error = ServiceError::new(
-            "UnknownOperationException",
-            format!("No service handles {method} {}", uri.path()),
-        );
-        let mut response = aws_json::failure("1.1", &error, &request_id());
-        *response.status_mut() = StatusCode::NOT_FOUND;
-        return response;
+        let error = aws_json::no_service(method.as_str(), uri.path());
+        return aws_json::failure("1.1", &error, &request_id());
     };
     let action = &target[prefix.len()..];
     let signed = headers.contains_key("authorization");
     let request_id = request_id();
     let outcome = if method != Method::POST {
-        Err(ServiceError::new(
-            "UnknownOperationException",
-            "Requests to this service must be POST",
-        ))
+        Err(aws_json::not_post())
     } else {
         match service {
-            JsonService::CognitoIdp => state.cognito.call(action, &body, signed).await,
-            JsonService::Logs => state.logs.call(action, &body, signed).await,
-            JsonService::DynamoDb => state.dynamodb.call(action, &body, signed).await,
+            JsonTarget::CognitoIdp => aws_json::call(&state.cognito, action, &body, signed).await,
+            JsonTarget::Logs => aws_json::call(&*state.logs, action, &body, signed).await,
+            JsonTarget::DynamoDb => aws_json::call(&*state.dynamodb, action, &body, signed).await,
         }
     };
     let response = match &outcome {

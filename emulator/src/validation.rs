@@ -6,7 +6,12 @@
 //! AWS tells two kinds of bad request apart: a member of the wrong JSON type
 //! fails while the body is read (`SerializationException`), before any value
 //! is looked at; values that break the model's constraints are listed
-//! together afterwards. [`Model::check_request`] reports them that way.
+//! together afterwards. [`Model::check_request`] reports both, for each
+//! service to answer in its own words.
+//!
+//! The response side is checked too ([`Model::check_response`]): member names,
+//! JSON types and required members of the operation's output shape, so that
+//! a misspelled member fails a test instead of reaching an SDK as `None`.
 
 use std::sync::OnceLock;
 
@@ -57,31 +62,35 @@ pub struct Member {
     pub shape: usize,
 }
 
-/// An operation of a service: name, input shape, and whether AWS accepts it
-/// without a signature.
+/// An operation of a service: name, input and output shapes, and whether
+/// AWS accepts it without a signature.
 #[derive(Debug)]
 pub struct Operation {
     pub name: &'static str,
     pub input: Option<usize>,
+    pub output: Option<usize>,
     pub unsigned: bool,
 }
 
-/// Why a request was refused.
+/// Why a request was refused: everything one pass over it found. Services
+/// answer this differently (Cognito names the first wrong type in a
+/// `SerializationException`, DynamoDB lists every violation, CloudWatch Logs
+/// calls all of it an `InvalidParameterException`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Invalid {
-    /// A member of the wrong JSON type, or a body that is not a JSON object:
-    /// the service's `SerializationException`. The message names the member.
-    Serialization(String),
-    /// Missing required members and values outside the model's constraints,
-    /// every one listed ("2 validation errors detected: ...").
-    Constraints(String),
+pub struct Invalid {
+    /// Every violation, wrong JSON types included, in AWS's constraint
+    /// wording: "2 validation errors detected: ...".
+    pub summary: String,
+    /// The first member of the wrong JSON type, if any, worded for a
+    /// `SerializationException` ("Unexpected value type at 'limit': ...").
+    pub wrong_type: Option<String>,
+    /// The body is JSON but not a JSON object.
+    pub not_an_object: bool,
 }
 
 impl std::fmt::Display for Invalid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Invalid::Serialization(message) | Invalid::Constraints(message) => f.write_str(message),
-        }
+        f.write_str(&self.summary)
     }
 }
 
@@ -138,6 +147,11 @@ impl Model {
         }
     }
 
+    /// Whether AWS accepts any of the model's operations without a signature.
+    pub fn has_unsigned_operations(&self) -> bool {
+        self.operations.iter().any(|op| op.unsigned)
+    }
+
     /// The operation named `name`, if the model has it.
     pub fn operation(&self, name: &str) -> Option<&'static Operation> {
         self.operations.iter().find(|op| op.name == name)
@@ -155,19 +169,100 @@ impl Model {
         }
     }
 
-    /// Checks `input` against the operation's input shape the way AWS does:
-    /// a wrong JSON type anywhere is an [`Invalid::Serialization`] naming the
-    /// (first such) member; otherwise every missing required member and
-    /// constraint violation is listed in one [`Invalid::Constraints`].
+    /// Checks `input` against the operation's input shape: every missing
+    /// required member, constraint violation and wrong JSON type, in one
+    /// [`Invalid`].
     pub fn check_request(&self, operation: &Operation, input: &Value) -> Result<(), Invalid> {
         let mut findings = self.findings(operation, input);
-        if !findings.wrong_types.is_empty() {
-            return Err(Invalid::Serialization(findings.wrong_types.swap_remove(0)));
-        }
         if findings.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(Invalid::Constraints(summary(&findings.errors)))
+            return Ok(());
+        }
+        Err(Invalid {
+            summary: summary(&findings.errors),
+            not_an_object: operation.input.is_some() && !input.is_object(),
+            wrong_type: (!findings.wrong_types.is_empty())
+                .then(|| findings.wrong_types.swap_remove(0)),
+        })
+    }
+
+    /// Checks a successful response against the operation's output shape:
+    /// every member is one the shape has, of the JSON type its shape needs
+    /// (timestamps as epoch seconds), required members present, nested
+    /// structures, lists and maps alike. Constraints (lengths, patterns,
+    /// enums) are not checked: SDKs read any value. `Err` names the first
+    /// mismatch.
+    pub fn check_response(&self, operation: &Operation, output: &Value) -> Result<(), String> {
+        match operation.output {
+            Some(shape) => self.check_output(shape, output, ""),
+            None => match output.as_object() {
+                Some(members) if members.is_empty() => Ok(()),
+                _ => Err(format!(
+                    "{} has no output members, but the response is {output}",
+                    operation.name
+                )),
+            },
+        }
+    }
+
+    fn check_output(&self, shape: usize, value: &Value, path: &str) -> Result<(), String> {
+        let wrong = |expected: &str| {
+            let at = if path.is_empty() {
+                "the response"
+            } else {
+                path
+            };
+            Err(format!("{at} must be {expected}, not {value}"))
+        };
+        match &self.shapes[shape] {
+            Shape::String { .. } | Shape::Blob if !value.is_string() => wrong("a string"),
+            Shape::Integer { .. } if !(value.is_i64() || value.is_u64()) => wrong("an integer"),
+            Shape::Boolean if !value.is_boolean() => wrong("a boolean"),
+            Shape::Double if !value.is_number() => wrong("a number"),
+            Shape::Timestamp if !value.is_number() => wrong("a number (epoch seconds)"),
+            Shape::Structure { members, required } => {
+                let Some(object) = value.as_object() else {
+                    return wrong("a structure");
+                };
+                for name in *required {
+                    if object.get(*name).is_none_or(Value::is_null) {
+                        return Err(format!(
+                            "required member {} is missing",
+                            child_path(path, name)
+                        ));
+                    }
+                }
+                for (name, child) in object {
+                    let Some(member) = members.iter().find(|m| m.name == name) else {
+                        return Err(format!(
+                            "{} is not a member of the output shape",
+                            child_path(path, name)
+                        ));
+                    };
+                    // A null reads as an absent member in every SDK.
+                    if !child.is_null() {
+                        self.check_output(member.shape, child, &child_path(path, name))?;
+                    }
+                }
+                Ok(())
+            }
+            Shape::List { member, .. } => {
+                let Some(items) = value.as_array() else {
+                    return wrong("a list");
+                };
+                items.iter().enumerate().try_for_each(|(i, item)| {
+                    self.check_output(*member, item, &format!("{path}[{i}]"))
+                })
+            }
+            Shape::Map { value: values, .. } => {
+                let Some(entries) = value.as_object() else {
+                    return wrong("a map");
+                };
+                entries
+                    .iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .try_for_each(|(k, v)| self.check_output(*values, v, &format!("{path}[{k:?}]")))
+            }
+            _ => Ok(()),
         }
     }
 
@@ -354,6 +449,15 @@ fn summary(errors: &[String]) -> String {
     format!("{count} validation {noun} detected: {}", errors.join("; "))
 }
 
+/// `parent.Member` as the output shape spells it (for response mismatches).
+fn child_path(parent: &str, member: &str) -> String {
+    if parent.is_empty() {
+        member.to_owned()
+    } else {
+        format!("{parent}.{member}")
+    }
+}
+
 /// `parent.member` with the member name in lower camel case, as AWS writes paths.
 fn join(parent: &str, member: &str) -> String {
     let mut chars = member.chars();
@@ -424,13 +528,70 @@ mod tests {
             enumeration: &["EMAIL", "SMS"],
             sensitive: false,
         },
+        // 6: the output of Demo.
+        Shape::Structure {
+            members: &[
+                Member {
+                    name: "Pool",
+                    shape: 7,
+                },
+                Member {
+                    name: "Created",
+                    shape: 10,
+                },
+                Member {
+                    name: "Tags",
+                    shape: 11,
+                },
+            ],
+            required: &["Pool"],
+        },
+        Shape::Structure {
+            members: &[
+                Member {
+                    name: "Id",
+                    shape: 1,
+                },
+                Member {
+                    name: "Size",
+                    shape: 2,
+                },
+                Member {
+                    name: "Channels",
+                    shape: 8,
+                },
+            ],
+            required: &[],
+        },
+        Shape::List {
+            member: 9,
+            min: None,
+            max: None,
+        },
+        Shape::Boolean,
+        Shape::Timestamp,
+        Shape::Map {
+            key: 5,
+            value: 2,
+            min: None,
+            max: None,
+        },
     ];
     static PATTERNS: &[&str] = &["[\\w-]+_[0-9a-zA-Z]+"];
-    static OPERATIONS: &[Operation] = &[Operation {
-        name: "Demo",
-        input: Some(0),
-        unsigned: false,
-    }];
+    static OPERATIONS: &[Operation] = &[
+        Operation {
+            name: "Demo",
+            input: Some(0),
+            output: Some(6),
+            unsigned: false,
+        },
+        Operation {
+            name: "Quiet",
+            input: None,
+            output: None,
+            unsigned: false,
+        },
+    ];
 
     fn validate(input: Value) -> Result<(), String> {
         let model = Model::new(SHAPES, PATTERNS, OPERATIONS);
@@ -500,34 +661,110 @@ mod tests {
             check(serde_json::json!({"UserPoolId": "us-east-1_abc"})),
             Ok(())
         );
-        // A wrong type wins over any constraint violation, and names its member.
+        // The first wrong type is named on its own, beside every violation.
+        let invalid =
+            check(serde_json::json!({"UserPoolId": "nounderscore", "Limit": "ten"})).unwrap_err();
         assert_eq!(
-            check(serde_json::json!({"UserPoolId": "nounderscore", "Limit": "ten"})),
-            Err(Invalid::Serialization(
-                "Unexpected value type at 'limit': expected an integer, found a string".into()
-            ))
+            invalid.wrong_type.as_deref(),
+            Some("Unexpected value type at 'limit': expected an integer, found a string")
         );
+        assert!(
+            invalid.summary.starts_with("2 validation errors detected"),
+            "{invalid}"
+        );
+        assert!(!invalid.not_an_object);
         assert_eq!(
-            check(serde_json::json!({"UserPoolId": "a_b", "Names": [{"x": 1}]})),
-            Err(Invalid::Serialization(
+            check(serde_json::json!({"UserPoolId": "a_b", "Names": [{"x": 1}]}))
+                .unwrap_err()
+                .wrong_type
+                .as_deref(),
+            Some(
                 "Unexpected value type at 'names.1.member': expected a string, found a structure or map"
-                    .into()
-            ))
+            )
         );
-        assert!(matches!(
+        let not_an_object = check(serde_json::json!([])).unwrap_err();
+        assert!(not_an_object.not_an_object);
+        assert!(
+            not_an_object
+                .wrong_type
+                .is_some_and(|message| message.contains("must be a JSON object")),
+        );
+        let constraints = check(serde_json::json!({"Limit": 61})).unwrap_err();
+        assert_eq!(constraints.wrong_type, None);
+        assert!(
+            constraints
+                .summary
+                .starts_with("2 validation errors detected"),
+            "{constraints}"
+        );
+        assert!(
+            constraints.summary.contains("Value null at 'userPoolId'"),
+            "{constraints}"
+        );
+        assert!(
+            constraints.summary.contains("Value '61' at 'limit'"),
+            "{constraints}"
+        );
+    }
+
+    #[test]
+    fn check_response_accepts_what_the_output_shape_describes() {
+        let model = Model::new(SHAPES, PATTERNS, OPERATIONS);
+        let demo = model.operation("Demo").unwrap();
+        let full = serde_json::json!({
+            "Pool": {"Id": "us-east-1_abc", "Size": 3, "Channels": [true, false]},
+            "Created": 1700000000.5,
+            "Tags": {"EMAIL": 1},
+        });
+        assert_eq!(model.check_response(demo, &full), Ok(()));
+        // Optional members may be absent or null.
+        assert_eq!(
+            model.check_response(demo, &serde_json::json!({"Pool": {}, "Tags": null})),
+            Ok(())
+        );
+        let quiet = model.operation("Quiet").unwrap();
+        assert_eq!(model.check_response(quiet, &serde_json::json!({})), Ok(()));
+    }
+
+    #[test]
+    fn check_response_names_each_kind_of_mismatch() {
+        let model = Model::new(SHAPES, PATTERNS, OPERATIONS);
+        let demo = model.operation("Demo").unwrap();
+        let check = |output: Value| model.check_response(demo, &output).unwrap_err();
+        assert_eq!(
+            check(serde_json::json!({})),
+            "required member Pool is missing"
+        );
+        assert_eq!(
+            check(serde_json::json!({"Pool": {"ID": "x"}})),
+            "Pool.ID is not a member of the output shape"
+        );
+        assert_eq!(
+            check(serde_json::json!({"Pool": {"Size": "3"}})),
+            "Pool.Size must be an integer, not \"3\""
+        );
+        assert_eq!(
+            check(serde_json::json!({"Pool": {"Channels": [true, "no"]}})),
+            "Pool.Channels[1] must be a boolean, not \"no\""
+        );
+        assert_eq!(
+            check(serde_json::json!({"Pool": {}, "Created": "2024-01-01"})),
+            "Created must be a number (epoch seconds), not \"2024-01-01\""
+        );
+        assert_eq!(
+            check(serde_json::json!({"Pool": {}, "Tags": {"SMS": 1.5}})),
+            "Tags[\"SMS\"] must be an integer, not 1.5"
+        );
+        assert_eq!(
             check(serde_json::json!([])),
-            Err(Invalid::Serialization(message)) if message.contains("must be a JSON object")
-        ));
-        match check(serde_json::json!({"Limit": 61})) {
-            Err(Invalid::Constraints(message)) => {
-                assert!(
-                    message.starts_with("2 validation errors detected"),
-                    "{message}"
-                );
-                assert!(message.contains("Value null at 'userPoolId'"), "{message}");
-                assert!(message.contains("Value '61' at 'limit'"), "{message}");
-            }
-            other => panic!("{other:?}"),
-        }
+            "the response must be a structure, not []"
+        );
+        let quiet = model.operation("Quiet").unwrap();
+        assert!(
+            model
+                .check_response(quiet, &serde_json::json!({"Extra": 1}))
+                .unwrap_err()
+                .contains("Quiet has no output members")
+        );
     }
 }

@@ -3,8 +3,9 @@
 //!
 //! Each service area has its own module (`pools`, `clients`, `users`,
 //! `auth`, `mfa`, `devices`), each adding its operations to
-//! [`CognitoService`]; `call` validates a request against the service model
-//! and routes it. Where Lambda triggers will run is marked in `triggers`.
+//! [`CognitoService`]; the JSON front door ([`aws_json::call`]) validates a
+//! request against the service model and `route` hands it to its handler.
+//! Where Lambda triggers will run is marked in `triggers`.
 
 mod access;
 mod attributes;
@@ -30,10 +31,10 @@ use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, RwLock};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::Config;
-use crate::aws_json::{self, ServiceError};
+use crate::aws_json::{self, JsonService, ServiceError};
 use crate::clock::Clock;
 use crate::outbox::Outbox;
 use crate::validation::{Invalid, Model};
@@ -112,44 +113,6 @@ impl CognitoService {
         format!("{}/{pool_id}", self.endpoint)
     }
 
-    /// Runs one operation. `signed` says whether the request carried an
-    /// `Authorization` header; only the operations AWS lets anyone call go without.
-    ///
-    /// A body that is not JSON, or a member of the wrong JSON type, is a
-    /// `SerializationException` (as AWS answers before looking at the
-    /// values); a missing required member or a value outside the model's
-    /// constraints is an `InvalidParameterException` listing every violation.
-    pub async fn call(&self, action: &str, body: &[u8], signed: bool) -> Outcome {
-        let Some(operation) = self.model.operation(action) else {
-            return Err(ServiceError::new(
-                "UnknownOperationException",
-                format!("Unknown operation: {action}"),
-            ));
-        };
-        if !signed && !operation.unsigned {
-            return Err(ServiceError::new(
-                "MissingAuthenticationTokenException",
-                "Request is missing Authentication Token",
-            ));
-        }
-        let request = aws_json::parse_body(body, "SerializationException")?;
-        self.model
-            .check_request(operation, &request)
-            .map_err(|invalid| match invalid {
-                Invalid::Serialization(message) => {
-                    ServiceError::new("SerializationException", message)
-                }
-                Invalid::Constraints(message) => invalid_parameter(message),
-            })?;
-        let Some(fields) = request.as_object() else {
-            return Err(ServiceError::new(
-                "SerializationException",
-                "The request body must be a JSON object",
-            ));
-        };
-        route(self, action, &Input::new(fields)).await
-    }
-
     /// The pool with this id, or `ResourceNotFoundException`.
     fn pool(&self, pool_id: &str) -> Result<Arc<Pool>, ServiceError> {
         let pools = self.pools.read().unwrap_or_else(|p| p.into_inner());
@@ -172,8 +135,35 @@ impl CognitoService {
     }
 }
 
+/// Cognito behind the JSON front door ([`aws_json::call`]).
+///
+/// A body that is not JSON, or a member of the wrong JSON type, is a
+/// `SerializationException` (as AWS answers before looking at the values); a
+/// missing required member or a value outside the model's constraints is an
+/// `InvalidParameterException` listing every violation.
+impl JsonService for CognitoService {
+    fn model(&self) -> &Model {
+        &self.model
+    }
+
+    fn unreadable(&self, message: String) -> ServiceError {
+        aws_json::serialization(message)
+    }
+
+    fn invalid(&self, invalid: Invalid) -> ServiceError {
+        match invalid.wrong_type {
+            Some(message) => aws_json::serialization(message),
+            None => invalid_parameter(invalid.summary),
+        }
+    }
+
+    async fn route(&self, operation: &'static str, input: &Map<String, Value>) -> Outcome {
+        route(self, operation, &Input::new(input)).await
+    }
+}
+
 /// Declares the operations this emulator serves, once: the list
-/// [`supported_operations`] returns and the routing `call` does are both
+/// [`supported_operations`] returns and the routing `route` does are both
 /// generated from it, so they cannot disagree.
 macro_rules! operations {
     ($service:ident, $input:ident; $($name:literal => $handler:expr,)*) => {
@@ -182,10 +172,9 @@ macro_rules! operations {
         async fn route($service: &CognitoService, action: &str, $input: &Input<'_>) -> Outcome {
             match action {
                 $($name => $handler,)*
-                _ => Err(ServiceError::new(
-                    "InvalidParameterException",
-                    format!("{action} is not supported by this emulator"),
-                )),
+                _ => Err(invalid_parameter(format!(
+                    "{action} is not supported by this emulator"
+                ))),
             }
         }
     };

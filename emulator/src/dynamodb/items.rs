@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value, json};
 
+use super::errors;
 use super::expr::{self, Cond, Path, Placeholders};
 use super::value::{self, Attr, Item, KeyVal};
 use super::{
@@ -255,15 +256,6 @@ fn return_values(input: &Input) -> Result<bool, ServiceError> {
     }
 }
 
-/// The ConditionalCheckFailedException (without the old item: the error
-/// format carries only a code and a message).
-fn condition_failed() -> ServiceError {
-    ServiceError::new(
-        "ConditionalCheckFailedException",
-        "The conditional request failed",
-    )
-}
-
 /// A validated PutItem: the item and its key.
 pub(super) fn checked_item(table: &Table, item: Item) -> Result<(PrimaryKey, Item), ServiceError> {
     let key = key_from_item(&table.schema, &item)?;
@@ -295,7 +287,7 @@ impl DynamoDbService {
             if let Some(cond) = &cond {
                 let current: &[(Box<str>, Attr)] = old.map_or(&[], |i| &**i);
                 if !expr::eval(cond, current, &placeholders) {
-                    return Err(condition_failed());
+                    return Err(errors::condition_failed());
                 }
             }
             let old = data.items.insert(key, item);
@@ -358,7 +350,7 @@ impl DynamoDbService {
                 let old = data.items.get(&key);
                 let current: &[(Box<str>, Attr)] = old.map_or(&[], |i| &**i);
                 if !expr::eval(cond, current, &placeholders) {
-                    return Err(condition_failed());
+                    return Err(errors::condition_failed());
                 }
             }
             let old = data.items.remove(&key);

@@ -7,6 +7,7 @@
 //! AttributeValue type, condition/filter/key-condition/projection
 //! expressions, and DynamoDB's validation messages.
 
+mod errors;
 mod expr;
 mod items;
 pub mod model;
@@ -23,8 +24,9 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value};
 
 use crate::Config;
-use crate::aws_json::{self, ServiceError};
-use crate::validation::Model;
+use crate::aws_json::{self, JsonService, ServiceError};
+use crate::validation::{Invalid, Model};
+use errors::{invalid, validation};
 use value::{Item, KeyVal};
 
 type Outcome = Result<Value, ServiceError>;
@@ -160,31 +162,6 @@ pub struct DynamoDbService {
     tables: RwLock<HashMap<String, Arc<Table>>>,
 }
 
-fn validation(message: impl Into<String>) -> ServiceError {
-    ServiceError::new("ValidationException", message)
-}
-
-fn not_found() -> ServiceError {
-    ServiceError::new("ResourceNotFoundException", "Requested resource not found")
-}
-
-/// `ValidationException: One or more parameter values were invalid: ...`
-fn invalid(message: impl std::fmt::Display) -> ServiceError {
-    validation(format!(
-        "One or more parameter values were invalid: {message}"
-    ))
-}
-
-/// Model violations are ValidationExceptions, except a member of the wrong
-/// JSON type, which DynamoDB cannot even deserialize.
-fn model_error(message: String) -> ServiceError {
-    if message.contains("failed to satisfy constraint: Member must be a") {
-        ServiceError::new("SerializationException", message)
-    } else {
-        validation(message)
-    }
-}
-
 /// Checks a table name (or ARN) the way the `TableName` shape does.
 fn check_table_name(name: &str, member: &str) -> Result<(), ServiceError> {
     if name.starts_with("arn:") {
@@ -225,53 +202,6 @@ impl DynamoDbService {
         }
     }
 
-    /// Runs one operation. `signed` says whether the request carried an
-    /// `Authorization` header (DynamoDB takes no unsigned request).
-    pub async fn call(&self, action: &str, body: &[u8], signed: bool) -> Outcome {
-        if !signed {
-            return Err(ServiceError::new(
-                "MissingAuthenticationTokenException",
-                "Request is missing Authentication Token",
-            ));
-        }
-        let Some(operation) = self.model.operation(action) else {
-            return Err(ServiceError::new(
-                "UnknownOperationException",
-                format!("Unknown operation: {action}"),
-            ));
-        };
-        let request = aws_json::parse_body(body, "SerializationException")?;
-        let Some(input) = request.as_object() else {
-            return Err(ServiceError::new(
-                "SerializationException",
-                "The request body must be a JSON object",
-            ));
-        };
-        self.model
-            .validate(operation, &request)
-            .map_err(model_error)?;
-        if let Some(name) = input.get("TableName").and_then(Value::as_str) {
-            check_table_name(name, "tableName")?;
-        }
-        match action {
-            "CreateTable" => self.create_table(input),
-            "DescribeTable" => self.describe_table(input),
-            "DeleteTable" => self.delete_table(input),
-            "ListTables" => self.list_tables(input),
-            "PutItem" => self.put_item(input),
-            "GetItem" => self.get_item(input),
-            "DeleteItem" => self.delete_item(input),
-            "UpdateItem" => self.update_item(input),
-            "BatchWriteItem" => self.batch_write_item(input),
-            "Scan" => self.scan(input),
-            "Query" => self.query(input),
-            _ => Err(ServiceError::new(
-                "UnknownOperationException",
-                format!("Unknown operation: {action}"),
-            )),
-        }
-    }
-
     /// The table a request names (by name or ARN), whatever its status.
     fn table(&self, name: &str) -> Option<Arc<Table>> {
         let name = name
@@ -297,10 +227,55 @@ impl DynamoDbService {
 
     /// The table for a data-plane call: it must exist and be ACTIVE.
     fn active_table(&self, name: &str) -> Result<Arc<Table>, ServiceError> {
-        let table = self.table(name).ok_or_else(not_found)?;
+        let table = self.table(name).ok_or_else(errors::resource_not_found)?;
         if table.status() != "ACTIVE" {
-            return Err(not_found());
+            return Err(errors::resource_not_found());
         }
         Ok(table)
+    }
+}
+
+/// DynamoDB behind the JSON front door ([`aws_json::call`]); it takes no
+/// unsigned request.
+impl JsonService for DynamoDbService {
+    fn model(&self) -> &Model {
+        &self.model
+    }
+
+    fn unreadable(&self, message: String) -> ServiceError {
+        aws_json::serialization(message)
+    }
+
+    /// Model violations are one ValidationException listing them all, except
+    /// when a member has the wrong JSON type, which DynamoDB cannot even
+    /// deserialize: then the same list is a SerializationException.
+    fn invalid(&self, invalid: Invalid) -> ServiceError {
+        if invalid.not_an_object {
+            aws_json::serialization(aws_json::NOT_AN_OBJECT)
+        } else if invalid.wrong_type.is_some() {
+            aws_json::serialization(invalid.summary)
+        } else {
+            validation(invalid.summary)
+        }
+    }
+
+    async fn route(&self, operation: &'static str, input: &Input) -> Outcome {
+        if let Some(name) = input.get("TableName").and_then(Value::as_str) {
+            check_table_name(name, "tableName")?;
+        }
+        match operation {
+            "CreateTable" => self.create_table(input),
+            "DescribeTable" => self.describe_table(input),
+            "DeleteTable" => self.delete_table(input),
+            "ListTables" => self.list_tables(input),
+            "PutItem" => self.put_item(input),
+            "GetItem" => self.get_item(input),
+            "DeleteItem" => self.delete_item(input),
+            "UpdateItem" => self.update_item(input),
+            "BatchWriteItem" => self.batch_write_item(input),
+            "Scan" => self.scan(input),
+            "Query" => self.query(input),
+            _ => Err(aws_json::unknown_operation(operation)),
+        }
     }
 }

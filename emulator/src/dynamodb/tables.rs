@@ -5,6 +5,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
+use super::errors;
 use super::{
     DynamoDbService, Index, Input, KeyDef, KeySchema, Outcome, ScalarType, Table, TableData,
     invalid, validation,
@@ -407,10 +408,7 @@ impl DynamoDbService {
         {
             let mut tables = self.tables.write().unwrap_or_else(|e| e.into_inner());
             if tables.contains_key(name) {
-                return Err(ServiceError::new(
-                    "ResourceInUseException",
-                    format!("Table already exists: {name}"),
-                ));
+                return Err(errors::table_exists(name));
             }
             tables.insert(name.to_owned(), table.clone());
         }
@@ -422,12 +420,9 @@ impl DynamoDbService {
             .get("TableName")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let table = self.table(name).ok_or_else(|| {
-            ServiceError::new(
-                "ResourceNotFoundException",
-                format!("Requested resource not found: Table: {name} not found"),
-            )
-        })?;
+        let table = self
+            .table(name)
+            .ok_or_else(|| errors::table_not_found(name))?;
         Ok(json!({ "Table": self.describe(&table) }))
     }
 
@@ -436,20 +431,11 @@ impl DynamoDbService {
             .get("TableName")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let table = self.table(name).ok_or_else(|| {
-            ServiceError::new(
-                "ResourceNotFoundException",
-                format!("Requested resource not found: Table: {name} not found"),
-            )
-        })?;
+        let table = self
+            .table(name)
+            .ok_or_else(|| errors::table_not_found(name))?;
         if table.status() == "CREATING" {
-            return Err(ServiceError::new(
-                "ResourceInUseException",
-                format!(
-                    "Attempt to change a resource which is still in use: Table is being created: {}",
-                    table.name
-                ),
-            ));
+            return Err(errors::table_being_created(&table.name));
         }
         if table.deletion_protection {
             return Err(validation(
@@ -462,7 +448,7 @@ impl DynamoDbService {
             .unwrap_or_else(|e| e.into_inner())
             .remove(&table.name);
         if removed.is_none() {
-            return Err(super::not_found());
+            return Err(errors::resource_not_found());
         }
         let mut description = self.describe(&table);
         description["TableStatus"] = json!("DELETING");

@@ -4,23 +4,12 @@
 
 use serde_json::{Value, json};
 
+use super::errors;
 use super::expr::{self, Operand, Path, Placeholders, SetValue, Step, UpdateAction};
 use super::items::{checked_item, condition, consumed, key_from_map, read_map, refuse_legacy};
 use super::value::{self, Attr, Item};
 use super::{DynamoDbService, Input, Outcome, invalid, validation};
 use crate::aws_json::ServiceError;
-
-fn missing_attribute() -> ServiceError {
-    validation("The provided expression refers to an attribute that does not exist in the item")
-}
-
-fn wrong_type() -> ServiceError {
-    validation("An operand in the update expression has an incorrect data type")
-}
-
-fn invalid_path() -> ServiceError {
-    validation("The document path provided in the update expression is invalid for update")
-}
 
 /// How update errors name a value's type.
 fn operand_type(attr: &Attr) -> &'static str {
@@ -47,11 +36,11 @@ fn evaluate(
     match value {
         SetValue::Operand(Operand::Path(path)) => expr::resolve(item, path)
             .cloned()
-            .ok_or_else(missing_attribute),
+            .ok_or_else(errors::missing_attribute),
         SetValue::Operand(Operand::Value(name)) => placeholders
             .value(name)
             .cloned()
-            .ok_or_else(missing_attribute),
+            .ok_or_else(errors::missing_attribute),
         SetValue::Operand(Operand::Size(_)) => Err(validation(
             "Invalid UpdateExpression: The function is not allowed to be used this way in an expression; function: size",
         )),
@@ -70,7 +59,7 @@ fn evaluate(
                     items.extend(b.into_vec());
                     Ok(Attr::L(items.into_boxed_slice()))
                 }
-                _ => Err(wrong_type()),
+                _ => Err(errors::wrong_operand_type()),
             }
         }
         SetValue::Plus(a, b) | SetValue::Minus(a, b) => {
@@ -81,7 +70,7 @@ fn evaluate(
             );
             match (a, b) {
                 (Attr::N(a), Attr::N(b)) => a.add(&b, subtract).map(Attr::N).map_err(validation),
-                _ => Err(wrong_type()),
+                _ => Err(errors::wrong_operand_type()),
             }
         }
     }
@@ -126,16 +115,16 @@ fn set_path(
     value: Attr,
 ) -> Result<(), ServiceError> {
     let Some((last, parent_path)) = path.split_last() else {
-        return Err(invalid_path());
+        return Err(errors::invalid_update_path());
     };
     if parent_path.is_empty() {
         let Step::Name(name) = last else {
-            return Err(invalid_path());
+            return Err(errors::invalid_update_path());
         };
         insert_sorted(item, name, value);
         return Ok(());
     }
-    let parent = slot(item, parent_path).ok_or_else(invalid_path)?;
+    let parent = slot(item, parent_path).ok_or_else(errors::invalid_update_path)?;
     match (last, parent) {
         (Step::Name(name), Attr::M(entries)) => {
             let mut list = std::mem::take(entries).into_vec();
@@ -153,14 +142,14 @@ fn set_path(
             *items = list.into_boxed_slice();
             Ok(())
         }
-        _ => Err(invalid_path()),
+        _ => Err(errors::invalid_update_path()),
     }
 }
 
 /// Removes what is at `path`, if anything (list elements after it shift down).
 fn remove_path(item: &mut Vec<(Box<str>, Attr)>, path: &[Step]) -> Result<(), ServiceError> {
     let Some((last, parent_path)) = path.split_last() else {
-        return Err(invalid_path());
+        return Err(errors::invalid_update_path());
     };
     if parent_path.is_empty() {
         if let Step::Name(name) = last {
@@ -190,7 +179,7 @@ fn remove_path(item: &mut Vec<(Box<str>, Attr)>, path: &[Step]) -> Result<(), Se
             *items = list.into_boxed_slice();
             Ok(())
         }
-        _ => Err(invalid_path()),
+        _ => Err(errors::invalid_update_path()),
     }
 }
 
@@ -253,7 +242,9 @@ fn apply(
             }
             UpdateAction::Remove(path) => remove_path(&mut after, path)?,
             UpdateAction::Add(path, name) => {
-                let added = placeholders.value(name).ok_or_else(missing_attribute)?;
+                let added = placeholders
+                    .value(name)
+                    .ok_or_else(errors::missing_attribute)?;
                 if !matches!(added, Attr::N(_) | Attr::Ss(_) | Attr::Ns(_) | Attr::Bs(_)) {
                     return Err(validation(format!(
                         "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: {}",
@@ -263,12 +254,16 @@ fn apply(
                 let value = match (expr::resolve(before, path), added) {
                     (None, added) => added.clone(),
                     (Some(Attr::N(a)), Attr::N(b)) => Attr::N(a.add(b, false).map_err(validation)?),
-                    (Some(existing), added) => union(existing, added).ok_or_else(wrong_type)?,
+                    (Some(existing), added) => {
+                        union(existing, added).ok_or_else(errors::wrong_operand_type)?
+                    }
                 };
                 set_path(&mut after, path, value)?;
             }
             UpdateAction::Delete(path, name) => {
-                let removed = placeholders.value(name).ok_or_else(missing_attribute)?;
+                let removed = placeholders
+                    .value(name)
+                    .ok_or_else(errors::missing_attribute)?;
                 if !matches!(removed, Attr::Ss(_) | Attr::Ns(_) | Attr::Bs(_)) {
                     return Err(validation(format!(
                         "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: {}",
@@ -278,7 +273,7 @@ fn apply(
                 let Some(existing) = expr::resolve(before, path) else {
                     continue;
                 };
-                match difference(existing, removed).ok_or_else(wrong_type)? {
+                match difference(existing, removed).ok_or_else(errors::wrong_operand_type)? {
                     Some(left) => set_path(&mut after, path, left)?,
                     None => remove_path(&mut after, path)?,
                 }
@@ -328,10 +323,7 @@ impl DynamoDbService {
             if let Some(cond) = &cond {
                 let current: &[(Box<str>, Attr)] = old.as_deref().unwrap_or(&[]);
                 if !expr::eval(cond, current, &placeholders) {
-                    return Err(ServiceError::new(
-                        "ConditionalCheckFailedException",
-                        "The conditional request failed",
-                    ));
+                    return Err(errors::condition_failed());
                 }
             }
             let before: Vec<(Box<str>, Attr)> = match &old {

@@ -7,8 +7,10 @@
 //! [`IamService::role_assumable_by`] whether a function's role exists and
 //! trusts `lambda.amazonaws.com`.
 
+mod errors;
 mod form;
 pub mod model;
+mod output;
 mod query;
 mod roles;
 
@@ -23,6 +25,9 @@ use crate::Config;
 use crate::validation::Model;
 pub(crate) use query::is_query_request;
 use query::{IamError, parse_form};
+
+/// The one IAM API version.
+const API_VERSION: &str = "2010-05-08";
 
 /// The XML inside `<{Action}Result>`, or the error.
 type Outcome = Result<String, IamError>;
@@ -80,22 +85,8 @@ impl IamService {
     pub(crate) async fn handle(&self, body: &[u8], signed: bool, started: Instant) -> Response {
         let request_id = crate::new_uuid().to_string();
         let (action, outcome) = match parse_form(body) {
-            _ if !signed => (
-                String::new(),
-                Err(IamError::new(
-                    403,
-                    "MissingAuthenticationToken",
-                    "Request is missing Authentication Token",
-                )),
-            ),
-            None => (
-                String::new(),
-                Err(IamError::new(
-                    400,
-                    "MalformedQueryString",
-                    "The request body is not a valid form-encoded query string",
-                )),
-            ),
+            _ if !signed => (String::new(), Err(errors::missing_authentication_token())),
+            None => (String::new(), Err(errors::malformed_query_string())),
             Some(params) => {
                 let action = params.get("Action").cloned().unwrap_or_default();
                 let outcome = self.call(&action, &params);
@@ -124,26 +115,14 @@ impl IamService {
 
     fn call(&self, action: &str, params: &HashMap<String, String>) -> Outcome {
         if action.is_empty() {
-            return Err(IamError::new(
-                400,
-                "MissingAction",
-                "The request must contain the parameter Action",
-            ));
+            return Err(errors::missing_action());
         }
         let Some(operation) = self.model.operation(action) else {
-            return Err(IamError::new(
-                400,
-                "InvalidAction",
-                format!("Could not find operation {action} for version 2010-05-08"),
-            ));
+            return Err(errors::invalid_action(action, API_VERSION));
         };
         if let Some(version) = params.get("Version") {
-            if version != "2010-05-08" {
-                return Err(IamError::new(
-                    400,
-                    "InvalidAction",
-                    format!("Could not find operation {action} for version {version}"),
-                ));
+            if version != API_VERSION {
+                return Err(errors::invalid_action(action, version));
             }
         }
         let input = match operation.input {
@@ -152,9 +131,9 @@ impl IamService {
         };
         self.model
             .validate(operation, &input)
-            .map_err(IamError::validation)?;
+            .map_err(errors::validation)?;
         let input = roles::Input(&input);
-        match action {
+        let outcome = match action {
             "CreateRole" => self.create_role(&input),
             "GetRole" => self.get_role(&input),
             "DeleteRole" => self.delete_role(&input),
@@ -166,12 +145,17 @@ impl IamService {
             "GetRolePolicy" => self.get_role_policy(&input),
             "DeleteRolePolicy" => self.delete_role_policy(&input),
             "ListRolePolicies" => self.list_role_policies(&input),
-            _ => Err(IamError::new(
-                400,
-                "InvalidAction",
-                format!("Could not find operation {action} for version 2010-05-08"),
-            )),
-        }
+            _ => Err(errors::invalid_action(action, API_VERSION)),
+        };
+        // Debug builds (every test) check the answer against the output
+        // shape, as the JSON front door does for the JSON services.
+        #[cfg(debug_assertions)]
+        let outcome = outcome.and_then(|result| {
+            output::check(&self.model, model::SHAPES, operation, &result)
+                .map_err(|mismatch| errors::response_mismatch(action, &mismatch))?;
+            Ok(result)
+        });
+        outcome
     }
 
     /// The role with this ARN, if it exists, and whether its trust policy lets

@@ -17,22 +17,13 @@ pub struct IamError {
 }
 
 impl IamError {
-    pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
+    /// Only `super::errors` builds these: one named constructor per error.
+    pub(super) fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
         IamError {
             status,
             code,
             message: message.into(),
         }
-    }
-
-    /// `ValidationError` (400): a member is missing or breaks a constraint.
-    pub fn validation(message: impl Into<String>) -> Self {
-        Self::new(400, "ValidationError", message)
-    }
-
-    /// `NoSuchEntity` (404).
-    pub fn no_such_entity(message: impl Into<String>) -> Self {
-        Self::new(404, "NoSuchEntity", message)
     }
 }
 

@@ -5,6 +5,7 @@
 use rand::Rng;
 use serde_json::Value;
 
+use super::errors;
 use super::query::{IamError, element, escape};
 use super::{IamService, Outcome, Role, statements};
 
@@ -31,43 +32,37 @@ impl Input<'_> {
     }
 }
 
-fn role_not_found(name: &str) -> IamError {
-    IamError::no_such_entity(format!("The role with name {name} cannot be found."))
-}
-
-fn malformed(message: &str) -> IamError {
-    IamError::new(400, "MalformedPolicyDocument", message)
-}
-
 /// Checks a policy document the way IAM does before storing it: JSON, an
 /// object with statements, each with an `Effect`. A trust policy's statements
 /// also need a `Principal` and may not name a `Resource`.
 fn check_policy(document: &str, trust: bool) -> Result<(), IamError> {
     let policy: Value = serde_json::from_str(document)
-        .map_err(|_| malformed("This policy contains invalid Json"))?;
+        .map_err(|_| errors::malformed_policy("This policy contains invalid Json"))?;
     if !policy.is_object() {
-        return Err(malformed("Syntax errors in policy."));
+        return Err(errors::malformed_policy("Syntax errors in policy."));
     }
     let statements = statements(&policy);
     if statements.is_empty() {
-        return Err(malformed("Syntax errors in policy."));
+        return Err(errors::malformed_policy("Syntax errors in policy."));
     }
     for statement in statements {
         match statement.get("Effect").and_then(Value::as_str) {
             Some("Allow" | "Deny") => {}
-            _ => return Err(malformed("Syntax errors in policy.")),
+            _ => return Err(errors::malformed_policy("Syntax errors in policy.")),
         }
         if trust {
             if statement.get("Principal").is_none() && statement.get("NotPrincipal").is_none() {
-                return Err(malformed(
+                return Err(errors::malformed_policy(
                     "AssumeRole policy: Missing required field Principal",
                 ));
             }
             if statement.get("Resource").is_some() {
-                return Err(malformed("Has prohibited field Resource"));
+                return Err(errors::malformed_policy("Has prohibited field Resource"));
             }
         } else if statement.get("Principal").is_some() {
-            return Err(malformed("Policy document should not specify a principal."));
+            return Err(errors::malformed_policy(
+                "Policy document should not specify a principal.",
+            ));
         }
     }
     Ok(())
@@ -190,7 +185,7 @@ impl IamService {
         roles
             .get(&name.to_lowercase())
             .map(f)
-            .ok_or_else(|| role_not_found(name))
+            .ok_or_else(|| errors::role_not_found(name))
     }
 
     fn with_role_mut<T>(
@@ -201,7 +196,7 @@ impl IamService {
         let mut roles = self.roles.write().unwrap_or_else(|e| e.into_inner());
         let role = roles
             .get_mut(&name.to_lowercase())
-            .ok_or_else(|| role_not_found(name))?;
+            .ok_or_else(|| errors::role_not_found(name))?;
         f(role)
     }
 
@@ -219,22 +214,14 @@ impl IamService {
                     .iter()
                     .any(|(k, _): &(String, String)| k.eq_ignore_ascii_case(key))
                 {
-                    return Err(IamError::new(
-                        400,
-                        "InvalidInput",
-                        "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
-                    ));
+                    return Err(errors::duplicate_tag_keys());
                 }
                 tags.push((key.to_owned(), value.to_owned()));
             }
         }
         if let Some(boundary) = input.str("PermissionsBoundary") {
             if policy_name(boundary).is_none() {
-                return Err(IamError::new(
-                    400,
-                    "InvalidInput",
-                    format!("ARN {boundary} is not valid."),
-                ));
+                return Err(errors::invalid_arn(boundary));
             }
         }
         let role = Role {
@@ -257,11 +244,7 @@ impl IamService {
         let mut roles = self.roles.write().unwrap_or_else(|e| e.into_inner());
         let key = name.to_lowercase();
         if roles.contains_key(&key) {
-            return Err(IamError::new(
-                409,
-                "EntityAlreadyExists",
-                format!("Role with name {name} already exists."),
-            ));
+            return Err(errors::role_exists(name));
         }
         roles.insert(key, role);
         Ok(out)
@@ -280,20 +263,14 @@ impl IamService {
         let name = input.required("RoleName");
         let mut roles = self.roles.write().unwrap_or_else(|e| e.into_inner());
         let key = name.to_lowercase();
-        let role = roles.get(&key).ok_or_else(|| role_not_found(name))?;
+        let role = roles
+            .get(&key)
+            .ok_or_else(|| errors::role_not_found(name))?;
         if !role.attached.is_empty() {
-            return Err(IamError::new(
-                409,
-                "DeleteConflict",
-                "Cannot delete entity, must detach all policies first.",
-            ));
+            return Err(errors::role_has_attached_policies());
         }
         if !role.inline.is_empty() {
-            return Err(IamError::new(
-                409,
-                "DeleteConflict",
-                "Cannot delete entity, must delete policies first.",
-            ));
+            return Err(errors::role_has_inline_policies());
         }
         roles.remove(&key);
         Ok(String::new())
@@ -323,19 +300,11 @@ impl IamService {
     pub(super) fn attach_role_policy(&self, input: &Input) -> Outcome {
         let arn = input.required("PolicyArn");
         let Some(policy) = policy_name(arn) else {
-            return Err(IamError::new(
-                400,
-                "InvalidInput",
-                format!("ARN {arn} is not valid."),
-            ));
+            return Err(errors::invalid_arn(arn));
         };
         self.with_role_mut(input.required("RoleName"), |role| {
             if !role.attached.contains_key(arn) && role.attached.len() >= MAX_ATTACHED_POLICIES {
-                return Err(IamError::new(
-                    409,
-                    "LimitExceeded",
-                    format!("Cannot exceed quota for PoliciesPerRole: {MAX_ATTACHED_POLICIES}"),
-                ));
+                return Err(errors::too_many_attached_policies(MAX_ATTACHED_POLICIES));
             }
             role.attached.insert(arn.to_owned(), policy.to_owned());
             Ok(String::new())
@@ -345,17 +314,13 @@ impl IamService {
     pub(super) fn detach_role_policy(&self, input: &Input) -> Outcome {
         let arn = input.required("PolicyArn");
         if policy_name(arn).is_none() {
-            return Err(IamError::new(
-                400,
-                "InvalidInput",
-                format!("ARN {arn} is not valid."),
-            ));
+            return Err(errors::invalid_arn(arn));
         }
         self.with_role_mut(input.required("RoleName"), |role| {
             role.attached
                 .remove(arn)
                 .map(|_| String::new())
-                .ok_or_else(|| IamError::no_such_entity(format!("Policy {arn} was not found.")))
+                .ok_or_else(|| errors::policy_not_found(arn))
         })
     }
 
@@ -403,13 +368,9 @@ impl IamService {
                 .map(|(_, d)| size(d))
                 .sum();
             if others + size(document) > MAX_INLINE_POLICY_SIZE {
-                return Err(IamError::new(
-                    409,
-                    "LimitExceeded",
-                    format!(
-                        "Maximum policy size of {MAX_INLINE_POLICY_SIZE} bytes exceeded for role {}",
-                        role.name
-                    ),
+                return Err(errors::inline_policies_too_large(
+                    MAX_INLINE_POLICY_SIZE,
+                    &role.name,
                 ));
             }
             role.inline.insert(name.to_owned(), document.to_owned());
@@ -422,9 +383,7 @@ impl IamService {
         let (role_name, document) = self.with_role(input.required("RoleName"), |role| {
             (role.name.clone(), role.inline.get(name).cloned())
         })?;
-        let document = document.ok_or_else(|| {
-            IamError::no_such_entity(format!("The role policy with name {name} cannot be found."))
-        })?;
+        let document = document.ok_or_else(|| errors::role_policy_not_found(name))?;
         let mut out = String::new();
         element(&mut out, "RoleName", &role_name);
         element(&mut out, "PolicyName", name);
@@ -438,11 +397,7 @@ impl IamService {
             role.inline
                 .remove(name)
                 .map(|_| String::new())
-                .ok_or_else(|| {
-                    IamError::no_such_entity(format!(
-                        "The role policy with name {name} cannot be found."
-                    ))
-                })
+                .ok_or_else(|| errors::role_policy_not_found(name))
         })
     }
 

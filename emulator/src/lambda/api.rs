@@ -14,9 +14,10 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use super::code::{CodeDir, CodeError};
+use super::errors::{self, bad_content, invalid_value, missing, validation};
 use super::function::{Function, FunctionConfig};
 use super::policy::{self, Grant, Statement};
-use super::{LambdaService, lambda_error, log_result};
+use super::{LambdaService, log_result};
 use crate::aws_json::ServiceError;
 use crate::iam::RoleCheck;
 
@@ -97,32 +98,6 @@ fn source_arn_pattern() -> &'static Regex {
         &CELL,
         r"^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)$",
     )
-}
-
-fn validation(member: &str, value: impl std::fmt::Display, constraint: &str) -> ServiceError {
-    lambda_error(
-        "ValidationException",
-        format!(
-            "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
-        ),
-    )
-}
-
-fn missing(member: &str) -> ServiceError {
-    lambda_error(
-        "ValidationException",
-        format!(
-            "1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null"
-        ),
-    )
-}
-
-fn invalid_value(message: impl Into<String>) -> ServiceError {
-    lambda_error("InvalidParameterValueException", message)
-}
-
-fn bad_content(message: impl Into<String>) -> ServiceError {
-    lambda_error("InvalidRequestContentException", message)
 }
 
 /// Typed access to a request body, answering wrong JSON types as Lambda does.
@@ -310,12 +285,11 @@ impl LambdaService {
             ),
             _ => (
                 "Unknown",
-                Err(lambda_error(
-                    "UnknownOperationException",
-                    format!("No Lambda operation for {method} {}", uri.path()),
-                )),
+                Err(errors::unknown_operation(method.as_str(), uri.path())),
             ),
         };
+        #[cfg(debug_assertions)]
+        let outcome = outcome.and_then(|reply| self.checked(action, reply));
         let response = match &outcome {
             Ok(reply) => {
                 let mut response = (reply.status, reply.body.clone()).into_response();
@@ -349,6 +323,27 @@ impl LambdaService {
         response
     }
 
+    /// In debug builds (every test), a JSON answer that does not match the
+    /// operation's output shape becomes a 500 `InternalFailure` naming the
+    /// mismatch, as for the JSON-protocol services ([`crate::aws_json::call`]).
+    /// Invoke's body is the function's own answer and goes unchecked.
+    #[cfg(debug_assertions)]
+    fn checked(&self, action: &str, reply: Reply) -> Outcome {
+        let Some(operation) = self.model.operation(action) else {
+            return Ok(reply);
+        };
+        if reply.body.is_empty() {
+            return Ok(reply);
+        }
+        let mismatch = |problem: &str| crate::aws_json::response_mismatch(action, problem);
+        let output: Value = serde_json::from_slice(&reply.body)
+            .map_err(|err| mismatch(&format!("the body is not JSON: {err}")))?;
+        self.model
+            .check_response(operation, &output)
+            .map_err(|problem| mismatch(&problem))?;
+        Ok(reply)
+    }
+
     /// The function a path names, or Lambda's errors for a bad or unknown name.
     fn find(
         &self,
@@ -363,10 +358,7 @@ impl LambdaService {
             ));
         }
         let Some((name, embedded)) = self.parse_reference(reference) else {
-            return Err(lambda_error(
-                "ResourceNotFoundException",
-                format!("Function not found: {reference}"),
-            ));
+            return Err(errors::function_not_found(reference));
         };
         if !valid_name(name) {
             return Err(validation(
@@ -380,12 +372,7 @@ impl LambdaService {
             Some(q) => format!("{}:{q}", self.function_arn(name)),
             None => self.function_arn(name),
         };
-        let not_found = || {
-            lambda_error(
-                "ResourceNotFoundException",
-                format!("Function not found: {arn}"),
-            )
-        };
+        let not_found = || errors::function_not_found(&arn);
         if qualifier.is_some_and(|q| q != "$LATEST") {
             return Err(not_found());
         }
@@ -399,14 +386,9 @@ impl LambdaService {
 
     async fn create_function(&self, body: &[u8]) -> Outcome {
         if body.len() > MAX_CREATE_REQUEST {
-            return Err(lambda_error(
-                "RequestEntityTooLargeException",
-                format!(
-                    "Request must be smaller than {MAX_CREATE_REQUEST} bytes for the CreateFunction operation"
-                ),
-            ));
+            return Err(errors::create_request_too_large(MAX_CREATE_REQUEST));
         }
-        let request = crate::aws_json::parse_body(body, "InvalidRequestContentException")?;
+        let request = crate::aws_json::parse_body(body).map_err(bad_content)?;
         let Some(fields) = request.as_object() else {
             return Err(bad_content(
                 "Could not parse request body into json: the body must be an object",
@@ -601,13 +583,7 @@ impl LambdaService {
                 bad_content("Could not parse request body into json: ZipFile is not valid base64")
             })?;
         if zip.len() > MAX_ZIP {
-            return Err(lambda_error(
-                "RequestEntityTooLargeException",
-                format!(
-                    "Zipped file size ({} bytes) exceeds the maximum of {MAX_ZIP} bytes",
-                    zip.len()
-                ),
-            ));
+            return Err(errors::zip_too_large(zip.len(), MAX_ZIP));
         }
         match self.iam.role_assumable_by(role, "lambda.amazonaws.com") {
             RoleCheck::Ok => {}
@@ -617,12 +593,7 @@ impl LambdaService {
                 ));
             }
         }
-        let conflict = || {
-            lambda_error(
-                "ResourceConflictException",
-                format!("Function already exist: {name}"),
-            )
-        };
+        let conflict = || errors::function_exists(&name);
         if self.lookup(&name).is_some() {
             return Err(conflict());
         }
@@ -630,7 +601,7 @@ impl LambdaService {
         let code_size = zip.len();
         let unpacked = tokio::task::spawn_blocking(move || CodeDir::unpack(&zip))
             .await
-            .map_err(|err| lambda_error("ServiceException", err.to_string()))?;
+            .map_err(|err| errors::service(err.to_string()))?;
         let code_dir = match unpacked {
             Ok(dir) => dir,
             Err(CodeError::NotAZip(reason)) => {
@@ -645,10 +616,7 @@ impl LambdaService {
                 ));
             }
             Err(CodeError::Io(err)) => {
-                return Err(lambda_error(
-                    "ServiceException",
-                    format!("cannot unpack the code: {err}"),
-                ));
+                return Err(errors::service(format!("cannot unpack the code: {err}")));
             }
         };
         let config = FunctionConfig {
@@ -683,10 +651,7 @@ impl LambdaService {
                 return Err(conflict());
             }
             if self.stopped.load(std::sync::atomic::Ordering::Acquire) {
-                return Err(lambda_error(
-                    "ServiceException",
-                    "The emulator is shutting down.",
-                ));
+                return Err(errors::shutting_down());
             }
             functions.insert(name, function.clone());
         }
@@ -808,12 +773,7 @@ impl LambdaService {
             }
         };
         if body.len() > MAX_PAYLOAD {
-            return Err(lambda_error(
-                "RequestTooLargeException",
-                format!(
-                    "Request must be smaller than {MAX_PAYLOAD} bytes for the InvokeFunction operation"
-                ),
-            ));
+            return Err(errors::payload_too_large(MAX_PAYLOAD));
         }
         let payload = if body.iter().all(u8::is_ascii_whitespace) {
             Bytes::from_static(b"{}")
@@ -829,10 +789,7 @@ impl LambdaService {
             "DryRun" => Ok(Reply::empty(StatusCode::NO_CONTENT)),
             "Event" => {
                 if !function.is_active() {
-                    return Err(lambda_error(
-                        "ResourceConflictException",
-                        "The operation cannot be performed at this time. The function is currently in the following state: Pending",
-                    ));
+                    return Err(errors::function_pending());
                 }
                 let lambda = self.clone();
                 tokio::spawn(async move {
@@ -869,7 +826,7 @@ impl LambdaService {
 
     fn add_permission(&self, name: &str, qualifier: Option<&str>, body: &[u8]) -> Outcome {
         let function = self.find(name, qualifier)?;
-        let request = crate::aws_json::parse_body(body, "InvalidRequestContentException")?;
+        let request = crate::aws_json::parse_body(body).map_err(bad_content)?;
         let Some(fields) = request.as_object() else {
             return Err(bad_content(
                 "Could not parse request body into json: the body must be an object",
@@ -931,10 +888,7 @@ impl LambdaService {
         }
         if let Some(revision) = r.str("RevisionId")? {
             if revision != function.revision_id() {
-                return Err(lambda_error(
-                    "PreconditionFailedException",
-                    "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
-                ));
+                return Err(errors::revision_mismatch());
             }
         }
         let grant = Grant {
@@ -949,12 +903,9 @@ impl LambdaService {
         };
         let statement = Statement::new(&grant, &function.arn);
         let text = statement.json.to_string();
-        function.add_statement(statement).map_err(|()| {
-            lambda_error(
-                "ResourceConflictException",
-                format!("The statement id ({sid}) provided already exists. Please provide a new statement id, or remove the existing statement."),
-            )
-        })?;
+        function
+            .add_statement(statement)
+            .map_err(|()| errors::statement_exists(sid))?;
         Ok(Reply::json(
             StatusCode::CREATED,
             &json!({ "Statement": text }),
@@ -965,10 +916,7 @@ impl LambdaService {
         let function = self.find(name, qualifier)?;
         let statements = function.statements();
         if statements.is_empty() {
-            return Err(lambda_error(
-                "ResourceNotFoundException",
-                "The resource you requested does not exist.",
-            ));
+            return Err(errors::no_policy());
         }
         Ok(Reply::json(
             StatusCode::OK,
@@ -989,17 +937,11 @@ impl LambdaService {
         let function = self.find(name, qualifier)?;
         if let Some(revision) = query_param(uri, "RevisionId") {
             if revision != function.revision_id() {
-                return Err(lambda_error(
-                    "PreconditionFailedException",
-                    "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
-                ));
+                return Err(errors::revision_mismatch());
             }
         }
         if !function.remove_statement(sid) {
-            return Err(lambda_error(
-                "ResourceNotFoundException",
-                format!("Statement {sid} is not found in resource policy."),
-            ));
+            return Err(errors::statement_not_found(sid));
         }
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     }
@@ -1038,12 +980,7 @@ fn check_variables(
             && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
             && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
-            return Err(lambda_error(
-                "ValidationException",
-                format!(
-                    "1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+] (key '{key}')"
-                ),
-            ));
+            return Err(errors::invalid_variable_name(key));
         }
     }
     let reserved: Vec<&str> = variables

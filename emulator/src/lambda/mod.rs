@@ -15,8 +15,10 @@
 
 mod api;
 mod code;
+mod errors;
 mod function;
 mod instance;
+pub mod model;
 mod policy;
 
 use std::collections::HashMap;
@@ -70,6 +72,8 @@ pub struct LambdaService {
     logs: Arc<LogsService>,
     functions: RwLock<HashMap<String, Arc<Function>>>,
     stopped: AtomicBool,
+    /// The API's output shapes, which debug builds check each answer against.
+    model: crate::validation::Model,
 }
 
 /// The answer of one invocation.
@@ -86,26 +90,6 @@ pub(crate) fn now_millis() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default()
-}
-
-/// A Lambda error with the HTTP status Lambda gives that code.
-pub(crate) fn lambda_error(code: &'static str, message: impl Into<String>) -> ServiceError {
-    let status = match code {
-        "ResourceNotFoundException" => 404,
-        "ResourceConflictException" => 409,
-        "TooManyRequestsException" => 429,
-        "RequestTooLargeException" | "RequestEntityTooLargeException" => 413,
-        "PreconditionFailedException" => 412,
-        "UnsupportedMediaTypeException" => 415,
-        "AccessDeniedException" => 403,
-        "ServiceException" => 500,
-        _ => 400,
-    };
-    ServiceError {
-        status,
-        code,
-        message: message.into(),
-    }
 }
 
 impl LambdaService {
@@ -128,6 +112,7 @@ impl LambdaService {
             iam,
             logs,
             functions: RwLock::new(HashMap::new()),
+            model: crate::validation::Model::new(model::SHAPES, model::PATTERNS, model::OPERATIONS),
             stopped: AtomicBool::new(false),
         }
     }
@@ -241,16 +226,10 @@ impl LambdaService {
         client_context: Option<String>,
     ) -> Result<InvokeOutput, ServiceError> {
         if self.stopped.load(Ordering::Acquire) {
-            return Err(lambda_error(
-                "ServiceException",
-                "The emulator is shutting down.",
-            ));
+            return Err(errors::shutting_down());
         }
         if !function.is_active() {
-            return Err(lambda_error(
-                "ResourceConflictException",
-                "The operation cannot be performed at this time. The function is currently in the following state: Pending",
-            ));
+            return Err(errors::function_pending());
         }
         let (instance, cold) = match function.take_idle() {
             Some(instance) => (instance, false),
@@ -264,7 +243,7 @@ impl LambdaService {
             run_on(function, instance, cold, payload, tail, client_context).await
         });
         task.await
-            .map_err(|err| lambda_error("ServiceException", format!("invocation failed: {err}")))
+            .map_err(|err| errors::service(format!("invocation failed: {err}")))
     }
 
     /// Starts a new instance; `Ok(Err(output))` is the function error a
@@ -274,21 +253,18 @@ impl LambdaService {
         function: &Arc<Function>,
     ) -> Result<Result<Arc<Instance>, InvokeOutput>, ServiceError> {
         if function.live_instances() >= MAX_INSTANCES {
-            return Err(lambda_error("TooManyRequestsException", "Rate Exceeded."));
+            return Err(errors::too_many_requests());
         }
         let launch = function.launch(&self.region, &self.endpoint);
         match Instance::spawn(&launch, self.logs.clone()).await {
             Ok(instance) => {
                 if !function.register(&instance) || self.stopped.load(Ordering::Acquire) {
                     instance.kill_and_wait().await;
-                    return Err(lambda_error(
-                        "ResourceNotFoundException",
-                        format!("Function not found: {}", function.arn),
-                    ));
+                    return Err(errors::function_not_found(&function.arn));
                 }
                 Ok(Ok(instance))
             }
-            Err(SpawnError::Internal(message)) => Err(lambda_error("ServiceException", message)),
+            Err(SpawnError::Internal(message)) => Err(errors::service(message)),
             Err(SpawnError::InvalidEntrypoint(message)) => {
                 let request_id = crate::new_uuid().to_string();
                 let stream = format!(

@@ -6,6 +6,7 @@
 //! back (DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents)
 //! and can also create and write groups and streams itself.
 
+mod errors;
 mod filter;
 pub mod model;
 mod operations;
@@ -18,8 +19,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{Map, Value};
 
 use crate::Config;
-use crate::aws_json::{self, ServiceError};
-use crate::validation::Model;
+use crate::aws_json::{self, JsonService, ServiceError};
+use crate::validation::{Invalid, Model};
+use errors::invalid_parameter;
 
 type Outcome = Result<Value, ServiceError>;
 
@@ -149,29 +151,32 @@ impl LogsService {
         }
     }
 
-    /// Runs one operation. `signed` says whether the request carried an
-    /// `Authorization` header (CloudWatch Logs takes no unsigned request).
-    pub async fn call(&self, action: &str, body: &[u8], signed: bool) -> Outcome {
-        if !signed {
-            return Err(crate::aws_json::ServiceError::new(
-                "MissingAuthenticationTokenException",
-                "Request is missing Authentication Token",
-            ));
-        }
-        let Some(operation) = self.model.operation(action) else {
-            return Err(ServiceError::new(
-                "UnknownOperationException",
-                format!("Unknown operation: {action}"),
-            ));
-        };
-        let request = aws_json::parse_body(body, "InvalidParameterException")?;
-        self.model
-            .validate(operation, &request)
-            .map_err(invalid_parameter)?;
-        let Some(input) = request.as_object() else {
-            return Err(invalid_parameter("The request body must be a JSON object"));
-        };
-        match action {
+    fn group_arn(&self, name: &str) -> String {
+        format!(
+            "arn:aws:logs:{}:{}:log-group:{name}",
+            self.region, self.account_id
+        )
+    }
+}
+
+/// CloudWatch Logs behind the JSON front door ([`aws_json::call`]); it
+/// takes no unsigned request, and calls every bad request, unreadable or
+/// breaking the model, an `InvalidParameterException`.
+impl JsonService for LogsService {
+    fn model(&self) -> &Model {
+        &self.model
+    }
+
+    fn unreadable(&self, message: String) -> ServiceError {
+        invalid_parameter(message)
+    }
+
+    fn invalid(&self, invalid: Invalid) -> ServiceError {
+        invalid_parameter(invalid.summary)
+    }
+
+    async fn route(&self, operation: &'static str, input: &Map<String, Value>) -> Outcome {
+        match operation {
             "CreateLogGroup" => self.create_log_group(input),
             "CreateLogStream" => self.create_log_stream(input),
             "PutLogEvents" => self.put_log_events(input),
@@ -182,37 +187,9 @@ impl LogsService {
             "DeleteLogGroup" => self.delete_log_group(input),
             "DeleteLogStream" => self.delete_log_stream(input),
             "PutRetentionPolicy" => self.put_retention_policy(input),
-            _ => Err(ServiceError::new(
-                "UnknownOperationException",
-                format!("Unknown operation: {action}"),
-            )),
+            _ => Err(aws_json::unknown_operation(operation)),
         }
     }
-
-    fn group_arn(&self, name: &str) -> String {
-        format!(
-            "arn:aws:logs:{}:{}:log-group:{name}",
-            self.region, self.account_id
-        )
-    }
-}
-
-fn invalid_parameter(message: impl Into<String>) -> ServiceError {
-    ServiceError::new("InvalidParameterException", message)
-}
-
-fn group_not_found() -> ServiceError {
-    ServiceError::new(
-        "ResourceNotFoundException",
-        "The specified log group does not exist.",
-    )
-}
-
-fn stream_not_found() -> ServiceError {
-    ServiceError::new(
-        "ResourceNotFoundException",
-        "The specified log stream does not exist.",
-    )
 }
 
 /// Read helpers over a validated request.
@@ -250,14 +227,14 @@ mod tests {
         );
         logs.append("/aws/lambda/f", "instance-1", vec![(30, "third".into())]);
         logs.append("/aws/lambda/f", "instance-2", vec![]);
-        let streams = logs
-            .call(
-                "DescribeLogStreams",
-                br#"{"logGroupName":"/aws/lambda/f"}"#,
-                true,
-            )
-            .await
-            .unwrap();
+        let streams = aws_json::call(
+            &logs,
+            "DescribeLogStreams",
+            br#"{"logGroupName":"/aws/lambda/f"}"#,
+            true,
+        )
+        .await
+        .unwrap();
         let names: Vec<&str> = streams["logStreams"]
             .as_array()
             .unwrap()
@@ -265,9 +242,9 @@ mod tests {
             .map(|s| s["logStreamName"].as_str().unwrap())
             .collect();
         assert_eq!(names, ["instance-1", "instance-2"]);
-        let events = logs
-            .call(
-                "GetLogEvents",
+        let events = aws_json::call(
+            &logs,
+            "GetLogEvents",
                 br#"{"logGroupName":"/aws/lambda/f","logStreamName":"instance-1","startFromHead":true}"#,
                 true,
             )

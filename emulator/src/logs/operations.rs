@@ -4,11 +4,11 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
-use super::filter::FilterPattern;
-use super::{
-    Fields, LogGroup, LogStream, LogsService, Outcome, group_not_found, invalid_parameter,
-    now_millis, stream_not_found,
+use super::errors::{
+    group_exists, group_not_found, invalid_parameter, stream_exists, stream_not_found,
 };
+use super::filter::FilterPattern;
+use super::{Fields, LogGroup, LogStream, LogsService, Outcome, now_millis};
 
 type Input = Map<String, Value>;
 
@@ -110,10 +110,7 @@ impl LogsService {
         let name = input.str("logGroupName").unwrap_or_default();
         let mut groups = self.groups();
         if groups.contains_key(name) {
-            return Err(super::ServiceError::new(
-                "ResourceAlreadyExistsException",
-                "The specified log group already exists",
-            ));
+            return Err(group_exists());
         }
         let mut group = LogGroup::new(now_millis());
         group.log_group_class = input.str("logGroupClass").map(str::to_owned);
@@ -132,10 +129,7 @@ impl LogsService {
         let mut groups = self.groups();
         let group = groups.get_mut(group).ok_or_else(group_not_found)?;
         if group.streams.contains_key(name) {
-            return Err(super::ServiceError::new(
-                "ResourceAlreadyExistsException",
-                "The specified log stream already exists",
-            ));
+            return Err(stream_exists());
         }
         group
             .streams
