@@ -11,31 +11,26 @@ use std::sync::Arc;
 use base64::Engine;
 use serde_json::{Map, Value, json};
 
-use super::access::{new_origin_jti, origin_time};
-use super::challenges::{Challenge, Step, new_secret_block};
-use super::clients::AppClient;
-use super::devices::Device;
-use super::pools::MfaMode;
-use super::refresh::RefreshGrant;
 use super::srp::{PasswordDigest, ServerHandshake};
+use super::state::challenges::{Challenge, Step, new_secret_block};
+use super::state::clients::AppClient;
+use super::state::devices::Device;
+use super::state::pool::Pool;
+use super::state::refresh::RefreshGrant;
+use super::state::revocation::{new_origin_jti, origin_time};
+use super::state::sign_in::{self, NextStep, SignInFacts, check_status};
+use super::state::users::{User, UserStatus};
 use super::tokens::TokenParams;
-use super::users::UserStatus;
-use super::{
-    CognitoService, Input, Outcome, Pool, invalid_parameter, not_authorized, totp, user_not_found,
-};
+use super::{CognitoService, Input, Outcome, errors, totp};
 use crate::aws_json::ServiceError;
-
-fn incorrect_password() -> ServiceError {
-    not_authorized("Incorrect username or password.")
-}
 
 /// `UserNotFoundException`, or the password error when the client hides
 /// whether users exist.
 fn unknown_user(client: &AppClient) -> ServiceError {
     if client.prevent_user_existence_errors {
-        incorrect_password()
+        errors::incorrect_password()
     } else {
-        user_not_found()
+        errors::user_not_found()
     }
 }
 
@@ -72,13 +67,14 @@ impl CognitoService {
         let flow = input.required("AuthFlow")?;
         let param = |name: &str| input.map_entry("AuthParameters", name);
         let require = |name: &str| {
-            param(name)
-                .ok_or_else(|| invalid_parameter(format!("Missing required parameter {name}")))
+            param(name).ok_or_else(|| {
+                errors::invalid_parameter(format!("Missing required parameter {name}"))
+            })
         };
         match (flow, admin) {
             ("USER_PASSWORD_AUTH", false) => {
                 if !client.flows.user_password {
-                    return Err(invalid_parameter(
+                    return Err(errors::invalid_parameter(
                         "USER_PASSWORD_AUTH flow not enabled for this client",
                     ));
                 }
@@ -96,7 +92,9 @@ impl CognitoService {
             }
             ("ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH", true) => {
                 if !client.flows.admin_user_password {
-                    return Err(invalid_parameter("Auth flow not enabled for this client"));
+                    return Err(errors::invalid_parameter(
+                        "Auth flow not enabled for this client",
+                    ));
                 }
                 let name = require("USERNAME")?;
                 let password = require("PASSWORD")?;
@@ -112,7 +110,7 @@ impl CognitoService {
             }
             ("USER_SRP_AUTH", _) => {
                 if !client.flows.user_srp {
-                    return Err(invalid_parameter(
+                    return Err(errors::invalid_parameter(
                         "USER_SRP_AUTH is not enabled for the client.",
                     ));
                 }
@@ -132,7 +130,7 @@ impl CognitoService {
             }
             ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN", _) => {
                 if !client.flows.refresh_token {
-                    return Err(invalid_parameter(
+                    return Err(errors::invalid_parameter(
                         "Refresh Token auth flow not enabled for this client",
                     ));
                 }
@@ -141,7 +139,9 @@ impl CognitoService {
             }
             // AWS's words, whatever the flow (e.g. ADMIN_USER_PASSWORD_AUTH
             // sent to InitiateAuth, or a flow the emulator does not run).
-            _ => Err(invalid_parameter("Initiate Auth method not supported.")),
+            _ => Err(errors::invalid_parameter(
+                "Initiate Auth method not supported.",
+            )),
         }
     }
 
@@ -165,17 +165,17 @@ impl CognitoService {
                 client.check_secret_hash(secret_hash, &[name])?;
                 return Err(unknown_user(&client));
             };
-            let user = table.users.get(&key).ok_or_else(user_not_found)?;
+            let user = table.users.get(&key).ok_or_else(errors::user_not_found)?;
             client.check_secret_hash(secret_hash, &[name, &user.username])?;
             if !user.enabled {
-                return Err(not_authorized("User is disabled."));
+                return Err(errors::user_disabled());
             }
             let matches = user
                 .password
                 .as_ref()
                 .is_some_and(|d| d.matches(&pool.srp_name, &user.username, password));
             if !matches {
-                return Err(incorrect_password());
+                return Err(errors::incorrect_password());
             }
             check_status(
                 user.status,
@@ -212,17 +212,17 @@ impl CognitoService {
                 client.check_secret_hash(secret_hash, &[name])?;
                 return Err(unknown_user(&client));
             };
-            let user = table.users.get(&key).ok_or_else(user_not_found)?;
+            let user = table.users.get(&key).ok_or_else(errors::user_not_found)?;
             client.check_secret_hash(secret_hash, &[name, &user.username])?;
             if !user.enabled {
-                return Err(not_authorized("User is disabled."));
+                return Err(errors::user_disabled());
             }
             let digest: Option<PasswordDigest> = user.password.clone();
             (key.to_string(), user.username.to_string(), digest)
         };
-        let digest = digest.ok_or_else(incorrect_password)?;
+        let digest = digest.ok_or_else(errors::incorrect_password)?;
         let handshake = ServerHandshake::start(&digest.verifier(), srp_a)
-            .map_err(|_| invalid_parameter("Invalid SRP_A"))?;
+            .map_err(|_| errors::invalid_parameter("Invalid SRP_A"))?;
         let (_, secret_block) = new_secret_block();
         let parameters = json!({
             "SALT": handshake.salt_hex(),
@@ -255,20 +255,20 @@ impl CognitoService {
         secret_hash: Option<&str>,
         username_param: Option<&str>,
     ) -> Outcome {
-        let invalid = || not_authorized("Invalid Refresh Token");
+        let invalid = || errors::not_authorized("Invalid Refresh Token");
         let grant = self.refresh.open(token).ok_or_else(invalid)?;
         if grant.pool_id != *pool.id || grant.client_id != *client.id {
             return Err(invalid());
         }
         if self.now_secs() > grant.expires_at {
-            return Err(not_authorized("Refresh Token has expired"));
+            return Err(errors::not_authorized("Refresh Token has expired"));
         }
         let snapshot = {
             let table = pool.users.lock();
             let user = table
                 .users
                 .get(grant.user_key.as_str())
-                .ok_or_else(|| not_authorized("Refresh Token has been revoked"))?;
+                .ok_or_else(errors::refresh_token_revoked)?;
             let mut names = vec![&*user.username, grant.sub.as_str()];
             if let Some(name) = username_param {
                 names.push(name);
@@ -276,10 +276,10 @@ impl CognitoService {
             client.check_secret_hash(secret_hash, &names)?;
             let started = origin_time(&grant.origin_jti).unwrap_or_default();
             if user.sub.to_string() != grant.sub || started <= user.revoked_before {
-                return Err(not_authorized("Refresh Token has been revoked"));
+                return Err(errors::refresh_token_revoked());
             }
             if !user.enabled {
-                return Err(not_authorized("User is disabled."));
+                return Err(errors::user_disabled());
             }
             TokenSubject::of(user)
         };
@@ -312,7 +312,8 @@ impl CognitoService {
         }))
     }
 
-    /// After the first factor: a forced new password, a device proof, MFA, or tokens.
+    /// After the first factor: a forced new password, a device proof, MFA,
+    /// or tokens, as `sign_in::next_step` decides from the user's facts.
     pub(super) async fn next_step(&self, sign_in: SignIn) -> Outcome {
         let settings = sign_in.pool.settings();
         enum Next {
@@ -324,7 +325,7 @@ impl CognitoService {
             let user = table
                 .users
                 .get(sign_in.user_key.as_str())
-                .ok_or_else(user_not_found)?;
+                .ok_or_else(errors::user_not_found)?;
             let device = sign_in.device_key.as_deref().and_then(|key| {
                 user.devices
                     .iter()
@@ -334,40 +335,43 @@ impl CognitoService {
                 .software_token
                 .as_deref()
                 .filter(|t| t.secret.is_some());
-            let uses_totp = token.is_some_and(|t| t.enabled || settings.mfa == MfaMode::On);
-            if user.status == UserStatus::ForceChangePassword {
-                let attributes: Map<String, Value> = user
-                    .attributes
-                    .iter()
-                    .filter(|(name, _)| !name.ends_with("_verified"))
-                    .map(|(name, value)| (name.to_string(), json!(&**value)))
-                    .collect();
-                Next::Challenge(
-                    Step::NewPasswordRequired,
-                    json!({
-                        "USER_ID_FOR_SRP": &*user.username,
-                        "requiredAttributes": "[]",
-                        "userAttributes": Value::Object(attributes).to_string(),
-                    }),
-                )
-            } else if device.is_some() && !sign_in.device_authenticated {
-                Next::Challenge(Step::DeviceSrpAuth, json!({ "USERNAME": &*user.username }))
-            } else {
-                let remembered =
-                    sign_in.device_authenticated && device.is_some_and(|d| d.remembered);
-                match settings.mfa {
-                    MfaMode::Off => Next::Tokens,
-                    _ if remembered => Next::Tokens,
-                    MfaMode::On if !uses_totp => Next::Challenge(
-                        Step::MfaSetup { verified: false },
-                        json!({ "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]" }),
-                    ),
-                    _ if uses_totp => Next::Challenge(
-                        Step::SoftwareTokenMfa,
-                        json!({ "USER_ID_FOR_SRP": &*user.username }),
-                    ),
-                    _ => Next::Tokens,
+            let facts = SignInFacts {
+                pool_mfa: settings.mfa,
+                must_change_password: user.status == UserStatus::ForceChangePassword,
+                device_remembered: device.map(|d| d.remembered),
+                device_authenticated: sign_in.device_authenticated,
+                totp_verified: token.is_some(),
+                totp_enabled: token.is_some_and(|t| t.enabled),
+            };
+            match sign_in::next_step(&facts) {
+                NextStep::NewPasswordRequired => {
+                    let attributes: Map<String, Value> = user
+                        .attributes
+                        .iter()
+                        .filter(|(name, _)| !name.ends_with("_verified"))
+                        .map(|(name, value)| (name.to_string(), json!(&**value)))
+                        .collect();
+                    Next::Challenge(
+                        Step::NewPasswordRequired,
+                        json!({
+                            "USER_ID_FOR_SRP": &*user.username,
+                            "requiredAttributes": "[]",
+                            "userAttributes": Value::Object(attributes).to_string(),
+                        }),
+                    )
                 }
+                NextStep::DeviceSrpAuth => {
+                    Next::Challenge(Step::DeviceSrpAuth, json!({ "USERNAME": &*user.username }))
+                }
+                NextStep::MfaSetup => Next::Challenge(
+                    Step::MfaSetup { verified: false },
+                    json!({ "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]" }),
+                ),
+                NextStep::SoftwareTokenMfa => Next::Challenge(
+                    Step::SoftwareTokenMfa,
+                    json!({ "USER_ID_FOR_SRP": &*user.username }),
+                ),
+                NextStep::Tokens => Next::Tokens,
             }
         };
         match next {
@@ -406,7 +410,7 @@ impl CognitoService {
             let user = table
                 .users
                 .get_mut(user_key.as_str())
-                .ok_or_else(user_not_found)?;
+                .ok_or_else(errors::user_not_found)?;
             let mut used_device = None;
             if device_authenticated {
                 if let Some(device) = device_key
@@ -493,8 +497,9 @@ impl CognitoService {
         let name = input.required("ChallengeName")?;
         let response = |key: &str| input.map_entry("ChallengeResponses", key);
         let require = |key: &str| {
-            response(key)
-                .ok_or_else(|| invalid_parameter(format!("Missing required parameter {key}")))
+            response(key).ok_or_else(|| {
+                errors::invalid_parameter(format!("Missing required parameter {key}"))
+            })
         };
         let session = input.str("Session");
         let challenge = match (session, name) {
@@ -502,13 +507,17 @@ impl CognitoService {
             (None, "PASSWORD_VERIFIER" | "DEVICE_PASSWORD_VERIFIER") => self
                 .challenges
                 .take_by_secret_block(require("PASSWORD_CLAIM_SECRET_BLOCK")?)?,
-            (None, _) => return Err(invalid_parameter("Missing required parameter Session")),
+            (None, _) => {
+                return Err(errors::invalid_parameter(
+                    "Missing required parameter Session",
+                ));
+            }
         };
         if challenge.pool_id != *pool.id || challenge.client_id != *client.id {
-            return Err(not_authorized("Invalid session for the user."));
+            return Err(errors::invalid_session());
         }
         if challenge.step.challenge_name() != name {
-            return Err(invalid_parameter(format!(
+            return Err(errors::invalid_parameter(format!(
                 "Invalid challenge name {name}: this session expects {}",
                 challenge.step.challenge_name()
             )));
@@ -525,7 +534,7 @@ impl CognitoService {
                 .resolve(&settings, sent)
                 .is_some_and(|k| *k == *challenge.user_key);
             if !same && sent != challenge.username {
-                return Err(not_authorized("Incorrect username or password."));
+                return Err(errors::incorrect_password());
             }
         }
         let mut sign_in = SignIn {
@@ -556,20 +565,20 @@ impl CognitoService {
                 let timestamp = require("TIMESTAMP")?;
                 let sent_block = require("PASSWORD_CLAIM_SECRET_BLOCK")?;
                 if sent_block != secret_block.as_str() {
-                    return Err(incorrect_password());
+                    return Err(errors::incorrect_password());
                 }
                 let raw = base64::engine::general_purpose::STANDARD
                     .decode(secret_block)
-                    .map_err(|_| incorrect_password())?;
+                    .map_err(|_| errors::incorrect_password())?;
                 if !handshake.verify(&pool.srp_name, &challenge_user, &raw, timestamp, claim) {
-                    return Err(incorrect_password());
+                    return Err(errors::incorrect_password());
                 }
                 {
                     let table = pool.users.lock();
                     let user = table
                         .users
                         .get(user_key.as_str())
-                        .ok_or_else(user_not_found)?;
+                        .ok_or_else(errors::user_not_found)?;
                     check_status(
                         user.status,
                         user.temporary_password_expires,
@@ -603,7 +612,7 @@ impl CognitoService {
                     let user = table
                         .users
                         .get_mut(user_key.as_str())
-                        .ok_or_else(user_not_found)?;
+                        .ok_or_else(errors::user_not_found)?;
                     user.password = Some(digest);
                     user.status = UserStatus::Confirmed;
                     user.temporary_password_expires = 0;
@@ -620,7 +629,7 @@ impl CognitoService {
                     let user = table
                         .users
                         .get(user_key.as_str())
-                        .ok_or_else(user_not_found)?;
+                        .ok_or_else(errors::user_not_found)?;
                     verified
                         || user
                             .software_token
@@ -628,7 +637,7 @@ impl CognitoService {
                             .is_some_and(|t| t.secret.is_some())
                 };
                 if !ready {
-                    return Err(invalid_parameter(
+                    return Err(errors::invalid_parameter(
                         "The software token has not been verified; call AssociateSoftwareToken and VerifySoftwareToken with this session first",
                     ));
                 }
@@ -641,7 +650,7 @@ impl CognitoService {
                     let user = table
                         .users
                         .get_mut(user_key.as_str())
-                        .ok_or_else(user_not_found)?;
+                        .ok_or_else(errors::user_not_found)?;
                     match user.software_token.as_deref_mut() {
                         Some(token) => match &token.secret {
                             Some(secret) => {
@@ -681,10 +690,7 @@ impl CognitoService {
                             );
                         }
                     }
-                    return Err(ServiceError::new(
-                        "CodeMismatchException",
-                        "Invalid code received for user",
-                    ));
+                    return Err(errors::mfa_code_mismatch());
                 }
                 self.complete_sign_in(sign_in).await
             }
@@ -696,17 +702,15 @@ impl CognitoService {
                     let user = table
                         .users
                         .get(user_key.as_str())
-                        .ok_or_else(user_not_found)?;
+                        .ok_or_else(errors::user_not_found)?;
                     user.devices
                         .iter()
                         .find(|d| &*d.key == device_key)
                         .and_then(|d| d.verifier.clone())
-                        .ok_or_else(|| {
-                            ServiceError::new("ResourceNotFoundException", "Device does not exist.")
-                        })?
+                        .ok_or_else(errors::device_not_found)?
                 };
                 let handshake = ServerHandshake::start(&verifier, srp_a)
-                    .map_err(|_| invalid_parameter("Invalid SRP_A"))?;
+                    .map_err(|_| errors::invalid_parameter("Invalid SRP_A"))?;
                 let (_, secret_block) = new_secret_block();
                 let parameters = json!({
                     "SALT": handshake.salt_hex(),
@@ -743,27 +747,25 @@ impl CognitoService {
                 let claim = require("PASSWORD_CLAIM_SIGNATURE")?;
                 let timestamp = require("TIMESTAMP")?;
                 if require("PASSWORD_CLAIM_SECRET_BLOCK")? != secret_block.as_str() {
-                    return Err(incorrect_password());
+                    return Err(errors::incorrect_password());
                 }
                 let group_key = {
                     let table = pool.users.lock();
                     let user = table
                         .users
                         .get(user_key.as_str())
-                        .ok_or_else(user_not_found)?;
+                        .ok_or_else(errors::user_not_found)?;
                     user.devices
                         .iter()
                         .find(|d| *d.key == *device_key)
                         .map(|d| d.group_key.to_string())
-                        .ok_or_else(|| {
-                            ServiceError::new("ResourceNotFoundException", "Device does not exist.")
-                        })?
+                        .ok_or_else(errors::device_not_found)?
                 };
                 let raw = base64::engine::general_purpose::STANDARD
                     .decode(secret_block)
-                    .map_err(|_| incorrect_password())?;
+                    .map_err(|_| errors::incorrect_password())?;
                 if !handshake.verify(&group_key, &device_key, &raw, timestamp, claim) {
-                    return Err(incorrect_password());
+                    return Err(errors::incorrect_password());
                 }
                 sign_in.device_key = Some(device_key);
                 sign_in.device_authenticated = true;
@@ -782,7 +784,7 @@ struct TokenSubject {
 }
 
 impl TokenSubject {
-    fn of(user: &super::users::User) -> Self {
+    fn of(user: &User) -> Self {
         TokenSubject {
             sub: user.sub.to_string(),
             username: user.username.to_string(),
@@ -791,29 +793,6 @@ impl TokenSubject {
                 .attribute("email")
                 .map(|_| user.attribute("email_verified") == Some("true")),
         }
-    }
-}
-
-/// Refuses sign-in for users who may not sign in yet (after a correct password).
-/// `now` is in epoch seconds.
-fn check_status(
-    status: UserStatus,
-    temporary_password_expires: i64,
-    now: i64,
-) -> Result<(), ServiceError> {
-    match status {
-        UserStatus::Unconfirmed => Err(ServiceError::new(
-            "UserNotConfirmedException",
-            "User is not confirmed.",
-        )),
-        UserStatus::ForceChangePassword
-            if temporary_password_expires != 0 && now > temporary_password_expires =>
-        {
-            Err(not_authorized(
-                "Temporary password has expired and must be reset by an administrator.",
-            ))
-        }
-        _ => Ok(()),
     }
 }
 

@@ -1,131 +1,16 @@
 //! App clients: CreateUserPoolClient, DescribeUserPoolClient,
-//! DeleteUserPoolClient, ListUserPoolClients, and what a client decides at
-//! sign-in: the auth flows it allows, its secret (`SECRET_HASH`), token
-//! lifetimes, and whether it hides that a user does not exist.
+//! DeleteUserPoolClient, ListUserPoolClients. The client itself (flows,
+//! secret hash, lifetimes) lives in `state::clients`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine;
-use hmac::{Hmac, Mac};
 use serde_json::{Map, Value, json};
-use sha2::Sha256;
 
-use super::{
-    CognitoService, Input, LOWER_ALPHANUMERIC, Outcome, epoch, invalid_parameter, not_authorized,
-    random_string,
-};
+use super::state::clients::{AppClient, AuthFlows};
+use super::state::random::{LOWER_ALPHANUMERIC, random_string};
+use super::{CognitoService, Input, Outcome, epoch, errors};
 use crate::aws_json::ServiceError;
-
-/// The authentication flows a client allows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct AuthFlows {
-    pub user_password: bool,
-    pub admin_user_password: bool,
-    pub user_srp: bool,
-    pub refresh_token: bool,
-    pub custom: bool,
-}
-
-impl AuthFlows {
-    /// From `ExplicitAuthFlows`; none given means SRP, refresh and custom auth.
-    fn from_request(flows: &[&str]) -> Result<Self, ServiceError> {
-        if flows.is_empty() {
-            return Ok(AuthFlows {
-                user_srp: true,
-                refresh_token: true,
-                custom: true,
-                ..AuthFlows::default()
-            });
-        }
-        let modern = flows.iter().any(|f| f.starts_with("ALLOW_"));
-        let legacy = flows.iter().any(|f| !f.starts_with("ALLOW_"));
-        if modern && legacy {
-            return Err(invalid_parameter(
-                "ExplicitAuthFlows cannot have both ALLOW_XXX and legacy values.",
-            ));
-        }
-        let has = |name: &str| flows.contains(&name);
-        if legacy {
-            // The legacy values add to what every client could always do.
-            return Ok(AuthFlows {
-                user_password: has("USER_PASSWORD_AUTH"),
-                admin_user_password: has("ADMIN_NO_SRP_AUTH"),
-                user_srp: !has("CUSTOM_AUTH_FLOW_ONLY"),
-                refresh_token: true,
-                custom: true,
-            });
-        }
-        Ok(AuthFlows {
-            user_password: has("ALLOW_USER_PASSWORD_AUTH"),
-            admin_user_password: has("ALLOW_ADMIN_USER_PASSWORD_AUTH"),
-            user_srp: has("ALLOW_USER_SRP_AUTH"),
-            refresh_token: has("ALLOW_REFRESH_TOKEN_AUTH"),
-            custom: has("ALLOW_CUSTOM_AUTH"),
-        })
-    }
-}
-
-/// One app client of a pool.
-#[derive(Debug)]
-pub(crate) struct AppClient {
-    pub id: Box<str>,
-    pub secret: Option<String>,
-    pub flows: AuthFlows,
-    pub prevent_user_existence_errors: bool,
-    pub access_validity_secs: i64,
-    pub id_validity_secs: i64,
-    pub refresh_validity_secs: i64,
-    /// How long a sign-in `Session` lasts (`AuthSessionValidity`, in minutes).
-    pub session_validity: Duration,
-    /// What DescribeUserPoolClient returns.
-    described: Map<String, Value>,
-}
-
-/// `Base64(HMAC-SHA256(secret, username + client_id))`.
-pub(crate) fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
-    mac.update(username.as_bytes());
-    mac.update(client_id.as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
-}
-
-impl AppClient {
-    /// Checks the `SECRET_HASH` a request carries against any of the names
-    /// the user may have computed it with (the name sent, the stored user name).
-    pub fn check_secret_hash(
-        &self,
-        sent: Option<&str>,
-        usernames: &[&str],
-    ) -> Result<(), ServiceError> {
-        match (&self.secret, sent) {
-            (None, None) => Ok(()),
-            (None, Some(_)) => Err(invalid_parameter(format!(
-                "App client {} is not configured for secret but secret hash was received",
-                self.id
-            ))),
-            (Some(_), None) => Err(not_authorized(format!(
-                "Client {} is configured with secret but SECRET_HASH was not received",
-                self.id
-            ))),
-            (Some(secret), Some(sent)) => {
-                let ok = usernames.iter().any(|name| {
-                    let expected = secret_hash(secret, name, &self.id);
-                    subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), sent.as_bytes()).into()
-                });
-                if ok {
-                    Ok(())
-                } else {
-                    Err(not_authorized(format!(
-                        "Unable to verify secret hash for client {}",
-                        self.id
-                    )))
-                }
-            }
-        }
-    }
-}
 
 /// A token lifetime in seconds from a validity and its unit, within AWS's bounds.
 fn validity(
@@ -151,7 +36,7 @@ fn validity(
         None => default_value,
     };
     if seconds < bounds.0 || seconds > bounds.1 {
-        return Err(invalid_parameter(format!(
+        return Err(errors::invalid_parameter(format!(
             "Invalid range for token validity: {member} must be between {} and {} seconds",
             bounds.0, bounds.1
         )));
@@ -190,7 +75,7 @@ impl CognitoService {
             (3600, 3650 * 86_400),
         )?;
         if refresh <= access.max(id_token) {
-            return Err(invalid_parameter(
+            return Err(errors::invalid_parameter(
                 "Refresh token validity must be longer than access and ID token validity",
             ));
         }
@@ -321,33 +206,5 @@ impl CognitoService {
             output["NextToken"] = json!(next);
         }
         Ok(output)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secret_hash_matches_the_documented_formula() {
-        // Independent computation of Base64(HMAC_SHA256(secret, user + client)).
-        let hash = secret_hash("secret", "alice", "client");
-        let mut mac = Hmac::<Sha256>::new_from_slice(b"secret").unwrap();
-        mac.update(b"aliceclient");
-        let expected =
-            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
-        assert_eq!(hash, expected);
-        assert_ne!(hash, secret_hash("secret", "alicf", "client"));
-    }
-
-    #[test]
-    fn auth_flows_defaults_legacy_and_mixing() {
-        let default = AuthFlows::from_request(&[]).unwrap();
-        assert!(default.user_srp && default.refresh_token && !default.user_password);
-        let legacy = AuthFlows::from_request(&["ADMIN_NO_SRP_AUTH"]).unwrap();
-        assert!(legacy.admin_user_password && legacy.user_srp && !legacy.user_password);
-        assert!(AuthFlows::from_request(&["ADMIN_NO_SRP_AUTH", "ALLOW_USER_SRP_AUTH"]).is_err());
-        let modern = AuthFlows::from_request(&["ALLOW_USER_PASSWORD_AUTH"]).unwrap();
-        assert!(modern.user_password && !modern.refresh_token && !modern.user_srp);
     }
 }

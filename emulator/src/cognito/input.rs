@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::invalid_parameter;
+use super::errors;
 use crate::aws_json::ServiceError;
 
 /// A validated request (or a structure inside one).
@@ -33,7 +33,7 @@ impl<'a> Input<'a> {
     /// still answers cleanly if a handler asks for one that is not).
     pub fn required(&self, name: &str) -> Result<&'a str, ServiceError> {
         self.str(name)
-            .ok_or_else(|| invalid_parameter(format!("Missing required parameter {name}")))
+            .ok_or_else(|| errors::invalid_parameter(format!("Missing required parameter {name}")))
     }
 
     pub fn bool(&self, name: &str) -> Option<bool> {

@@ -4,22 +4,11 @@
 
 use serde_json::json;
 
-use super::challenges::{Challenge, Step};
-use super::{
-    CognitoService, Input, Outcome, Pool, invalid_parameter, not_authorized, totp, user_not_found,
-};
+use super::state::challenges::{Challenge, Step};
+use super::state::pool::Pool;
+use super::state::users::User;
+use super::{CognitoService, Input, Outcome, errors, totp};
 use crate::aws_json::ServiceError;
-
-/// A user's software token: the secret being set up, the verified one, the
-/// last accepted time step (no replays), and the user's MFA preference.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct SoftwareToken {
-    pub pending_secret: Option<Box<str>>,
-    pub secret: Option<Box<str>>,
-    pub last_step: Option<u64>,
-    pub enabled: bool,
-    pub preferred: bool,
-}
 
 /// Who an MFA setup call is for: an access token's user, or an MFA_SETUP session's.
 enum Subject {
@@ -40,13 +29,13 @@ impl CognitoService {
             });
         }
         let Some(session) = input.str("Session") else {
-            return Err(invalid_parameter(
+            return Err(errors::invalid_parameter(
                 "Either AccessToken or Session must be provided",
             ));
         };
         let challenge = self.challenges.take(session)?;
         if !matches!(challenge.step, Step::MfaSetup { .. }) {
-            return Err(not_authorized("Invalid session for the user."));
+            return Err(errors::invalid_session());
         }
         Ok(Subject::Session(challenge))
     }
@@ -72,7 +61,7 @@ impl CognitoService {
             let user = table
                 .users
                 .get_mut(user_key.as_str())
-                .ok_or_else(user_not_found)?;
+                .ok_or_else(errors::user_not_found)?;
             let token = user.software_token.get_or_insert_with(Default::default);
             token.pending_secret = Some(secret.as_str().into());
         }
@@ -97,17 +86,12 @@ impl CognitoService {
             let user = table
                 .users
                 .get_mut(user_key.as_str())
-                .ok_or_else(user_not_found)?;
+                .ok_or_else(errors::user_not_found)?;
             let token = user
                 .software_token
                 .as_deref_mut()
                 .filter(|t| t.pending_secret.is_some())
-                .ok_or_else(|| {
-                    ServiceError::new(
-                        "SoftwareTokenMFANotFoundException",
-                        "Software Token MFA Not Found",
-                    )
-                })?;
+                .ok_or_else(errors::software_token_mfa_not_found)?;
             let pending = token.pending_secret.clone().unwrap_or_default();
             match totp::verify(&pending, code, self.now_secs() as u64, None) {
                 Ok(step) => {
@@ -129,26 +113,21 @@ impl CognitoService {
                     ..challenge
                 });
                 if !verified {
-                    return Err(mismatch());
+                    return Err(errors::enable_software_token_mfa_failed());
                 }
                 Ok(json!({ "Status": "SUCCESS", "Session": session }))
             }
-            Subject::Token { .. } if !verified => Err(mismatch()),
+            Subject::Token { .. } if !verified => Err(errors::enable_software_token_mfa_failed()),
             Subject::Token { .. } => Ok(json!({ "Status": "SUCCESS" })),
         }
     }
 
-    fn apply_mfa_preference(
-        &self,
-        pool: &Pool,
-        user_key: &str,
-        input: &Input<'_>,
-    ) -> Result<(), ServiceError> {
-        let mut table = pool.users.lock();
-        let user = table.users.get_mut(user_key).ok_or_else(user_not_found)?;
+    /// Applies SetUserMFAPreference / AdminSetUserMFAPreference to a user
+    /// the caller holds locked.
+    fn apply_mfa_preference(&self, user: &mut User, input: &Input<'_>) -> Result<(), ServiceError> {
         if let Some(sms) = input.object("SMSMfaSettings") {
             if sms.bool("Enabled") == Some(true) || sms.bool("PreferredMfa") == Some(true) {
-                return Err(invalid_parameter(
+                return Err(errors::invalid_parameter(
                     "SMS MFA is not supported by this emulator",
                 ));
             }
@@ -166,7 +145,7 @@ impl CognitoService {
                     token.preferred = preferred;
                 }
                 None if enabled || preferred => {
-                    return Err(invalid_parameter(
+                    return Err(errors::invalid_parameter(
                         "User has not verified software token mfa",
                     ));
                 }
@@ -179,26 +158,25 @@ impl CognitoService {
 
     pub(super) fn set_user_mfa_preference(&self, input: &Input<'_>) -> Outcome {
         let caller = self.authenticate(input.required("AccessToken")?)?;
-        self.apply_mfa_preference(&caller.pool, &caller.user_key, input)?;
+        let mut table = caller.pool.users.lock();
+        let user = table
+            .users
+            .get_mut(&caller.user_key)
+            .ok_or_else(errors::user_not_found)?;
+        self.apply_mfa_preference(user, input)?;
         Ok(json!({}))
     }
 
     pub(super) fn admin_set_user_mfa_preference(&self, input: &Input<'_>) -> Outcome {
         let pool = self.pool(input.required("UserPoolId")?)?;
         let settings = pool.settings();
-        let key = pool
-            .users
-            .lock()
-            .resolve(&settings, input.required("Username")?)
-            .ok_or_else(user_not_found)?;
-        self.apply_mfa_preference(&pool, &key, input)?;
+        let name = input.required("Username")?;
+        // One lock section from finding the user to changing them.
+        let mut table = pool.users.lock();
+        let user = table
+            .find_mut(&settings, name)
+            .ok_or_else(errors::user_not_found)?;
+        self.apply_mfa_preference(user, input)?;
         Ok(json!({}))
     }
-}
-
-fn mismatch() -> ServiceError {
-    ServiceError::new(
-        "EnableSoftwareTokenMFAException",
-        "Code mismatch and fail enable Software Token MFA",
-    )
 }

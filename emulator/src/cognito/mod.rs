@@ -1,30 +1,38 @@
 //! Amazon Cognito user pools (`cognito-idp`), JSON 1.1 behind
 //! `X-Amz-Target: AWSCognitoIdentityProviderService.<Action>`.
 //!
-//! Each service area has its own module (`pools`, `clients`, `users`,
-//! `auth`, `mfa`, `devices`), each adding its operations to
-//! [`CognitoService`]; the JSON front door ([`aws_json::call`]) validates a
-//! request against the service model and `route` hands it to its handler.
-//! Where Lambda triggers will run is marked in `triggers`.
+//! Layers, each using only those below it (no module imports one above it,
+//! so the `use` graph of this folder has no cycles):
+//!
+//! 1. Leaves: `errors` (one constructor per AWS error code), `srp`,
+//!    `tokens`, `totp`, `model`.
+//! 2. `input`: reading a validated request.
+//! 3. `state`: what Cognito knows (pools and their settings, app clients,
+//!    users, devices, codes, software tokens, sessions, refresh grants, the
+//!    decision after a correct password), with typed methods; no handlers.
+//! 4. `triggers`: the Lambda triggers, run on state.
+//! 5. This module: [`CognitoService`], its shared lookups (`pool`,
+//!    `client`, `open_session`), and the route table that the JSON front
+//!    door ([`aws_json::call`]) hands a validated request to.
+//! 6. Handlers, one module per service area (`pools`, `clients`, `users`,
+//!    `auth`, `mfa`, `devices`, `access`), each adding its operations to
+//!    [`CognitoService`]: read the request, call the state, build the
+//!    response.
 
 mod access;
-mod attributes;
 mod auth;
-mod challenges;
 mod clients;
-mod codes;
 mod devices;
+mod errors;
 mod input;
 mod mfa;
 pub mod model;
-mod password_policy;
 mod pools;
-mod refresh;
 pub mod srp;
+mod state;
 pub mod tokens;
 pub mod totp;
 mod triggers;
-mod user_filter;
 mod users;
 
 use std::collections::HashMap;
@@ -39,8 +47,11 @@ use crate::clock::Clock;
 use crate::outbox::Outbox;
 use crate::validation::{Invalid, Model};
 
+use errors::invalid_parameter;
 pub(crate) use input::Input;
-pub(crate) use pools::Pool;
+use state::clients::AppClient;
+use state::pool::Pool;
+use state::{challenges, refresh};
 
 /// One emulator's Cognito: its pools, signing key and sign-in sessions.
 pub struct CognitoService {
@@ -119,7 +130,20 @@ impl CognitoService {
         pools
             .get(pool_id)
             .cloned()
-            .ok_or_else(|| pool_not_found(pool_id))
+            .ok_or_else(|| errors::pool_not_found(pool_id))
+    }
+
+    /// The pool and app client a user-facing request names by `ClientId`.
+    fn client(&self, client_id: &str) -> Result<(Arc<Pool>, Arc<AppClient>), ServiceError> {
+        let pool = self
+            .client_pools
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(client_id)
+            .cloned()
+            .ok_or_else(|| errors::client_not_found(client_id))?;
+        let client = pool.client(client_id)?;
+        Ok((pool, client))
     }
 
     /// Opens a challenge's `Session`, valid for its app client's
@@ -225,41 +249,10 @@ pub fn supported_operations() -> &'static [&'static str] {
     SUPPORTED_OPERATIONS
 }
 
-fn pool_not_found(pool_id: &str) -> ServiceError {
-    ServiceError::new(
-        "ResourceNotFoundException",
-        format!("User pool {pool_id} does not exist."),
-    )
-}
-
-fn invalid_parameter(message: impl Into<String>) -> ServiceError {
-    ServiceError::new("InvalidParameterException", message)
-}
-
-fn not_authorized(message: impl Into<String>) -> ServiceError {
-    ServiceError::new("NotAuthorizedException", message)
-}
-
-fn user_not_found() -> ServiceError {
-    ServiceError::new("UserNotFoundException", "User does not exist.")
-}
-
 /// A timestamp as the JSON protocols send it: epoch seconds with a fraction.
 fn epoch(millis: i64) -> Value {
     serde_json::json!(millis as f64 / 1000.0)
 }
-
-/// Random characters from `alphabet`.
-fn random_string(alphabet: &[u8], length: usize) -> String {
-    use rand::Rng;
-    let mut rng = rand::thread_rng();
-    (0..length)
-        .map(|_| alphabet[rng.gen_range(0..alphabet.len())] as char)
-        .collect()
-}
-
-const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const LOWER_ALPHANUMERIC: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 
 #[cfg(test)]
 mod tests {

@@ -23,9 +23,11 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
-use super::clients::AppClient;
-use super::users::User;
-use super::{Input, Pool};
+use super::errors;
+use super::input::Input;
+use super::state::clients::AppClient;
+use super::state::pool::Pool;
+use super::state::users::User;
 use crate::aws_json::ServiceError;
 use crate::lambda::{InvokeError, LambdaService};
 
@@ -175,12 +177,7 @@ impl Triggers {
         function: &str,
         event: Value,
     ) -> Result<Value, ServiceError> {
-        let unexpected = |cause: &str| {
-            ServiceError::new(
-                "UnexpectedLambdaException",
-                format!("{trigger} invocation failed due to error {cause}."),
-            )
-        };
+        let unexpected = |cause: &str| errors::lambda_invocation_failed(trigger, cause);
         let started = std::time::Instant::now();
         let outcome = self
             .lambda
@@ -194,20 +191,16 @@ impl Triggers {
         );
         match outcome {
             Ok(answer) => Ok(answer),
-            Err(InvokeError::FunctionError { message, .. }) => Err(ServiceError::new(
-                "UserLambdaValidationException",
-                format!("{trigger} failed with error {message}."),
-            )),
+            Err(InvokeError::FunctionError { message, .. }) => {
+                Err(errors::user_lambda_validation(trigger, &message))
+            }
             // Without the function there is no policy granting Cognito either.
             Err(InvokeError::AccessDenied | InvokeError::NotFound) => {
                 Err(unexpected("AccessDeniedException"))
             }
-            Err(InvokeError::Timeout) => Err(ServiceError::new(
-                "UnexpectedLambdaException",
-                format!(
-                    "{trigger} invocation failed due to error Socket timeout while invoking Lambda function."
-                ),
-            )),
+            Err(InvokeError::Timeout) => {
+                Err(unexpected("Socket timeout while invoking Lambda function"))
+            }
             Err(InvokeError::Unavailable { code, .. }) => Err(unexpected(code)),
         }
     }
@@ -257,11 +250,11 @@ impl Triggers {
             .as_object()
             .and_then(|a| a.get("response"))
             .and_then(Value::as_object)
-            .ok_or_else(unrecognizable)?;
+            .ok_or_else(errors::unrecognizable_lambda_output)?;
         let flag = |name: &str| match response.get(name) {
             None | Some(Value::Null) => Ok(false),
             Some(Value::Bool(b)) => Ok(*b),
-            Some(_) => Err(unrecognizable()),
+            Some(_) => Err(errors::unrecognizable_lambda_output()),
         };
         Ok(PreSignUpResponse {
             auto_confirm_user: flag("autoConfirmUser")?,
@@ -382,13 +375,6 @@ impl Triggers {
             .get(&settings.user_key(username))
             .map(user_attributes)
     }
-}
-
-fn unrecognizable() -> ServiceError {
-    ServiceError::new(
-        "InvalidLambdaResponseException",
-        "Unrecognizable lambda output",
-    )
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 
 use crate::aws_json::ServiceError;
 
-use super::Input;
+use super::random::{ALPHANUMERIC, random_string};
+use crate::cognito::{errors, input::Input};
 
 /// The symbols Cognito counts as special characters.
 const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
@@ -97,7 +98,7 @@ impl PasswordPolicy {
     /// `InvalidPasswordException` naming the broken rule.
     pub fn check(&self, password: &str) -> Result<(), ServiceError> {
         match self.violation(password) {
-            Some(message) => Err(ServiceError::new("InvalidPasswordException", message)),
+            Some(message) => Err(errors::invalid_password(message)),
             None => Ok(()),
         }
     }
@@ -105,11 +106,11 @@ impl PasswordPolicy {
     /// A temporary password this policy accepts.
     pub fn generate(&self) -> String {
         let length = self.minimum_length.max(12) as usize;
-        let mut password = super::random_string(super::ALPHANUMERIC, length.saturating_sub(4));
-        password.push_str(&super::random_string(b"ABCDEFGHJKLMNPQRSTUVWXYZ", 1));
-        password.push_str(&super::random_string(b"abcdefghijkmnopqrstuvwxyz", 1));
-        password.push_str(&super::random_string(b"23456789", 1));
-        password.push_str(&super::random_string(b"!#%&*+-=?@^_", 1));
+        let mut password = random_string(ALPHANUMERIC, length.saturating_sub(4));
+        password.push_str(&random_string(b"ABCDEFGHJKLMNPQRSTUVWXYZ", 1));
+        password.push_str(&random_string(b"abcdefghijkmnopqrstuvwxyz", 1));
+        password.push_str(&random_string(b"23456789", 1));
+        password.push_str(&random_string(b"!#%&*+-=?@^_", 1));
         password
     }
 }

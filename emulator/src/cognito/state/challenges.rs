@@ -11,10 +11,10 @@ use std::time::Duration;
 use base64::Engine;
 use rand::RngCore;
 
-use super::not_authorized;
-use super::srp::ServerHandshake;
 use crate::aws_json::ServiceError;
 use crate::clock::Clock;
+use crate::cognito::errors;
+use crate::cognito::srp::ServerHandshake;
 
 /// How long a session lasts unless the app client says otherwise.
 pub(crate) const SESSION_LIFETIME: Duration = Duration::from_secs(180);
@@ -143,7 +143,7 @@ impl ChallengeStore {
             Some(Slot::Live(challenge, expires)) => {
                 sessions.insert(session.to_owned(), Slot::Used(expires));
                 if now > expires {
-                    Err(not_authorized(
+                    Err(errors::not_authorized(
                         "Invalid session for the user, session is expired.",
                     ))
                 } else {
@@ -152,11 +152,11 @@ impl ChallengeStore {
             }
             Some(Slot::Used(expires)) => {
                 sessions.insert(session.to_owned(), Slot::Used(expires));
-                Err(not_authorized(
+                Err(errors::not_authorized(
                     "Invalid session for the user, session can only be used once.",
                 ))
             }
-            None => Err(not_authorized("Invalid session for the user.")),
+            None => Err(errors::invalid_session()),
         }
     }
 
@@ -167,7 +167,7 @@ impl ChallengeStore {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(secret_block)
-            .ok_or_else(|| not_authorized("Invalid session for the user."))?;
+            .ok_or_else(errors::invalid_session)?;
         self.take(&session)
     }
 

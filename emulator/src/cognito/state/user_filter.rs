@@ -1,9 +1,9 @@
 //! The `Filter` of ListUsers: `attribute = "value"` (exact) or
 //! `attribute ^= "value"` (prefix), for the attributes AWS lets you search.
 
-use super::invalid_parameter;
 use super::users::User;
 use crate::aws_json::ServiceError;
+use crate::cognito::errors;
 
 /// Searchable attributes besides the user name, status and sub.
 const SEARCHABLE: &[&str] = &[
@@ -34,7 +34,7 @@ pub(crate) struct UserFilter {
 }
 
 fn parse_error() -> ServiceError {
-    invalid_parameter("Error while parsing filter.")
+    errors::invalid_parameter("Error while parsing filter.")
 }
 
 impl UserFilter {
@@ -63,7 +63,7 @@ impl UserFilter {
             other if SEARCHABLE.contains(&other) => Target::Attribute(other.to_owned()),
             "" => return Err(parse_error()),
             other => {
-                return Err(invalid_parameter(format!(
+                return Err(errors::invalid_parameter(format!(
                     "Invalid search attribute: {other}"
                 )));
             }

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::{Input, invalid_parameter};
 use crate::aws_json::ServiceError;
+use crate::cognito::{errors, input::Input};
 
 /// Standard attributes: name, data type, mutable.
 const STANDARD: &[(&str, &str, bool)] = &[
@@ -92,7 +92,7 @@ impl AttributeSchema {
                 continue;
             }
             if attribute.bool("Required") == Some(true) {
-                return Err(invalid_parameter(format!(
+                return Err(errors::invalid_parameter(format!(
                     "Required custom attributes are not supported currently. Attribute: custom:{name}"
                 )));
             }
@@ -121,12 +121,12 @@ impl AttributeSchema {
     pub fn check(&self, attributes: &[(&str, &str)]) -> Result<(), ServiceError> {
         for (name, _) in attributes {
             if *name == "sub" {
-                return Err(invalid_parameter(
+                return Err(errors::invalid_parameter(
                     "Attributes did not conform to the schema: sub: Attribute cannot be updated.",
                 ));
             }
             if !self.knows(name) {
-                return Err(invalid_parameter(format!(
+                return Err(errors::invalid_parameter(format!(
                     "Attributes did not conform to the schema: {name}: Attribute does not exist in the schema."
                 )));
             }
@@ -136,7 +136,7 @@ impl AttributeSchema {
                 .iter()
                 .any(|(name, value)| name == required && !value.is_empty())
             {
-                return Err(invalid_parameter(format!(
+                return Err(errors::invalid_parameter(format!(
                     "Attributes did not conform to the schema: {required}: The attribute {required} is required"
                 )));
             }

@@ -4,6 +4,7 @@
 use rand::Rng;
 
 use crate::aws_json::ServiceError;
+use crate::cognito::errors;
 
 const VALIDITY_SECS: i64 = 24 * 3600;
 const MAX_FAILURES: u8 = 5;
@@ -35,34 +36,17 @@ impl PendingCode {
     /// caller discards the code once this returns `Ok`.
     pub fn check(&mut self, sent: &str, now: i64) -> Result<(), ServiceError> {
         if self.failures >= MAX_FAILURES {
-            return Err(ServiceError::new(
-                "LimitExceededException",
-                "Attempt limit exceeded, please try after some time.",
-            ));
+            return Err(errors::attempt_limit_exceeded());
         }
         if now > self.expires_at {
-            return Err(expired());
+            return Err(errors::expired_code());
         }
         if sent != self.digits() {
             self.failures += 1;
-            return Err(mismatch());
+            return Err(errors::code_mismatch());
         }
         Ok(())
     }
-}
-
-pub(crate) fn mismatch() -> ServiceError {
-    ServiceError::new(
-        "CodeMismatchException",
-        "Invalid verification code provided, please try again.",
-    )
-}
-
-pub(crate) fn expired() -> ServiceError {
-    ServiceError::new(
-        "ExpiredCodeException",
-        "Invalid code provided, please request a code again.",
-    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,214 @@
+//! Every error Cognito answers with, in one place: one constructor per AWS
+//! error code (and per fixed message where AWS words one code several ways),
+//! so call sites name the error instead of spelling its code.
+//!
+//! The codes and messages are those of the Amazon Cognito user pools API
+//! reference and of what AWS returns; the doc line of each says when.
+
+use crate::aws_json::ServiceError;
+
+/// `InvalidParameterException`: a request value AWS refuses (a bad
+/// combination of members, a flow the client does not allow, a missing
+/// member, a value outside what the operation accepts).
+pub(crate) fn invalid_parameter(message: impl Into<String>) -> ServiceError {
+    ServiceError::new("InvalidParameterException", message)
+}
+
+/// `NotAuthorizedException`: the caller may not do this (wrong password,
+/// bad or revoked token, wrong secret hash, spent session, disabled user).
+pub(crate) fn not_authorized(message: impl Into<String>) -> ServiceError {
+    ServiceError::new("NotAuthorizedException", message)
+}
+
+/// `NotAuthorizedException` for a wrong password or SRP proof (and for an
+/// unknown user when the client hides that users do not exist).
+pub(crate) fn incorrect_password() -> ServiceError {
+    not_authorized("Incorrect username or password.")
+}
+
+/// `NotAuthorizedException` for an access token whose user signed out
+/// everywhere, was deleted, or was replaced by a new user of the same name.
+pub(crate) fn access_token_revoked() -> ServiceError {
+    not_authorized("Access Token has been revoked")
+}
+
+/// `NotAuthorizedException` for a user an administrator disabled.
+pub(crate) fn user_disabled() -> ServiceError {
+    not_authorized("User is disabled.")
+}
+
+/// `NotAuthorizedException` for a `Session` that is unknown, or belongs to
+/// another user, client or challenge.
+pub(crate) fn invalid_session() -> ServiceError {
+    not_authorized("Invalid session for the user.")
+}
+
+/// `NotAuthorizedException` for a refresh token whose user signed out
+/// everywhere or no longer exists.
+pub(crate) fn refresh_token_revoked() -> ServiceError {
+    not_authorized("Refresh Token has been revoked")
+}
+
+/// `UserNotFoundException`: no user of that name in the pool.
+pub(crate) fn user_not_found() -> ServiceError {
+    ServiceError::new("UserNotFoundException", "User does not exist.")
+}
+
+/// `UserNotFoundException` of ConfirmSignUp: no user of that name for the
+/// app client's pool.
+pub(crate) fn user_not_found_for_client() -> ServiceError {
+    ServiceError::new(
+        "UserNotFoundException",
+        "Username/client id combination not found.",
+    )
+}
+
+/// `UserNotConfirmedException`: a correct password of a user who has not
+/// confirmed the sign-up yet.
+pub(crate) fn user_not_confirmed() -> ServiceError {
+    ServiceError::new("UserNotConfirmedException", "User is not confirmed.")
+}
+
+/// `ResourceNotFoundException` for a user pool id that names no pool.
+pub(crate) fn pool_not_found(pool_id: &str) -> ServiceError {
+    ServiceError::new(
+        "ResourceNotFoundException",
+        format!("User pool {pool_id} does not exist."),
+    )
+}
+
+/// `ResourceNotFoundException` for an app client id that names no client.
+pub(crate) fn client_not_found(client_id: &str) -> ServiceError {
+    ServiceError::new(
+        "ResourceNotFoundException",
+        format!("User pool client {client_id} does not exist."),
+    )
+}
+
+/// `ResourceNotFoundException` for a device key the user has no
+/// (confirmed) device of.
+pub(crate) fn device_not_found() -> ServiceError {
+    ServiceError::new("ResourceNotFoundException", "Device does not exist.")
+}
+
+/// `UsernameExistsException` of SignUp: the user name is taken.
+pub(crate) fn username_exists() -> ServiceError {
+    ServiceError::new("UsernameExistsException", "User already exists")
+}
+
+/// `UsernameExistsException` of AdminCreateUser: the user name is taken.
+pub(crate) fn user_account_exists() -> ServiceError {
+    ServiceError::new("UsernameExistsException", "User account already exists")
+}
+
+/// `UsernameExistsException` in pools that sign in by email or phone: another
+/// user already signs in with that address.
+pub(crate) fn alias_exists() -> ServiceError {
+    ServiceError::new(
+        "UsernameExistsException",
+        "An account with the given email already exists.",
+    )
+}
+
+/// `UnsupportedUserStateException` of AdminCreateUser with
+/// `MessageAction: RESEND` for a user who already set a password.
+pub(crate) fn resend_not_possible(username: &str) -> ServiceError {
+    ServiceError::new(
+        "UnsupportedUserStateException",
+        format!("Resend not possible. {username} status is not FORCE_CHANGE_PASSWORD"),
+    )
+}
+
+/// `InvalidPasswordException`: the password breaks the pool's policy
+/// (`message` names the rule).
+pub(crate) fn invalid_password(message: impl Into<String>) -> ServiceError {
+    ServiceError::new("InvalidPasswordException", message)
+}
+
+/// `CodeMismatchException` of ConfirmSignUp: a wrong confirmation code.
+pub(crate) fn code_mismatch() -> ServiceError {
+    ServiceError::new(
+        "CodeMismatchException",
+        "Invalid verification code provided, please try again.",
+    )
+}
+
+/// `CodeMismatchException` of a SOFTWARE_TOKEN_MFA challenge: a wrong TOTP code.
+pub(crate) fn mfa_code_mismatch() -> ServiceError {
+    ServiceError::new("CodeMismatchException", "Invalid code received for user")
+}
+
+/// `ExpiredCodeException`: the confirmation code expired or was replaced.
+pub(crate) fn expired_code() -> ServiceError {
+    ServiceError::new(
+        "ExpiredCodeException",
+        "Invalid code provided, please request a code again.",
+    )
+}
+
+/// `LimitExceededException`: too many wrong confirmation codes.
+pub(crate) fn attempt_limit_exceeded() -> ServiceError {
+    ServiceError::new(
+        "LimitExceededException",
+        "Attempt limit exceeded, please try after some time.",
+    )
+}
+
+/// `SoftwareTokenMFANotFoundException`: VerifySoftwareToken before
+/// AssociateSoftwareToken.
+pub(crate) fn software_token_mfa_not_found() -> ServiceError {
+    ServiceError::new(
+        "SoftwareTokenMFANotFoundException",
+        "Software Token MFA Not Found",
+    )
+}
+
+/// `EnableSoftwareTokenMFAException`: VerifySoftwareToken with a wrong code.
+pub(crate) fn enable_software_token_mfa_failed() -> ServiceError {
+    ServiceError::new(
+        "EnableSoftwareTokenMFAException",
+        "Code mismatch and fail enable Software Token MFA",
+    )
+}
+
+/// `UnexpectedLambdaException`: Cognito could not run a trigger (no
+/// permission, no such function, a timeout); `cause` says which.
+pub(crate) fn lambda_invocation_failed(trigger: &str, cause: &str) -> ServiceError {
+    ServiceError::new(
+        "UnexpectedLambdaException",
+        format!("{trigger} invocation failed due to error {cause}."),
+    )
+}
+
+/// `UserLambdaValidationException`: a trigger function failed (threw).
+pub(crate) fn user_lambda_validation(trigger: &str, message: &str) -> ServiceError {
+    ServiceError::new(
+        "UserLambdaValidationException",
+        format!("{trigger} failed with error {message}."),
+    )
+}
+
+/// `InvalidLambdaResponseException`: a trigger answered with something
+/// that is not its event.
+pub(crate) fn unrecognizable_lambda_output() -> ServiceError {
+    ServiceError::new(
+        "InvalidLambdaResponseException",
+        "Unrecognizable lambda output",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lambda_timeout_reads_as_before() {
+        // The timeout message used to be written out in full; the cause form
+        // must give the same words.
+        assert_eq!(
+            lambda_invocation_failed("PreSignUp", "Socket timeout while invoking Lambda function")
+                .message,
+            "PreSignUp invocation failed due to error Socket timeout while invoking Lambda function."
+        );
+    }
+}

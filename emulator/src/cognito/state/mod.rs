@@ -1,0 +1,27 @@
+//! What Cognito knows, apart from the requests that change it: pools and
+//! their settings, app clients, users and their devices, codes, software
+//! tokens, sign-in sessions and refresh grants, with typed methods for each
+//! change. Nothing here reads a request's wire form beyond a stored settings
+//! document, builds a response, or knows [`super::CognitoService`]; the
+//! handler modules do that.
+//!
+//! Layering inside (each module uses only those above it):
+//! `random`, `codes`, `refresh`, `revocation`, `software_token`,
+//! `password_policy`, `attributes` → `settings`, `devices`, `clients`,
+//! `challenges` → `users` → `user_filter`, `pool` → `sign_in`.
+
+pub(crate) mod attributes;
+pub(crate) mod challenges;
+pub(crate) mod clients;
+pub(crate) mod codes;
+pub(crate) mod devices;
+pub(crate) mod password_policy;
+pub(crate) mod pool;
+pub(crate) mod random;
+pub(crate) mod refresh;
+pub(crate) mod revocation;
+pub(crate) mod settings;
+pub(crate) mod sign_in;
+pub(crate) mod software_token;
+pub(crate) mod user_filter;
+pub(crate) mod users;
