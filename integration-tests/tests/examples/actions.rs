@@ -278,9 +278,7 @@ async fn every_action_in_a_realistic_order() {
         "--secrets-file",
         secrets_file.to_str().expect("a UTF-8 path"),
     ];
-    let confirmed = target
-        .run("confirm-device", &confirm_args)
-        .expect_success();
+    let confirmed = target.run("confirm-device", &confirm_args).expect_success();
     assert_eq!(
         confirmed.required("Device secrets file"),
         secrets_file.display().to_string()
@@ -293,17 +291,26 @@ async fn every_action_in_a_realistic_order() {
         .trim_matches('\'')
         .to_string();
     assert!(device_password.len() >= 20, "{secrets}");
-    assert!(!confirmed.stdout.contains(&device_password), "the password was printed");
+    assert!(
+        !confirmed.stdout.contains(&device_password),
+        "the password was printed"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&secrets_file).expect("metadata").permissions().mode();
+        let mode = std::fs::metadata(&secrets_file)
+            .expect("metadata")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600, "readable by the user only");
     }
     // A second run refuses to overwrite the file, before asking Cognito.
     let line = target.run("confirm-device", &confirm_args).expect_failure();
     assert!(line.contains("already exists"), "{line}");
-    assert_eq!(std::fs::read_to_string(&secrets_file).expect("read"), secrets);
+    assert_eq!(
+        std::fs::read_to_string(&secrets_file).expect("read"),
+        secrets
+    );
     let _ = std::fs::remove_dir_all(&secrets_dir);
     let device = client
         .get_device()
