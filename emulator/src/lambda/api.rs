@@ -288,8 +288,11 @@ impl LambdaService {
                 Err(errors::unknown_operation(method.as_str(), uri.path())),
             ),
         };
-        #[cfg(debug_assertions)]
-        let outcome = outcome.and_then(|reply| self.checked(action, reply));
+        let outcome = if cfg!(debug_assertions) {
+            outcome.and_then(|reply| self.checked(action, reply))
+        } else {
+            outcome
+        };
         let response = match &outcome {
             Ok(reply) => {
                 let mut response = (reply.status, reply.body.clone()).into_response();
@@ -327,7 +330,6 @@ impl LambdaService {
     /// operation's output shape becomes a 500 `InternalFailure` naming the
     /// mismatch, as for the JSON-protocol services ([`crate::aws_json::call`]).
     /// Invoke's body is the function's own answer and goes unchecked.
-    #[cfg(debug_assertions)]
     fn checked(&self, action: &str, reply: Reply) -> Outcome {
         let Some(operation) = self.model.operation(action) else {
             return Ok(reply);
