@@ -15,6 +15,7 @@ use super::srp::{PasswordDigest, ServerHandshake};
 use super::state::challenges::{Challenge, Step, new_secret_block};
 use super::state::clients::AppClient;
 use super::state::devices::Device;
+use super::state::groups::GroupClaims;
 use super::state::pool::Pool;
 use super::state::refresh::RefreshGrant;
 use super::state::revocation::{new_origin_jti, origin_time};
@@ -284,6 +285,7 @@ impl CognitoService {
             TokenSubject::of(user)
         };
         let issuer = self.issuer(&pool.id);
+        let groups = group_claims(&pool, &snapshot.sub);
         let tokens = self.signer.issue_at(
             &TokenParams {
                 issuer: &issuer,
@@ -298,6 +300,9 @@ impl CognitoService {
                 access_validity_secs: client.access_validity_secs,
                 id_validity_secs: client.id_validity_secs,
                 scope: "aws.cognito.signin.user.admin",
+                groups: &groups.groups,
+                roles: &groups.roles,
+                preferred_role: groups.preferred_role.as_deref(),
             },
             self.now_secs(),
         );
@@ -448,6 +453,7 @@ impl CognitoService {
         let (origin_jti, _) = new_origin_jti(now, revoked_before);
         let auth_time = now / 1000;
         let issuer = self.issuer(&pool.id);
+        let groups = group_claims(&pool, &snapshot.sub);
         let tokens = self.signer.issue_at(
             &TokenParams {
                 issuer: &issuer,
@@ -462,6 +468,9 @@ impl CognitoService {
                 access_validity_secs: client.access_validity_secs,
                 id_validity_secs: client.id_validity_secs,
                 scope: "aws.cognito.signin.user.admin",
+                groups: &groups.groups,
+                roles: &groups.roles,
+                preferred_role: groups.preferred_role.as_deref(),
             },
             self.now_secs(),
         );
@@ -755,6 +764,15 @@ impl TokenSubject {
                 .attribute("email")
                 .map(|_| user.attribute("email_verified") == Some("true")),
         }
+    }
+}
+
+/// The group claims of the user with this `sub` (read after the user
+/// table's lock is released: the group lock comes first when both are held).
+fn group_claims(pool: &Pool, sub: &str) -> GroupClaims {
+    match uuid::Uuid::parse_str(sub) {
+        Ok(sub) => pool.groups.lock().claims_of(sub),
+        Err(_) => GroupClaims::default(),
     }
 }
 

@@ -29,7 +29,7 @@ fn attributes_json(user: &User, wanted: &[&str]) -> Value {
 }
 
 /// The `UserType` of AdminCreateUser and ListUsers.
-fn user_type(user: &User, wanted: &[&str]) -> Value {
+pub(super) fn user_type(user: &User, wanted: &[&str]) -> Value {
     json!({
         "Username": &*user.username,
         "Attributes": attributes_json(user, wanted),
