@@ -15,13 +15,14 @@ use super::srp::{PasswordDigest, ServerHandshake};
 use super::state::challenges::{Challenge, Step, new_secret_block};
 use super::state::clients::AppClient;
 use super::state::devices::Device;
+use super::state::groups::GroupClaims;
 use super::state::pool::Pool;
 use super::state::refresh::RefreshGrant;
 use super::state::revocation::{new_origin_jti, origin_time};
 use super::state::sign_in::{self, NextStep, SignInFacts, check_status};
 use super::state::users::{User, UserStatus};
 use super::tokens::TokenParams;
-use super::{CognitoService, Input, Outcome, errors, totp};
+use super::{CognitoService, Input, Outcome, errors};
 use crate::aws_json::ServiceError;
 
 /// `UserNotFoundException`, or the password error when the client hides
@@ -284,6 +285,7 @@ impl CognitoService {
             TokenSubject::of(user)
         };
         let issuer = self.issuer(&pool.id);
+        let groups = group_claims(&pool, &snapshot.sub);
         let tokens = self.signer.issue_at(
             &TokenParams {
                 issuer: &issuer,
@@ -298,6 +300,9 @@ impl CognitoService {
                 access_validity_secs: client.access_validity_secs,
                 id_validity_secs: client.id_validity_secs,
                 scope: "aws.cognito.signin.user.admin",
+                groups: &groups.groups,
+                roles: &groups.roles,
+                preferred_role: groups.preferred_role.as_deref(),
             },
             self.now_secs(),
         );
@@ -448,6 +453,7 @@ impl CognitoService {
         let (origin_jti, _) = new_origin_jti(now, revoked_before);
         let auth_time = now / 1000;
         let issuer = self.issuer(&pool.id);
+        let groups = group_claims(&pool, &snapshot.sub);
         let tokens = self.signer.issue_at(
             &TokenParams {
                 issuer: &issuer,
@@ -462,6 +468,9 @@ impl CognitoService {
                 access_validity_secs: client.access_validity_secs,
                 id_validity_secs: client.id_validity_secs,
                 scope: "aws.cognito.signin.user.admin",
+                groups: &groups.groups,
+                roles: &groups.roles,
+                preferred_role: groups.preferred_role.as_deref(),
             },
             self.now_secs(),
         );
@@ -573,18 +582,12 @@ impl CognitoService {
                 if !handshake.verify(&pool.srp_name, &challenge_user, &raw, timestamp, claim) {
                     return Err(errors::incorrect_password());
                 }
-                {
-                    let table = pool.users.lock();
-                    let user = table
-                        .users
-                        .get(user_key.as_str())
-                        .ok_or_else(errors::user_not_found)?;
-                    check_status(
-                        user.status,
-                        user.temporary_password_expires,
-                        self.now_secs(),
-                    )?;
-                }
+                let now = self.now_secs();
+                pool.users
+                    .read(&user_key, |user| {
+                        check_status(user.status, user.temporary_password_expires, now)
+                    })
+                    .ok_or_else(errors::user_not_found)??;
                 if let Some(device_key) = response("DEVICE_KEY") {
                     sign_in.device_key = Some(device_key.to_owned());
                 }
@@ -607,35 +610,25 @@ impl CognitoService {
                     })
                     .unwrap_or_default();
                 let digest = PasswordDigest::new(&pool.srp_name, &challenge_user, password);
-                {
-                    let mut table = pool.users.lock();
-                    let user = table
-                        .users
-                        .get_mut(user_key.as_str())
-                        .ok_or_else(errors::user_not_found)?;
-                    user.password = Some(digest);
-                    user.status = UserStatus::Confirmed;
-                    user.temporary_password_expires = 0;
-                    user.modified = self.now_millis();
-                    for (name, value) in &updates {
-                        user.set_attribute(name, value);
-                    }
-                }
+                let now = self.now_millis();
+                pool.users
+                    .update(&user_key, |user| {
+                        user.set_password(digest, now);
+                        user.set_attributes(&updates, now);
+                    })
+                    .ok_or_else(errors::user_not_found)?;
                 self.next_step(sign_in).await
             }
             Step::MfaSetup { verified } => {
-                let ready = {
-                    let table = pool.users.lock();
-                    let user = table
+                let ready = verified
+                    || pool
                         .users
-                        .get(user_key.as_str())
+                        .read(&user_key, |user| {
+                            user.software_token
+                                .as_deref()
+                                .is_some_and(|t| t.secret.is_some())
+                        })
                         .ok_or_else(errors::user_not_found)?;
-                    verified
-                        || user
-                            .software_token
-                            .as_deref()
-                            .is_some_and(|t| t.secret.is_some())
-                };
                 if !ready {
                     return Err(errors::invalid_parameter(
                         "The software token has not been verified; call AssociateSoftwareToken and VerifySoftwareToken with this session first",
@@ -645,34 +638,12 @@ impl CognitoService {
             }
             Step::SoftwareTokenMfa => {
                 let code = require("SOFTWARE_TOKEN_MFA_CODE")?;
-                let outcome = {
-                    let mut table = pool.users.lock();
-                    let user = table
-                        .users
-                        .get_mut(user_key.as_str())
-                        .ok_or_else(errors::user_not_found)?;
-                    match user.software_token.as_deref_mut() {
-                        Some(token) => match &token.secret {
-                            Some(secret) => {
-                                match totp::verify(
-                                    secret,
-                                    code,
-                                    self.now_secs() as u64,
-                                    token.last_step,
-                                ) {
-                                    Ok(step) => {
-                                        token.last_step = Some(step);
-                                        Ok(())
-                                    }
-                                    Err(_) => Err(()),
-                                }
-                            }
-                            None => Err(()),
-                        },
-                        None => Err(()),
-                    }
-                };
-                if outcome.is_err() {
+                let now = self.now_secs();
+                let accepted = pool
+                    .users
+                    .update(&user_key, |user| user.accept_totp(code, now))
+                    .ok_or_else(errors::user_not_found)?;
+                if !accepted {
                     if failures + 1 < 3 {
                         if let Some(session) = session {
                             self.challenges.restore(
@@ -793,6 +764,15 @@ impl TokenSubject {
                 .attribute("email")
                 .map(|_| user.attribute("email_verified") == Some("true")),
         }
+    }
+}
+
+/// The group claims of the user with this `sub` (read after the user
+/// table's lock is released: the group lock comes first when both are held).
+fn group_claims(pool: &Pool, sub: &str) -> GroupClaims {
+    match uuid::Uuid::parse_str(sub) {
+        Ok(sub) => pool.groups.lock().claims_of(sub),
+        Err(_) => GroupClaims::default(),
     }
 }
 

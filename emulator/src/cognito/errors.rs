@@ -197,6 +197,21 @@ pub(crate) fn unrecognizable_lambda_output() -> ServiceError {
     )
 }
 
+// Groups, app clients, tokens, devices, tags and domains.
+
+/// `ResourceNotFoundException` for a group name the pool has no group of.
+pub(crate) fn group_not_found() -> ServiceError {
+    ServiceError::new("ResourceNotFoundException", "Group not found.")
+}
+
+/// `GroupExistsException` of CreateGroup: the pool has a group of that name.
+pub(crate) fn group_exists(name: &str) -> ServiceError {
+    ServiceError::new(
+        "GroupExistsException",
+        format!("A group with the name {name} already exists."),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

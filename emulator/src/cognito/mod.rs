@@ -24,6 +24,7 @@ mod auth;
 mod clients;
 mod devices;
 mod errors;
+mod groups;
 mod input;
 mod mfa;
 pub mod model;
@@ -241,6 +242,16 @@ operations! { service, input;
     "ListDevices" => service.list_devices(input),
     "UpdateDeviceStatus" => service.update_device_status(input),
     "ForgetDevice" => service.forget_device(input),
+    // Groups, app clients, tokens, devices, tags and domains.
+    "CreateGroup" => service.create_group(input),
+    "GetGroup" => service.get_group(input),
+    "UpdateGroup" => service.update_group(input),
+    "DeleteGroup" => service.delete_group(input),
+    "ListGroups" => service.list_groups(input),
+    "AdminAddUserToGroup" => service.admin_add_user_to_group(input),
+    "AdminRemoveUserFromGroup" => service.admin_remove_user_from_group(input),
+    "AdminListGroupsForUser" => service.admin_list_groups_for_user(input),
+    "ListUsersInGroup" => service.list_users_in_group(input),
 }
 
 /// The names of every Cognito operation this emulator implements (the

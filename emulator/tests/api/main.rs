@@ -15,6 +15,7 @@ mod clock;
 mod command;
 mod conformance;
 mod dynamodb;
+mod groups;
 mod iam;
 mod lambda;
 mod logs;
