@@ -7,4 +7,6 @@
 mod actions;
 mod auto_confirm;
 mod failures;
+mod groups_tokens;
+mod manage_users;
 mod sign_up_with_mfa;
