@@ -90,28 +90,6 @@ impl Prompter {
         .await
     }
 
-    /// A secret typed once and never shown, such as a temporary password
-    /// from an email.
-    pub async fn secret(&self, message: &str, help: &str) -> Result<String, Stop> {
-        let (message, help) = (message.to_string(), help.to_string());
-        self.ask(move || {
-            Password::new(&message)
-                .with_display_mode(PasswordDisplayMode::Hidden)
-                .without_confirmation()
-                .with_help_message(&help)
-                .with_validator(|answer: &str| {
-                    Ok(if answer.trim().is_empty() {
-                        Validation::Invalid("Type it in.".into())
-                    } else {
-                        Validation::Valid
-                    })
-                })
-                .prompt()
-                .map(|answer| answer.trim().to_string())
-        })
-        .await
-    }
-
     /// Yes or no, with a default that Enter accepts.
     pub async fn confirm(&self, message: &str, default: bool) -> Result<bool, Stop> {
         let message = message.to_string();

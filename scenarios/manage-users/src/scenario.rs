@@ -686,8 +686,21 @@ impl Scenario<'_> {
             return Err(ExampleError::new("No one to type the code in.").into());
         };
         if question.starts_with("Temporary password") {
+            // Shown as it is typed, like a code: it works once, for the
+            // sign-in that replaces it a moment later.
             prompter
-                .secret(question, "As in the invitation email; it is not shown")
+                .text(
+                    question,
+                    None,
+                    "As in the invitation email; it only works for the first sign-in",
+                    |answer| {
+                        if answer.is_empty() {
+                            Err("Type the temporary password.".into())
+                        } else {
+                            Ok(())
+                        }
+                    },
+                )
                 .await
         } else {
             prompter
