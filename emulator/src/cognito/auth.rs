@@ -170,6 +170,10 @@ impl CognitoService {
             if !user.enabled {
                 return Err(errors::user_disabled());
             }
+            // Whatever the password: AdminResetUserPassword voided it.
+            if user.status == UserStatus::ResetRequired {
+                return Err(errors::password_reset_required());
+            }
             let matches = user
                 .password
                 .as_ref()
@@ -216,6 +220,9 @@ impl CognitoService {
             client.check_secret_hash(secret_hash, &[name, &user.username])?;
             if !user.enabled {
                 return Err(errors::user_disabled());
+            }
+            if user.status == UserStatus::ResetRequired {
+                return Err(errors::password_reset_required());
             }
             let digest: Option<PasswordDigest> = user.password.clone();
             (key.to_string(), user.username.to_string(), digest)

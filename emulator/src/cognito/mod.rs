@@ -15,7 +15,7 @@
 //!    `client`, `open_session`), and the route table that the JSON front
 //!    door ([`aws_json::call`]) hands a validated request to.
 //! 6. Handlers, one module per service area (`pools`, `clients`, `users`,
-//!    `auth`, `mfa`, `devices`, `access`), each adding its operations to
+//!    `auth`, `mfa`, `devices`, `access`, `passwords`), each adding its operations to
 //!    [`CognitoService`]: read the request, call the state, build the
 //!    response.
 
@@ -27,6 +27,7 @@ mod errors;
 mod input;
 mod mfa;
 pub mod model;
+mod passwords;
 mod pools;
 pub mod srp;
 mod state;
@@ -241,6 +242,12 @@ operations! { service, input;
     "ListDevices" => service.list_devices(input),
     "UpdateDeviceStatus" => service.update_device_status(input),
     "ForgetDevice" => service.forget_device(input),
+    // Users, passwords and attributes.
+    "ForgotPassword" => service.forgot_password(input),
+    "ConfirmForgotPassword" => service.confirm_forgot_password(input).await,
+    "ChangePassword" => service.change_password(input),
+    "AdminSetUserPassword" => service.admin_set_user_password(input),
+    "AdminResetUserPassword" => service.admin_reset_user_password(input),
 }
 
 /// The names of every Cognito operation this emulator implements (the

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::srp::PasswordDigest;
-use super::state::codes::PendingCode;
+use super::state::codes::CodePurpose;
 use super::state::pool::Pool;
+use super::state::settings::PoolSettings;
 use super::state::user_filter::UserFilter;
 use super::state::users::{Delivery, Taken, User, UserStatus, username_for};
 use super::triggers::{Caller, TriggerSource};
@@ -62,7 +63,7 @@ fn describe_user(user: &User, with_dates: bool) -> Value {
 }
 
 /// `CodeDeliveryDetails`, the address masked as Cognito masks it.
-fn delivery_details(delivery: &Delivery) -> Value {
+pub(super) fn delivery_details(delivery: &Delivery) -> Value {
     let masked = match delivery.medium {
         DeliveryMedium::Email => {
             let (local, domain) = delivery
@@ -92,8 +93,17 @@ fn delivery_details(delivery: &Delivery) -> Value {
     })
 }
 
+/// The pool's template for codes that go to `medium` (sign-up and
+/// verification codes, and password reset codes).
+pub(super) fn verification_template(settings: &PoolSettings, medium: DeliveryMedium) -> Arc<str> {
+    match medium {
+        DeliveryMedium::Email => settings.email_verification_message.clone(),
+        DeliveryMedium::Sms => settings.sms_verification_message.clone(),
+    }
+}
+
 impl CognitoService {
-    fn send(
+    pub(super) fn send(
         &self,
         pool: &Pool,
         username: &str,
@@ -150,7 +160,6 @@ impl CognitoService {
         } else {
             Delivery::for_verification(&settings, &attributes)
         };
-        let code = delivery.as_ref().map(|_| PendingCode::new(now / 1000));
         let status = if hook.auto_confirm_user {
             UserStatus::Confirmed
         } else {
@@ -158,7 +167,9 @@ impl CognitoService {
         };
         let digest = PasswordDigest::new(&pool.srp_name, &username, password);
         let mut user = User::new(&username, Some(digest), status, &attributes, now);
-        user.code = code.clone();
+        let code = delivery
+            .as_ref()
+            .map(|_| user.codes.issue(CodePurpose::SignUp, now / 1000));
         user.auto_verify(hook.auto_verify_email, hook.auto_verify_phone);
         let sub = user.sub;
         let alias_value = alias.as_ref().map(|(_, v)| v.as_str());
@@ -171,10 +182,7 @@ impl CognitoService {
         let mut output =
             json!({ "UserConfirmed": hook.auto_confirm_user, "UserSub": sub.to_string() });
         if let (Some(delivery), Some(code)) = (&delivery, &code) {
-            let template = match delivery.medium {
-                DeliveryMedium::Email => settings.email_verification_message.clone(),
-                DeliveryMedium::Sms => settings.sms_verification_message.clone(),
-            };
+            let template = verification_template(&settings, delivery.medium);
             self.send(
                 &pool,
                 &username,
@@ -236,10 +244,7 @@ impl CognitoService {
             return Err(errors::user_not_found());
         };
         let (username, delivery, code) = renewed?;
-        let template = match delivery.medium {
-            DeliveryMedium::Email => settings.email_verification_message.clone(),
-            DeliveryMedium::Sms => settings.sms_verification_message.clone(),
-        };
+        let template = verification_template(&settings, delivery.medium);
         self.send(
             &pool,
             &username,

@@ -18,6 +18,7 @@ mod dynamodb;
 mod iam;
 mod lambda;
 mod logs;
+mod passwords;
 mod pools;
 mod robustness;
 mod server;
