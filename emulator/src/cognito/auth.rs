@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use base64::Engine;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::srp::{PasswordDigest, ServerHandshake};
 use super::state::challenges::{Challenge, Step, new_secret_block};
@@ -351,22 +351,10 @@ impl CognitoService {
                 totp_enabled: token.is_some_and(|t| t.enabled),
             };
             match sign_in::next_step(&facts) {
-                NextStep::NewPasswordRequired => {
-                    let attributes: Map<String, Value> = user
-                        .attributes
-                        .iter()
-                        .filter(|(name, _)| !name.ends_with("_verified"))
-                        .map(|(name, value)| (name.to_string(), json!(&**value)))
-                        .collect();
-                    Next::Challenge(
-                        Step::NewPasswordRequired,
-                        json!({
-                            "USER_ID_FOR_SRP": &*user.username,
-                            "requiredAttributes": "[]",
-                            "userAttributes": Value::Object(attributes).to_string(),
-                        }),
-                    )
-                }
+                NextStep::NewPasswordRequired => Next::Challenge(
+                    Step::NewPasswordRequired,
+                    user.new_password_parameters(&settings.schema),
+                ),
                 NextStep::DeviceSrpAuth => {
                     Next::Challenge(Step::DeviceSrpAuth, json!({ "USERNAME": &*user.username }))
                 }
@@ -611,10 +599,9 @@ impl CognitoService {
                 let now = self.now_millis();
                 pool.users
                     .update(&user_key, |user| {
-                        user.set_password(digest, now);
-                        user.set_attributes(&updates, now);
+                        user.complete_new_password(&settings.schema, digest, &updates, now)
                     })
-                    .ok_or_else(errors::user_not_found)?;
+                    .ok_or_else(errors::user_not_found)??;
                 self.next_step(sign_in).await
             }
             Step::MfaSetup { verified } => {

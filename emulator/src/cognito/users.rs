@@ -333,7 +333,12 @@ impl CognitoService {
                 attributes.retain(|(n, _)| n != name);
                 attributes.push((name, value.as_str()));
             }
-            settings.schema.check(&attributes)?;
+            // "Any attributes that you specify as required ... either you
+            // should supply (in your call to AdminCreateUser) or the user
+            // should supply (when they sign up in response to your welcome
+            // message)" (API reference): required ones are asked for in
+            // the NEW_PASSWORD_REQUIRED challenge.
+            settings.schema.check_writable(&attributes)?;
             let hook = self
                 .triggers
                 .pre_sign_up(

@@ -16,6 +16,7 @@ mod command;
 mod conformance;
 mod dynamodb;
 mod iam;
+mod invitations;
 mod lambda;
 mod logs;
 mod passwords;

@@ -7,6 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use uuid::Uuid;
 
+use super::attributes::AttributeSchema;
 use super::codes::{CodePurpose, Codes, PendingCode};
 use super::devices::Device;
 use super::settings::PoolSettings;
@@ -208,6 +209,59 @@ impl User {
         self.status = UserStatus::Confirmed;
         self.temporary_password_expires = 0;
         self.modified = now;
+    }
+
+    /// The NEW_PASSWORD_REQUIRED challenge parameters, as AWS sends them:
+    /// `requiredAttributes`, a JSON list of the pool's required attributes
+    /// the user lacks as `userAttributes.<name>`, and `userAttributes`, a
+    /// JSON object of the user's attributes (`sub` aside).
+    pub fn new_password_parameters(&self, schema: &AttributeSchema) -> serde_json::Value {
+        let mut missing: Vec<String> = schema
+            .missing_required(|name| self.attribute(name).is_some_and(|v| !v.is_empty()))
+            .into_iter()
+            .map(|name| format!("userAttributes.{name}"))
+            .collect();
+        missing.sort();
+        let attributes: serde_json::Map<String, serde_json::Value> = self
+            .attributes
+            .iter()
+            .map(|(name, value)| (name.to_string(), serde_json::json!(&**value)))
+            .collect();
+        serde_json::json!({
+            "USER_ID_FOR_SRP": &*self.username,
+            "requiredAttributes": serde_json::Value::from(missing).to_string(),
+            "userAttributes": serde_json::Value::Object(attributes).to_string(),
+        })
+    }
+
+    /// The answer to NEW_PASSWORD_REQUIRED: the attributes sent
+    /// (`userAttributes.<name>`) must exist in the schema and, with those
+    /// the user has, cover every required one; then the new password and
+    /// the attributes are set together.
+    pub fn complete_new_password(
+        &mut self,
+        schema: &AttributeSchema,
+        digest: PasswordDigest,
+        updates: &[(String, String)],
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        schema.check_writable(updates)?;
+        let present = |name: &str| {
+            updates
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+                .or(self.attribute(name))
+                .is_some_and(|v| !v.is_empty())
+        };
+        if let Some(missing) = schema.missing_required(present).first() {
+            return Err(errors::invalid_parameter(format!(
+                "Invalid attributes given, {missing} is missing"
+            )));
+        }
+        self.set_password(digest, now);
+        self.set_attributes(updates, now);
+        Ok(())
     }
 
     /// Sets each attribute to its new value.
