@@ -281,12 +281,14 @@ impl CognitoService {
                 names.push(name);
             }
             client.check_secret_hash(secret_hash, &names)?;
+            // Disabled first: AdminDisableUser also revokes the tokens, and
+            // while the user stays disabled that is what a refresh is told.
+            if user.sub.to_string() == grant.sub && !user.enabled {
+                return Err(errors::user_disabled());
+            }
             let started = origin_time(&grant.origin_jti).unwrap_or_default();
             if user.sub.to_string() != grant.sub || started <= user.revoked_before {
                 return Err(errors::refresh_token_revoked());
-            }
-            if !user.enabled {
-                return Err(errors::user_disabled());
             }
             TokenSubject::of(user)
         };

@@ -248,6 +248,8 @@ operations! { service, input;
     "ChangePassword" => service.change_password(input),
     "AdminSetUserPassword" => service.admin_set_user_password(input),
     "AdminResetUserPassword" => service.admin_reset_user_password(input),
+    "AdminDisableUser" => service.admin_disable_user(input),
+    "AdminEnableUser" => service.admin_enable_user(input),
 }
 
 /// The names of every Cognito operation this emulator implements (the

@@ -1,6 +1,7 @@
 //! Users: SignUp, ConfirmSignUp, ResendConfirmationCode, AdminConfirmSignUp,
-//! AdminCreateUser, AdminGetUser, AdminDeleteUser, ListUsers, GetUser and
-//! DeleteUser. The users themselves live in `state::users`.
+//! AdminCreateUser, AdminGetUser, AdminDeleteUser, AdminDisableUser,
+//! AdminEnableUser, ListUsers, GetUser and DeleteUser. The users themselves
+//! live in `state::users`.
 
 use std::sync::Arc;
 
@@ -415,6 +416,28 @@ impl CognitoService {
             .find(&settings, input.required("Username")?)
             .ok_or_else(errors::user_not_found)?;
         Ok(describe_user(user, true))
+    }
+
+    pub(super) fn admin_disable_user(&self, input: &Input<'_>) -> Outcome {
+        let pool = self.pool(input.required("UserPoolId")?)?;
+        let now = self.now_millis();
+        pool.users
+            .update_named(&pool.settings(), input.required("Username")?, |user| {
+                user.disable(now)
+            })
+            .ok_or_else(errors::user_not_found)?;
+        Ok(json!({}))
+    }
+
+    pub(super) fn admin_enable_user(&self, input: &Input<'_>) -> Outcome {
+        let pool = self.pool(input.required("UserPoolId")?)?;
+        let now = self.now_millis();
+        pool.users
+            .update_named(&pool.settings(), input.required("Username")?, |user| {
+                user.enable(now)
+            })
+            .ok_or_else(errors::user_not_found)?;
+        Ok(json!({}))
     }
 
     pub(super) fn admin_delete_user(&self, input: &Input<'_>) -> Outcome {

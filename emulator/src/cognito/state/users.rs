@@ -264,6 +264,22 @@ impl User {
         Ok(())
     }
 
+    /// AdminDisableUser: the user cannot sign in or refresh, and the
+    /// tokens issued so far are revoked ("Deactivates a user profile and
+    /// revokes all access tokens for the user", API reference).
+    pub fn disable(&mut self, now: i64) {
+        self.enabled = false;
+        self.sign_out_everywhere(now);
+        self.modified = now;
+    }
+
+    /// AdminEnableUser: the user may sign in again (tokens revoked by
+    /// AdminDisableUser stay revoked).
+    pub fn enable(&mut self, now: i64) {
+        self.enabled = true;
+        self.modified = now;
+    }
+
     /// Sets each attribute to its new value.
     pub fn set_attributes(&mut self, updates: &[(String, String)], now: i64) {
         for (name, value) in updates {
