@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use base64::Engine;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::srp::{PasswordDigest, ServerHandshake};
 use super::state::challenges::{Challenge, Step, new_secret_block};
@@ -171,6 +171,10 @@ impl CognitoService {
             if !user.enabled {
                 return Err(errors::user_disabled());
             }
+            // Whatever the password: AdminResetUserPassword voided it.
+            if user.status == UserStatus::ResetRequired {
+                return Err(errors::password_reset_required());
+            }
             let matches = user
                 .password
                 .as_ref()
@@ -217,6 +221,9 @@ impl CognitoService {
             client.check_secret_hash(secret_hash, &[name, &user.username])?;
             if !user.enabled {
                 return Err(errors::user_disabled());
+            }
+            if user.status == UserStatus::ResetRequired {
+                return Err(errors::password_reset_required());
             }
             let digest: Option<PasswordDigest> = user.password.clone();
             (key.to_string(), user.username.to_string(), digest)
@@ -275,12 +282,14 @@ impl CognitoService {
                 names.push(name);
             }
             client.check_secret_hash(secret_hash, &names)?;
+            // Disabled first: AdminDisableUser also revokes the tokens, and
+            // while the user stays disabled that is what a refresh is told.
+            if user.sub.to_string() == grant.sub && !user.enabled {
+                return Err(errors::user_disabled());
+            }
             let started = origin_time(&grant.origin_jti).unwrap_or_default();
             if user.sub.to_string() != grant.sub || started <= user.revoked_before {
                 return Err(errors::refresh_token_revoked());
-            }
-            if !user.enabled {
-                return Err(errors::user_disabled());
             }
             TokenSubject::of(user)
         };
@@ -349,22 +358,10 @@ impl CognitoService {
                 totp_enabled: token.is_some_and(|t| t.enabled),
             };
             match sign_in::next_step(&facts) {
-                NextStep::NewPasswordRequired => {
-                    let attributes: Map<String, Value> = user
-                        .attributes
-                        .iter()
-                        .filter(|(name, _)| !name.ends_with("_verified"))
-                        .map(|(name, value)| (name.to_string(), json!(&**value)))
-                        .collect();
-                    Next::Challenge(
-                        Step::NewPasswordRequired,
-                        json!({
-                            "USER_ID_FOR_SRP": &*user.username,
-                            "requiredAttributes": "[]",
-                            "userAttributes": Value::Object(attributes).to_string(),
-                        }),
-                    )
-                }
+                NextStep::NewPasswordRequired => Next::Challenge(
+                    Step::NewPasswordRequired,
+                    user.new_password_parameters(&settings.schema),
+                ),
                 NextStep::DeviceSrpAuth => {
                     Next::Challenge(Step::DeviceSrpAuth, json!({ "USERNAME": &*user.username }))
                 }
@@ -613,10 +610,9 @@ impl CognitoService {
                 let now = self.now_millis();
                 pool.users
                     .update(&user_key, |user| {
-                        user.set_password(digest, now);
-                        user.set_attributes(&updates, now);
+                        user.complete_new_password(&settings.schema, digest, &updates, now)
                     })
-                    .ok_or_else(errors::user_not_found)?;
+                    .ok_or_else(errors::user_not_found)??;
                 self.next_step(sign_in).await
             }
             Step::MfaSetup { verified } => {

@@ -15,7 +15,7 @@
 //!    `client`, `open_session`), and the route table that the JSON front
 //!    door ([`aws_json::call`]) hands a validated request to.
 //! 6. Handlers, one module per service area (`pools`, `clients`, `users`,
-//!    `auth`, `mfa`, `devices`, `access`), each adding its operations to
+//!    `auth`, `mfa`, `devices`, `access`, `passwords`), each adding its operations to
 //!    [`CognitoService`]: read the request, call the state, build the
 //!    response.
 
@@ -28,6 +28,7 @@ mod groups;
 mod input;
 mod mfa;
 pub mod model;
+mod passwords;
 mod pools;
 pub mod srp;
 mod state;
@@ -252,6 +253,14 @@ operations! { service, input;
     "AdminRemoveUserFromGroup" => service.admin_remove_user_from_group(input),
     "AdminListGroupsForUser" => service.admin_list_groups_for_user(input),
     "ListUsersInGroup" => service.list_users_in_group(input),
+    // Users, passwords and attributes.
+    "ForgotPassword" => service.forgot_password(input),
+    "ConfirmForgotPassword" => service.confirm_forgot_password(input).await,
+    "ChangePassword" => service.change_password(input),
+    "AdminSetUserPassword" => service.admin_set_user_password(input),
+    "AdminResetUserPassword" => service.admin_reset_user_password(input),
+    "AdminDisableUser" => service.admin_disable_user(input),
+    "AdminEnableUser" => service.admin_enable_user(input),
 }
 
 /// The names of every Cognito operation this emulator implements (the
