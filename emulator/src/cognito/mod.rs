@@ -252,6 +252,7 @@ operations! { service, input;
     "AdminRemoveUserFromGroup" => service.admin_remove_user_from_group(input),
     "AdminListGroupsForUser" => service.admin_list_groups_for_user(input),
     "ListUsersInGroup" => service.list_users_in_group(input),
+    "UpdateUserPoolClient" => service.update_user_pool_client(input),
 }
 
 /// The names of every Cognito operation this emulator implements (the

@@ -11,6 +11,7 @@ mod service_client;
 
 mod auth;
 mod challenges;
+mod clients;
 mod clock;
 mod command;
 mod conformance;

@@ -73,6 +73,21 @@ pub(crate) struct AppClient {
     pub refresh_validity_secs: i64,
     /// How long a sign-in `Session` lasts (`AuthSessionValidity`, in minutes).
     pub session_validity: Duration,
+    /// `ReadAttributes`: the attributes the client may read (all when `None`).
+    #[allow(
+        dead_code,
+        reason = "read by the attribute operations, which enforce it"
+    )]
+    pub read_attributes: Option<Vec<String>>,
+    /// `WriteAttributes`: the attributes the client may write (all when `None`).
+    #[allow(
+        dead_code,
+        reason = "read by the attribute operations, which enforce it"
+    )]
+    pub write_attributes: Option<Vec<String>>,
+    /// `EnableTokenRevocation`: RevokeToken works for the client's refresh tokens.
+    #[allow(dead_code, reason = "read by RevokeToken")]
+    pub token_revocation: bool,
     /// What DescribeUserPoolClient returns.
     pub described: Map<String, Value>,
 }
