@@ -141,6 +141,10 @@ fn client_from_request(
         read_attributes: attributes("ReadAttributes"),
         write_attributes: attributes("WriteAttributes"),
         token_revocation,
+        refresh_rotation_grace: input
+            .object("RefreshTokenRotation")
+            .filter(|r| r.str("Feature") == Some("ENABLED"))
+            .map(|r| r.i64("RetryGracePeriodSeconds").unwrap_or(0)),
         described,
     })
 }

@@ -212,6 +212,24 @@ pub(crate) fn group_exists(name: &str) -> ServiceError {
     )
 }
 
+/// `UnsupportedOperationException` of RevokeToken for an app client whose
+/// `EnableTokenRevocation` is off.
+pub(crate) fn token_revocation_disabled() -> ServiceError {
+    ServiceError::new(
+        "UnsupportedOperationException",
+        "Token revocation is not enabled for this app client.",
+    )
+}
+
+/// `UnsupportedTokenTypeException` of RevokeToken for a token that is not
+/// a refresh token (an access or ID token).
+pub(crate) fn unsupported_token_type() -> ServiceError {
+    ServiceError::new(
+        "UnsupportedTokenTypeException",
+        "Only refresh tokens can be revoked.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

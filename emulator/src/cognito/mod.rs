@@ -29,6 +29,7 @@ mod input;
 mod mfa;
 pub mod model;
 mod pools;
+mod refresh_tokens;
 pub mod srp;
 mod state;
 pub mod tokens;
@@ -52,7 +53,7 @@ use errors::invalid_parameter;
 pub(crate) use input::Input;
 use state::clients::AppClient;
 use state::pool::Pool;
-use state::{challenges, refresh};
+use state::{challenges, refresh, revocation};
 
 /// One emulator's Cognito: its pools, signing key and sign-in sessions.
 pub struct CognitoService {
@@ -67,6 +68,8 @@ pub struct CognitoService {
     signer: tokens::TokenSigner,
     challenges: challenges::ChallengeStore,
     refresh: refresh::RefreshTokens,
+    /// Sign-ins ended by RevokeToken, refresh tokens rotated out.
+    revocations: revocation::Revocations,
     outbox: Arc<Outbox>,
     triggers: triggers::Triggers,
     /// Where every expiry (sessions, codes, tokens, TOTP) reads the time.
@@ -94,6 +97,7 @@ impl CognitoService {
             signer: tokens::TokenSigner::new(),
             challenges: challenges::ChallengeStore::new(clock.clone()),
             refresh: refresh::RefreshTokens::new(),
+            revocations: revocation::Revocations::default(),
             outbox,
             triggers: triggers::Triggers::new(lambda, &config.region),
             clock,
@@ -253,6 +257,8 @@ operations! { service, input;
     "AdminListGroupsForUser" => service.admin_list_groups_for_user(input),
     "ListUsersInGroup" => service.list_users_in_group(input),
     "UpdateUserPoolClient" => service.update_user_pool_client(input),
+    "RevokeToken" => service.revoke_token(input),
+    "GetTokensFromRefreshToken" => service.get_tokens_from_refresh_token(input),
 }
 
 /// The names of every Cognito operation this emulator implements (the

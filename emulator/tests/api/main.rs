@@ -21,6 +21,7 @@ mod iam;
 mod lambda;
 mod logs;
 mod pools;
+mod revocation;
 mod robustness;
 mod server;
 mod triggers;
