@@ -479,6 +479,19 @@ impl CognitoService {
             (None, "PASSWORD_VERIFIER" | "DEVICE_PASSWORD_VERIFIER") => self
                 .challenges
                 .take_by_secret_block(require("PASSWORD_CLAIM_SECRET_BLOCK")?)?,
+            // Bound to its sign-in by client, device key and user (see
+            // `ChallengeStore::take_by_device`).
+            (None, "DEVICE_SRP_AUTH") => {
+                let device_key = require("DEVICE_KEY")?;
+                let sent = require("USERNAME")?;
+                let settings = pool.settings();
+                let key = pool.users.lock().resolve(&settings, sent);
+                self.challenges
+                    .take_by_device(&client.id, device_key, |challenge| {
+                        challenge.username == sent
+                            || key.as_deref() == Some(challenge.user_key.as_str())
+                    })?
+            }
             (None, _) => {
                 return Err(errors::invalid_parameter(
                     "Missing required parameter Session",

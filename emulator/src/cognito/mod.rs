@@ -259,6 +259,10 @@ operations! { service, input;
     "UpdateUserPoolClient" => service.update_user_pool_client(input),
     "RevokeToken" => service.revoke_token(input),
     "GetTokensFromRefreshToken" => service.get_tokens_from_refresh_token(input),
+    "AdminGetDevice" => service.admin_get_device(input),
+    "AdminListDevices" => service.admin_list_devices(input),
+    "AdminUpdateDeviceStatus" => service.admin_update_device_status(input),
+    "AdminForgetDevice" => service.admin_forget_device(input),
 }
 
 /// The names of every Cognito operation this emulator implements (the

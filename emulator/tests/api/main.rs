@@ -15,6 +15,7 @@ mod clients;
 mod clock;
 mod command;
 mod conformance;
+mod devices;
 mod dynamodb;
 mod groups;
 mod iam;
