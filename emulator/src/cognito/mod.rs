@@ -23,6 +23,7 @@ mod access;
 mod auth;
 mod clients;
 mod devices;
+mod domains;
 mod errors;
 mod groups;
 mod input;
@@ -32,6 +33,7 @@ mod pools;
 mod refresh_tokens;
 pub mod srp;
 mod state;
+mod tags;
 pub mod tokens;
 pub mod totp;
 mod triggers;
@@ -70,6 +72,8 @@ pub struct CognitoService {
     refresh: refresh::RefreshTokens,
     /// Sign-ins ended by RevokeToken, refresh tokens rotated out.
     revocations: revocation::Revocations,
+    /// Every pool's domain, by name (names are unique across pools).
+    domains: state::domains::Domains,
     outbox: Arc<Outbox>,
     triggers: triggers::Triggers,
     /// Where every expiry (sessions, codes, tokens, TOTP) reads the time.
@@ -98,6 +102,7 @@ impl CognitoService {
             challenges: challenges::ChallengeStore::new(clock.clone()),
             refresh: refresh::RefreshTokens::new(),
             revocations: revocation::Revocations::default(),
+            domains: state::domains::Domains::default(),
             outbox,
             triggers: triggers::Triggers::new(lambda, &config.region),
             clock,
@@ -263,6 +268,13 @@ operations! { service, input;
     "AdminListDevices" => service.admin_list_devices(input),
     "AdminUpdateDeviceStatus" => service.admin_update_device_status(input),
     "AdminForgetDevice" => service.admin_forget_device(input),
+    "TagResource" => service.tag_resource(input),
+    "UntagResource" => service.untag_resource(input),
+    "ListTagsForResource" => service.list_tags_for_resource(input),
+    "CreateUserPoolDomain" => service.create_user_pool_domain(input),
+    "DescribeUserPoolDomain" => service.describe_user_pool_domain(input),
+    "UpdateUserPoolDomain" => service.update_user_pool_domain(input),
+    "DeleteUserPoolDomain" => service.delete_user_pool_domain(input),
 }
 
 /// The names of every Cognito operation this emulator implements (the
