@@ -230,6 +230,24 @@ pub(crate) fn password_cannot_be_reset() -> ServiceError {
     not_authorized("User password cannot be reset in the current state.")
 }
 
+/// `UnsupportedOperationException` of RevokeToken for an app client whose
+/// `EnableTokenRevocation` is off.
+pub(crate) fn token_revocation_disabled() -> ServiceError {
+    ServiceError::new(
+        "UnsupportedOperationException",
+        "Token revocation is not enabled for this app client.",
+    )
+}
+
+/// `UnsupportedTokenTypeException` of RevokeToken for a token that is not
+/// a refresh token (an access or ID token).
+pub(crate) fn unsupported_token_type() -> ServiceError {
+    ServiceError::new(
+        "UnsupportedTokenTypeException",
+        "Only refresh tokens can be revoked.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
