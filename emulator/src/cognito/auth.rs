@@ -11,10 +11,9 @@ use std::sync::Arc;
 use base64::Engine;
 use serde_json::{Value, json};
 
-use super::refresh_tokens::ClientProof;
 use super::srp::{PasswordDigest, ServerHandshake};
 use super::state::challenges::{Challenge, Step, new_secret_block};
-use super::state::clients::AppClient;
+use super::state::clients::{AppClient, ClientProof};
 use super::state::devices::Device;
 use super::state::groups::GroupClaims;
 use super::state::pool::Pool;

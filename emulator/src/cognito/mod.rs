@@ -15,7 +15,8 @@
 //!    `client`, `open_session`), and the route table that the JSON front
 //!    door ([`aws_json::call`]) hands a validated request to.
 //! 6. Handlers, one module per service area (`pools`, `clients`, `users`,
-//!    `auth`, `mfa`, `devices`, `access`, `passwords`), each adding its operations to
+//!    `auth`, `refresh_tokens`, `mfa`, `devices`, `access`, `passwords`,
+//!    `groups`, `tags`, `domains`), each adding its operations to
 //!    [`CognitoService`]: read the request, call the state, build the
 //!    response.
 

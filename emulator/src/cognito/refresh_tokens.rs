@@ -6,27 +6,13 @@
 use serde_json::json;
 
 use super::auth::{TokenSubject, group_claims};
-use super::state::clients::AppClient;
+use super::state::clients::{AppClient, ClientProof};
 use super::state::pool::Pool;
 use super::state::refresh::RefreshGrant;
 use super::state::revocation::origin_time;
 use super::tokens::{IssuedTokens, TokenParams};
 use super::{CognitoService, Input, Outcome, errors};
 use crate::aws_json::ServiceError;
-
-/// How the caller of a refresh proves it is the app client (when the
-/// client has a secret).
-#[derive(Clone, Copy)]
-pub(super) enum ClientProof<'a> {
-    /// InitiateAuth: a SECRET_HASH over one of the names the user is known
-    /// by (the stored user name, the `sub`, or the `USERNAME` sent).
-    SecretHash {
-        hash: Option<&'a str>,
-        username: Option<&'a str>,
-    },
-    /// GetTokensFromRefreshToken: the client secret itself.
-    Secret(Option<&'a str>),
-}
 
 impl CognitoService {
     /// New access and ID tokens for a refresh token, with the grant it stands for.

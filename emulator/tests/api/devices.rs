@@ -164,7 +164,7 @@ async fn answer_device_challenges(
 
 #[tokio::test]
 async fn device_srp_auth_is_answered_with_and_without_a_session() {
-    let (_emulator, client) = sdk_client::start().await;
+    let (emulator, client) = sdk_client::start().await;
     let (pool_id, client_id, device) = pool_with_device(&client, "dee").await;
 
     let session = device_challenge(&client, &client_id, "dee", &device).await;
@@ -211,6 +211,19 @@ async fn device_srp_auth_is_answered_with_and_without_a_session() {
             .await
             .unwrap_err();
     assert_eq!(elsewhere.0, "NotAuthorizedException");
+    // And only while its session lives (three minutes by default).
+    device_challenge(&client, &client_id, "dee", &device).await;
+    emulator.advance_clock(std::time::Duration::from_secs(181));
+    let late = answer_device_challenges(&client, &pool_id, &client_id, "dee", &device, None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        late,
+        (
+            "NotAuthorizedException".to_owned(),
+            "Invalid session for the user, session is expired.".to_owned()
+        )
+    );
 }
 
 #[tokio::test]

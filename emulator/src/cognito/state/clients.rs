@@ -93,6 +93,20 @@ pub(crate) struct AppClient {
     pub described: Map<String, Value>,
 }
 
+/// How the caller of a refresh proves it is the app client (when the
+/// client has a secret).
+#[derive(Clone, Copy)]
+pub(crate) enum ClientProof<'a> {
+    /// InitiateAuth: a SECRET_HASH over one of the names the user is known
+    /// by (the stored user name, the `sub`, or the `USERNAME` sent).
+    SecretHash {
+        hash: Option<&'a str>,
+        username: Option<&'a str>,
+    },
+    /// GetTokensFromRefreshToken: the client secret itself.
+    Secret(Option<&'a str>),
+}
+
 /// `Base64(HMAC-SHA256(secret, username + client_id))`.
 pub(crate) fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
     let mut mac =
