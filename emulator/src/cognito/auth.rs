@@ -9,16 +9,16 @@
 use std::sync::Arc;
 
 use base64::Engine;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::srp::{PasswordDigest, ServerHandshake};
 use super::state::challenges::{Challenge, Step, new_secret_block};
-use super::state::clients::AppClient;
+use super::state::clients::{AppClient, ClientProof};
 use super::state::devices::Device;
 use super::state::groups::GroupClaims;
 use super::state::pool::Pool;
 use super::state::refresh::RefreshGrant;
-use super::state::revocation::{new_origin_jti, origin_time};
+use super::state::revocation::new_origin_jti;
 use super::state::sign_in::{self, NextStep, SignInFacts, check_status};
 use super::state::users::{User, UserStatus};
 use super::tokens::TokenParams;
@@ -171,6 +171,10 @@ impl CognitoService {
             if !user.enabled {
                 return Err(errors::user_disabled());
             }
+            // Whatever the password: AdminResetUserPassword voided it.
+            if user.status == UserStatus::ResetRequired {
+                return Err(errors::password_reset_required());
+            }
             let matches = user
                 .password
                 .as_ref()
@@ -218,6 +222,9 @@ impl CognitoService {
             if !user.enabled {
                 return Err(errors::user_disabled());
             }
+            if user.status == UserStatus::ResetRequired {
+                return Err(errors::password_reset_required());
+            }
             let digest: Option<PasswordDigest> = user.password.clone();
             (key.to_string(), user.username.to_string(), digest)
         };
@@ -256,56 +263,18 @@ impl CognitoService {
         secret_hash: Option<&str>,
         username_param: Option<&str>,
     ) -> Outcome {
-        let invalid = || errors::not_authorized("Invalid Refresh Token");
-        let grant = self.refresh.open(token).ok_or_else(invalid)?;
-        if grant.pool_id != *pool.id || grant.client_id != *client.id {
-            return Err(invalid());
+        if client.refresh_rotation_grace.is_some() {
+            // RefreshTokenRotationType: "Refresh token rotation must be
+            // completed with GetTokensFromRefreshToken" (API reference).
+            return Err(errors::invalid_parameter(
+                "Refresh token rotation is enabled for this client: use GetTokensFromRefreshToken",
+            ));
         }
-        if self.now_secs() > grant.expires_at {
-            return Err(errors::not_authorized("Refresh Token has expired"));
-        }
-        let snapshot = {
-            let table = pool.users.lock();
-            let user = table
-                .users
-                .get(grant.user_key.as_str())
-                .ok_or_else(errors::refresh_token_revoked)?;
-            let mut names = vec![&*user.username, grant.sub.as_str()];
-            if let Some(name) = username_param {
-                names.push(name);
-            }
-            client.check_secret_hash(secret_hash, &names)?;
-            let started = origin_time(&grant.origin_jti).unwrap_or_default();
-            if user.sub.to_string() != grant.sub || started <= user.revoked_before {
-                return Err(errors::refresh_token_revoked());
-            }
-            if !user.enabled {
-                return Err(errors::user_disabled());
-            }
-            TokenSubject::of(user)
+        let proof = ClientProof::SecretHash {
+            hash: secret_hash,
+            username: username_param,
         };
-        let issuer = self.issuer(&pool.id);
-        let groups = group_claims(&pool, &snapshot.sub);
-        let tokens = self.signer.issue_at(
-            &TokenParams {
-                issuer: &issuer,
-                client_id: &client.id,
-                sub: &snapshot.sub,
-                username: &snapshot.username,
-                email: snapshot.email.as_deref(),
-                email_verified: snapshot.email_verified,
-                device_key: grant.device_key.as_deref(),
-                auth_time: grant.auth_time,
-                origin_jti: &grant.origin_jti,
-                access_validity_secs: client.access_validity_secs,
-                id_validity_secs: client.id_validity_secs,
-                scope: "aws.cognito.signin.user.admin",
-                groups: &groups.groups,
-                roles: &groups.roles,
-                preferred_role: groups.preferred_role.as_deref(),
-            },
-            self.now_secs(),
-        );
+        let (tokens, _) = self.refreshed_tokens(&pool, &client, token, proof)?;
         Ok(json!({
             "ChallengeParameters": {},
             "AuthenticationResult": {
@@ -349,22 +318,10 @@ impl CognitoService {
                 totp_enabled: token.is_some_and(|t| t.enabled),
             };
             match sign_in::next_step(&facts) {
-                NextStep::NewPasswordRequired => {
-                    let attributes: Map<String, Value> = user
-                        .attributes
-                        .iter()
-                        .filter(|(name, _)| !name.ends_with("_verified"))
-                        .map(|(name, value)| (name.to_string(), json!(&**value)))
-                        .collect();
-                    Next::Challenge(
-                        Step::NewPasswordRequired,
-                        json!({
-                            "USER_ID_FOR_SRP": &*user.username,
-                            "requiredAttributes": "[]",
-                            "userAttributes": Value::Object(attributes).to_string(),
-                        }),
-                    )
-                }
+                NextStep::NewPasswordRequired => Next::Challenge(
+                    Step::NewPasswordRequired,
+                    user.new_password_parameters(&settings.schema),
+                ),
                 NextStep::DeviceSrpAuth => {
                     Next::Challenge(Step::DeviceSrpAuth, json!({ "USERNAME": &*user.username }))
                 }
@@ -516,6 +473,19 @@ impl CognitoService {
             (None, "PASSWORD_VERIFIER" | "DEVICE_PASSWORD_VERIFIER") => self
                 .challenges
                 .take_by_secret_block(require("PASSWORD_CLAIM_SECRET_BLOCK")?)?,
+            // Bound to its sign-in by client, device key and user (see
+            // `ChallengeStore::take_by_device`).
+            (None, "DEVICE_SRP_AUTH") => {
+                let device_key = require("DEVICE_KEY")?;
+                let sent = require("USERNAME")?;
+                let settings = pool.settings();
+                let key = pool.users.lock().resolve(&settings, sent);
+                self.challenges
+                    .take_by_device(&client.id, device_key, |challenge| {
+                        challenge.username == sent
+                            || key.as_deref() == Some(challenge.user_key.as_str())
+                    })?
+            }
             (None, _) => {
                 return Err(errors::invalid_parameter(
                     "Missing required parameter Session",
@@ -613,10 +583,9 @@ impl CognitoService {
                 let now = self.now_millis();
                 pool.users
                     .update(&user_key, |user| {
-                        user.set_password(digest, now);
-                        user.set_attributes(&updates, now);
+                        user.complete_new_password(&settings.schema, digest, &updates, now)
                     })
-                    .ok_or_else(errors::user_not_found)?;
+                    .ok_or_else(errors::user_not_found)??;
                 self.next_step(sign_in).await
             }
             Step::MfaSetup { verified } => {
@@ -747,15 +716,15 @@ impl CognitoService {
 }
 
 /// What tokens say about a user, copied out of the lock.
-struct TokenSubject {
-    sub: String,
-    username: String,
-    email: Option<String>,
-    email_verified: Option<bool>,
+pub(super) struct TokenSubject {
+    pub sub: String,
+    pub username: String,
+    pub email: Option<String>,
+    pub email_verified: Option<bool>,
 }
 
 impl TokenSubject {
-    fn of(user: &User) -> Self {
+    pub(super) fn of(user: &User) -> Self {
         TokenSubject {
             sub: user.sub.to_string(),
             username: user.username.to_string(),
@@ -769,7 +738,7 @@ impl TokenSubject {
 
 /// The group claims of the user with this `sub` (read after the user
 /// table's lock is released: the group lock comes first when both are held).
-fn group_claims(pool: &Pool, sub: &str) -> GroupClaims {
+pub(super) fn group_claims(pool: &Pool, sub: &str) -> GroupClaims {
     match uuid::Uuid::parse_str(sub) {
         Ok(sub) => pool.groups.lock().claims_of(sub),
         Err(_) => GroupClaims::default(),

@@ -1,14 +1,16 @@
 //! Users: SignUp, ConfirmSignUp, ResendConfirmationCode, AdminConfirmSignUp,
-//! AdminCreateUser, AdminGetUser, AdminDeleteUser, ListUsers, GetUser and
-//! DeleteUser. The users themselves live in `state::users`.
+//! AdminCreateUser, AdminGetUser, AdminDeleteUser, AdminDisableUser,
+//! AdminEnableUser, ListUsers, GetUser and DeleteUser. The users themselves
+//! live in `state::users`.
 
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use super::srp::PasswordDigest;
-use super::state::codes::PendingCode;
+use super::state::codes::CodePurpose;
 use super::state::pool::Pool;
+use super::state::settings::PoolSettings;
 use super::state::user_filter::UserFilter;
 use super::state::users::{Delivery, Taken, User, UserStatus, username_for};
 use super::triggers::{Caller, TriggerSource};
@@ -62,7 +64,7 @@ fn describe_user(user: &User, with_dates: bool) -> Value {
 }
 
 /// `CodeDeliveryDetails`, the address masked as Cognito masks it.
-fn delivery_details(delivery: &Delivery) -> Value {
+pub(super) fn delivery_details(delivery: &Delivery) -> Value {
     let masked = match delivery.medium {
         DeliveryMedium::Email => {
             let (local, domain) = delivery
@@ -92,8 +94,17 @@ fn delivery_details(delivery: &Delivery) -> Value {
     })
 }
 
+/// The pool's template for codes that go to `medium` (sign-up and
+/// verification codes, and password reset codes).
+pub(super) fn verification_template(settings: &PoolSettings, medium: DeliveryMedium) -> Arc<str> {
+    match medium {
+        DeliveryMedium::Email => settings.email_verification_message.clone(),
+        DeliveryMedium::Sms => settings.sms_verification_message.clone(),
+    }
+}
+
 impl CognitoService {
-    fn send(
+    pub(super) fn send(
         &self,
         pool: &Pool,
         username: &str,
@@ -150,7 +161,6 @@ impl CognitoService {
         } else {
             Delivery::for_verification(&settings, &attributes)
         };
-        let code = delivery.as_ref().map(|_| PendingCode::new(now / 1000));
         let status = if hook.auto_confirm_user {
             UserStatus::Confirmed
         } else {
@@ -158,7 +168,9 @@ impl CognitoService {
         };
         let digest = PasswordDigest::new(&pool.srp_name, &username, password);
         let mut user = User::new(&username, Some(digest), status, &attributes, now);
-        user.code = code.clone();
+        let code = delivery
+            .as_ref()
+            .map(|_| user.codes.issue(CodePurpose::SignUp, now / 1000));
         user.auto_verify(hook.auto_verify_email, hook.auto_verify_phone);
         let sub = user.sub;
         let alias_value = alias.as_ref().map(|(_, v)| v.as_str());
@@ -171,10 +183,7 @@ impl CognitoService {
         let mut output =
             json!({ "UserConfirmed": hook.auto_confirm_user, "UserSub": sub.to_string() });
         if let (Some(delivery), Some(code)) = (&delivery, &code) {
-            let template = match delivery.medium {
-                DeliveryMedium::Email => settings.email_verification_message.clone(),
-                DeliveryMedium::Sms => settings.sms_verification_message.clone(),
-            };
+            let template = verification_template(&settings, delivery.medium);
             self.send(
                 &pool,
                 &username,
@@ -236,10 +245,7 @@ impl CognitoService {
             return Err(errors::user_not_found());
         };
         let (username, delivery, code) = renewed?;
-        let template = match delivery.medium {
-            DeliveryMedium::Email => settings.email_verification_message.clone(),
-            DeliveryMedium::Sms => settings.sms_verification_message.clone(),
-        };
+        let template = verification_template(&settings, delivery.medium);
         self.send(
             &pool,
             &username,
@@ -328,7 +334,12 @@ impl CognitoService {
                 attributes.retain(|(n, _)| n != name);
                 attributes.push((name, value.as_str()));
             }
-            settings.schema.check(&attributes)?;
+            // "Any attributes that you specify as required ... either you
+            // should supply (in your call to AdminCreateUser) or the user
+            // should supply (when they sign up in response to your welcome
+            // message)" (API reference): required ones are asked for in
+            // the NEW_PASSWORD_REQUIRED challenge.
+            settings.schema.check_writable(&attributes)?;
             let hook = self
                 .triggers
                 .pre_sign_up(
@@ -405,6 +416,28 @@ impl CognitoService {
             .find(&settings, input.required("Username")?)
             .ok_or_else(errors::user_not_found)?;
         Ok(describe_user(user, true))
+    }
+
+    pub(super) fn admin_disable_user(&self, input: &Input<'_>) -> Outcome {
+        let pool = self.pool(input.required("UserPoolId")?)?;
+        let now = self.now_millis();
+        pool.users
+            .update_named(&pool.settings(), input.required("Username")?, |user| {
+                user.disable(now)
+            })
+            .ok_or_else(errors::user_not_found)?;
+        Ok(json!({}))
+    }
+
+    pub(super) fn admin_enable_user(&self, input: &Input<'_>) -> Outcome {
+        let pool = self.pool(input.required("UserPoolId")?)?;
+        let now = self.now_millis();
+        pool.users
+            .update_named(&pool.settings(), input.required("Username")?, |user| {
+                user.enable(now)
+            })
+            .ok_or_else(errors::user_not_found)?;
+        Ok(json!({}))
     }
 
     pub(super) fn admin_delete_user(&self, input: &Input<'_>) -> Outcome {

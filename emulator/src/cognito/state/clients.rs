@@ -73,8 +73,38 @@ pub(crate) struct AppClient {
     pub refresh_validity_secs: i64,
     /// How long a sign-in `Session` lasts (`AuthSessionValidity`, in minutes).
     pub session_validity: Duration,
+    /// `ReadAttributes`: the attributes the client may read (all when `None`).
+    #[allow(
+        dead_code,
+        reason = "read by the attribute operations, which enforce it"
+    )]
+    pub read_attributes: Option<Vec<String>>,
+    /// `WriteAttributes`: the attributes the client may write (all when `None`).
+    #[allow(
+        dead_code,
+        reason = "read by the attribute operations, which enforce it"
+    )]
+    pub write_attributes: Option<Vec<String>>,
+    /// `EnableTokenRevocation`: RevokeToken works for the client's refresh tokens.
+    pub token_revocation: bool,
+    /// `RefreshTokenRotation` when `ENABLED`: its `RetryGracePeriodSeconds`.
+    pub refresh_rotation_grace: Option<i64>,
     /// What DescribeUserPoolClient returns.
     pub described: Map<String, Value>,
+}
+
+/// How the caller of a refresh proves it is the app client (when the
+/// client has a secret).
+#[derive(Clone, Copy)]
+pub(crate) enum ClientProof<'a> {
+    /// InitiateAuth: a SECRET_HASH over one of the names the user is known
+    /// by (the stored user name, the `sub`, or the `USERNAME` sent).
+    SecretHash {
+        hash: Option<&'a str>,
+        username: Option<&'a str>,
+    },
+    /// GetTokensFromRefreshToken: the client secret itself.
+    Secret(Option<&'a str>),
 }
 
 /// `Base64(HMAC-SHA256(secret, username + client_id))`.
@@ -87,6 +117,17 @@ pub(crate) fn secret_hash(secret: &str, username: &str, client_id: &str) -> Stri
 }
 
 impl AppClient {
+    /// Whether `sent` is this client's secret (`None` matching no secret).
+    pub fn secret_matches(&self, sent: Option<&str>) -> bool {
+        match (&self.secret, sent) {
+            (None, None) => true,
+            (Some(secret), Some(sent)) => {
+                subtle::ConstantTimeEq::ct_eq(secret.as_bytes(), sent.as_bytes()).into()
+            }
+            _ => false,
+        }
+    }
+
     /// Checks the `SECRET_HASH` a request carries against any of the names
     /// the user may have computed it with (the name sent, the stored user name).
     pub fn check_secret_hash(

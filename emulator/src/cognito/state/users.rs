@@ -7,7 +7,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use uuid::Uuid;
 
-use super::codes::PendingCode;
+use super::attributes::AttributeSchema;
+use super::codes::{CodePurpose, Codes, PendingCode};
 use super::devices::Device;
 use super::settings::PoolSettings;
 use super::software_token::SoftwareToken;
@@ -22,6 +23,9 @@ pub(crate) enum UserStatus {
     Unconfirmed,
     Confirmed,
     ForceChangePassword,
+    /// AdminResetUserPassword: the password no longer works; the user must
+    /// reset it with a code (ConfirmForgotPassword) before signing in.
+    ResetRequired,
 }
 
 impl UserStatus {
@@ -30,6 +34,7 @@ impl UserStatus {
             UserStatus::Unconfirmed => "UNCONFIRMED",
             UserStatus::Confirmed => "CONFIRMED",
             UserStatus::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+            UserStatus::ResetRequired => "RESET_REQUIRED",
         }
     }
 }
@@ -46,7 +51,7 @@ pub(crate) struct User {
     pub password: Option<PasswordDigest>,
     /// Epoch seconds after which a temporary password no longer works (0: none).
     pub temporary_password_expires: i64,
-    pub code: Option<PendingCode>,
+    pub codes: Codes,
     pub software_token: Option<Box<SoftwareToken>>,
     pub devices: Vec<Device>,
     /// Tokens whose sign-in started at or before this (epoch ms) are revoked.
@@ -75,7 +80,7 @@ impl User {
                 .collect(),
             password,
             temporary_password_expires: 0,
-            code: None,
+            codes: Codes::default(),
             software_token: None,
             devices: Vec::new(),
             revoked_before: 0,
@@ -140,14 +145,13 @@ impl User {
         now: i64,
     ) -> Result<(), ServiceError> {
         self.check_unconfirmed()?;
-        let code = self.code.as_mut().ok_or_else(errors::expired_code)?;
-        code.check(sent, now.div_euclid(1000))?;
+        self.codes
+            .redeem(CodePurpose::SignUp, sent, now.div_euclid(1000))?;
         let verified = Delivery::for_verification(settings, &self.attribute_pairs())
             .map(|delivery| delivery.attribute);
         if let Some(attribute) = verified {
             self.set_attribute(&format!("{attribute}_verified"), "true");
         }
-        self.code = None;
         self.status = UserStatus::Confirmed;
         self.modified = now;
         Ok(())
@@ -157,7 +161,7 @@ impl User {
     pub fn admin_confirm_sign_up(&mut self, now: i64) -> Result<(), ServiceError> {
         self.check_unconfirmed()?;
         self.status = UserStatus::Confirmed;
-        self.code = None;
+        self.codes.discard(CodePurpose::SignUp);
         self.modified = now;
         Ok(())
     }
@@ -176,8 +180,7 @@ impl User {
             Delivery::for_verification(settings, &self.attribute_pairs()).ok_or_else(|| {
                 errors::invalid_parameter("Cannot resend codes. Auto verification not turned on.")
             })?;
-        let code = PendingCode::new(now.div_euclid(1000));
-        self.code = Some(code.clone());
+        let code = self.codes.issue(CodePurpose::SignUp, now.div_euclid(1000));
         Ok((delivery, code))
     }
 
@@ -208,12 +211,200 @@ impl User {
         self.modified = now;
     }
 
+    /// The NEW_PASSWORD_REQUIRED challenge parameters, as AWS sends them:
+    /// `requiredAttributes`, a JSON list of the pool's required attributes
+    /// the user lacks as `userAttributes.<name>`, and `userAttributes`, a
+    /// JSON object of the user's attributes (`sub` aside).
+    pub fn new_password_parameters(&self, schema: &AttributeSchema) -> serde_json::Value {
+        let mut missing: Vec<String> = schema
+            .missing_required(|name| self.attribute(name).is_some_and(|v| !v.is_empty()))
+            .into_iter()
+            .map(|name| format!("userAttributes.{name}"))
+            .collect();
+        missing.sort();
+        let attributes: serde_json::Map<String, serde_json::Value> = self
+            .attributes
+            .iter()
+            .map(|(name, value)| (name.to_string(), serde_json::json!(&**value)))
+            .collect();
+        serde_json::json!({
+            "USER_ID_FOR_SRP": &*self.username,
+            "requiredAttributes": serde_json::Value::from(missing).to_string(),
+            "userAttributes": serde_json::Value::Object(attributes).to_string(),
+        })
+    }
+
+    /// The answer to NEW_PASSWORD_REQUIRED: the attributes sent
+    /// (`userAttributes.<name>`) must exist in the schema and, with those
+    /// the user has, cover every required one; then the new password and
+    /// the attributes are set together.
+    pub fn complete_new_password(
+        &mut self,
+        schema: &AttributeSchema,
+        digest: PasswordDigest,
+        updates: &[(String, String)],
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        schema.check_writable(updates)?;
+        let present = |name: &str| {
+            updates
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+                .or(self.attribute(name))
+                .is_some_and(|v| !v.is_empty())
+        };
+        if let Some(missing) = schema.missing_required(present).first() {
+            return Err(errors::invalid_parameter(format!(
+                "Invalid attributes given, {missing} is missing"
+            )));
+        }
+        self.set_password(digest, now);
+        self.set_attributes(updates, now);
+        Ok(())
+    }
+
+    /// AdminDisableUser: the user cannot sign in or refresh, and the
+    /// tokens issued so far are revoked ("Deactivates a user profile and
+    /// revokes all access tokens for the user", API reference).
+    pub fn disable(&mut self, now: i64) {
+        self.enabled = false;
+        self.sign_out_everywhere(now);
+        self.modified = now;
+    }
+
+    /// AdminEnableUser: the user may sign in again (tokens revoked by
+    /// AdminDisableUser stay revoked).
+    pub fn enable(&mut self, now: i64) {
+        self.enabled = true;
+        self.modified = now;
+    }
+
     /// Sets each attribute to its new value.
     pub fn set_attributes(&mut self, updates: &[(String, String)], now: i64) {
         for (name, value) in updates {
             self.set_attribute(name, value);
         }
         self.modified = now;
+    }
+
+    /// ForgotPassword: a password reset code and where it goes (the
+    /// pool's account recovery setting picks a verified address).
+    pub fn start_password_reset(
+        &mut self,
+        settings: &PoolSettings,
+        now: i64,
+    ) -> Result<(Delivery, PendingCode), ServiceError> {
+        if !self.enabled {
+            return Err(errors::user_disabled());
+        }
+        if self.status == UserStatus::ForceChangePassword {
+            return Err(errors::password_cannot_be_reset());
+        }
+        let delivery = Delivery::for_recovery(settings, self)?;
+        let code = self
+            .codes
+            .issue(CodePurpose::ResetPassword, now.div_euclid(1000));
+        Ok((delivery, code))
+    }
+
+    /// ConfirmForgotPassword: uses up the reset code and sets the new
+    /// password; a user whose password was reset is CONFIRMED again.
+    pub fn finish_password_reset(
+        &mut self,
+        sent: &str,
+        digest: PasswordDigest,
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        self.codes
+            .redeem(CodePurpose::ResetPassword, sent, now.div_euclid(1000))?;
+        self.password = Some(digest);
+        if matches!(
+            self.status,
+            UserStatus::ResetRequired | UserStatus::ForceChangePassword
+        ) {
+            self.status = UserStatus::Confirmed;
+        }
+        self.temporary_password_expires = 0;
+        self.modified = now;
+        Ok(())
+    }
+
+    /// ChangePassword: `previous` must be the current password (the
+    /// digest is salted with `srp_name` and the stored user name).
+    pub fn change_password(
+        &mut self,
+        srp_name: &str,
+        previous: &str,
+        digest: PasswordDigest,
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        let matches = self
+            .password
+            .as_ref()
+            .is_some_and(|d| d.matches(srp_name, &self.username, previous));
+        if !matches {
+            return Err(errors::incorrect_password());
+        }
+        self.password = Some(digest);
+        self.modified = now;
+        Ok(())
+    }
+
+    /// AdminSetUserPassword: a permanent password confirms the user; a
+    /// temporary one (valid until `temporary_until`, epoch seconds) puts
+    /// them in FORCE_CHANGE_PASSWORD, to be replaced at the next sign-in.
+    pub fn admin_set_password(
+        &mut self,
+        digest: PasswordDigest,
+        temporary_until: Option<i64>,
+        now: i64,
+    ) {
+        match temporary_until {
+            None => self.set_password(digest, now),
+            Some(expires) => {
+                self.password = Some(digest);
+                self.status = UserStatus::ForceChangePassword;
+                self.temporary_password_expires = expires;
+                self.modified = now;
+            }
+        }
+        self.codes.discard(CodePurpose::ResetPassword);
+    }
+
+    /// AdminResetUserPassword: the password stops working (RESET_REQUIRED)
+    /// and, when the user has a verified address recovery may use, a reset
+    /// code goes there. Only confirmed users can be reset (as moto does; the
+    /// API reference does not say what other states answer).
+    pub fn admin_reset_password(
+        &mut self,
+        settings: &PoolSettings,
+        now: i64,
+    ) -> Result<Option<(Delivery, PendingCode)>, ServiceError> {
+        if !self.enabled {
+            return Err(errors::user_disabled());
+        }
+        if !matches!(
+            self.status,
+            UserStatus::Confirmed | UserStatus::ResetRequired
+        ) {
+            return Err(errors::password_cannot_be_reset());
+        }
+        self.status = UserStatus::ResetRequired;
+        self.password = None;
+        self.modified = now;
+        // "If ... a verified phone number exists for the user, or ... a
+        // verified email exists for the user, calling this API will also
+        // result in sending a message" (API reference): no address, no
+        // message, and no error.
+        let Ok(delivery) = Delivery::for_recovery(settings, self) else {
+            self.codes.discard(CodePurpose::ResetPassword);
+            return Ok(None);
+        };
+        let code = self
+            .codes
+            .issue(CodePurpose::ResetPassword, now.div_euclid(1000));
+        Ok(Some((delivery, code)))
     }
 
     /// Whether `code` is a current code of the user's verified software
@@ -325,6 +516,14 @@ impl UserStore {
         self.lock().find_mut(settings, name).map(change)
     }
 
+    /// The stored user name of the user a caller named: what password
+    /// digests are salted with, to compute before taking the lock again.
+    pub fn stored_username(&self, settings: &PoolSettings, name: &str) -> Option<String> {
+        self.lock()
+            .find(settings, name)
+            .map(|user| user.username.to_string())
+    }
+
     /// Applies `change` to the user stored under `key`; `None` when there is none.
     pub fn update<T>(&self, key: &str, change: impl FnOnce(&mut User) -> T) -> Option<T> {
         self.lock().users.get_mut(key).map(change)
@@ -374,6 +573,102 @@ impl Delivery {
             }
         }
         None
+    }
+}
+
+/// The pool's `AccountRecoverySetting` mechanisms, highest priority first.
+/// Without one, the legacy behaviour of the API reference: "SMS is
+/// preferred through email".
+fn recovery_mechanisms(settings: &PoolSettings) -> Vec<&str> {
+    let listed = settings
+        .request
+        .get("AccountRecoverySetting")
+        .and_then(|s| s.get("RecoveryMechanisms"))
+        .and_then(serde_json::Value::as_array);
+    let Some(listed) = listed.filter(|l| !l.is_empty()) else {
+        return vec!["verified_phone_number", "verified_email"];
+    };
+    let mut mechanisms: Vec<(i64, &str)> = listed
+        .iter()
+        .filter_map(|m| {
+            let name = m.get("Name")?.as_str()?;
+            let priority = m.get("Priority").and_then(serde_json::Value::as_i64);
+            Some((priority.unwrap_or(i64::MAX), name))
+        })
+        .collect();
+    mechanisms.sort_by_key(|(priority, _)| *priority);
+    mechanisms.into_iter().map(|(_, name)| name).collect()
+}
+
+impl Delivery {
+    /// Where a password reset code goes: the first recovery mechanism
+    /// whose address the user has verified.
+    pub fn for_recovery(settings: &PoolSettings, user: &User) -> Result<Delivery, ServiceError> {
+        let mechanisms = recovery_mechanisms(settings);
+        if mechanisms.first() == Some(&"admin_only") {
+            return Err(errors::not_authorized(
+                "Contact administrator to reset password.",
+            ));
+        }
+        for mechanism in mechanisms {
+            let (attribute, medium) = match mechanism {
+                "verified_email" => ("email", DeliveryMedium::Email),
+                "verified_phone_number" => ("phone_number", DeliveryMedium::Sms),
+                _ => continue,
+            };
+            let verified = user.attribute(&format!("{attribute}_verified")) == Some("true");
+            if let Some(destination) = user.attribute(attribute).filter(|_| verified) {
+                return Ok(Delivery {
+                    attribute,
+                    medium,
+                    destination: destination.to_owned(),
+                });
+            }
+        }
+        Err(errors::invalid_parameter(
+            "Cannot reset password for the user as there is no registered/verified email or phone_number",
+        ))
+    }
+
+    /// What ForgotPassword answers for a user who does not exist when the
+    /// client hides that (`PreventUserExistenceErrors`): a delivery that
+    /// looks like a real one. AWS documents that it is simulated, not its
+    /// form: this one goes by the first recovery mechanism whose attribute
+    /// the pool verifies (else the first one), and the name sent.
+    pub fn simulated_recovery(settings: &PoolSettings, name: &str) -> Delivery {
+        let mechanisms = recovery_mechanisms(settings);
+        let verifies = |mechanism: &&&str| {
+            let attribute = mechanism.trim_start_matches("verified_");
+            settings.auto_verified.iter().any(|a| a == attribute)
+        };
+        let chosen = mechanisms
+            .iter()
+            .find(verifies)
+            .or(mechanisms.first())
+            .copied();
+        let by_phone = chosen == Some("verified_phone_number");
+        if by_phone {
+            let destination = if name.starts_with('+') {
+                name.to_owned()
+            } else {
+                "+10000000000".to_owned()
+            };
+            return Delivery {
+                attribute: "phone_number",
+                medium: DeliveryMedium::Sms,
+                destination,
+            };
+        }
+        let destination = if name.contains('@') {
+            name.to_owned()
+        } else {
+            format!("{name}@example.com")
+        };
+        Delivery {
+            attribute: "email",
+            medium: DeliveryMedium::Email,
+            destination,
+        }
     }
 }
 
