@@ -120,8 +120,8 @@ async fn a_step_that_fails_halfway_still_deletes_the_pool() {
     let client = target.client().await;
     let username = unique("managed-fail");
 
-    // A new password that breaks the policy: step 6 (the password reset)
-    // fails, after the pool, the user and the group were made.
+    // A password that breaks the policy, chosen at the first sign-in: step 3
+    // (NEW_PASSWORD_REQUIRED) fails, after the pool and the user were made.
     let run = target.run(
         SCENARIO,
         &[
@@ -129,8 +129,6 @@ async fn a_step_that_fails_halfway_still_deletes_the_pool() {
             "--username",
             &username,
             "--password",
-            PASSWORD,
-            "--new-password",
             "short",
         ],
     );
@@ -141,8 +139,12 @@ async fn a_step_that_fails_halfway_still_deletes_the_pool() {
 
     assert!(line.contains("InvalidPasswordException"), "{line}");
     assert!(
-        stdout.contains("ID token cognito:groups: editors"),
+        stdout.contains("Challenge: NEW_PASSWORD_REQUIRED"),
         "{stdout}"
+    );
+    assert!(
+        !stdout.contains("[4/9]"),
+        "a step after the failure ran:\n{stdout}"
     );
     assert!(
         stdout.contains(&format!("Deleted user pool {user_pool_id}")),
