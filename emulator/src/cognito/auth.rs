@@ -301,6 +301,7 @@ impl CognitoService {
                 username: &snapshot.username,
                 email: snapshot.email.as_deref(),
                 email_verified: snapshot.email_verified,
+                custom_attributes: &snapshot.custom,
                 device_key: grant.device_key.as_deref(),
                 auth_time: grant.auth_time,
                 origin_jti: &grant.origin_jti,
@@ -453,6 +454,7 @@ impl CognitoService {
                 username: &snapshot.username,
                 email: snapshot.email.as_deref(),
                 email_verified: snapshot.email_verified,
+                custom_attributes: &snapshot.custom,
                 device_key: claimed_device,
                 auth_time,
                 origin_jti: &origin_jti,
@@ -739,6 +741,8 @@ struct TokenSubject {
     username: String,
     email: Option<String>,
     email_verified: Option<bool>,
+    /// The `custom:` attributes, claims of the ID token.
+    custom: Vec<(String, String)>,
 }
 
 impl TokenSubject {
@@ -750,6 +754,12 @@ impl TokenSubject {
             email_verified: user
                 .attribute("email")
                 .map(|_| user.attribute("email_verified") == Some("true")),
+            custom: user
+                .attributes
+                .iter()
+                .filter(|(name, _)| name.starts_with("custom:"))
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
         }
     }
 }

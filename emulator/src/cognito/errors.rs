@@ -215,6 +215,13 @@ pub(crate) fn password_cannot_be_reset() -> ServiceError {
     not_authorized("User password cannot be reset in the current state.")
 }
 
+/// `NotAuthorizedException`: a user's app client may not write an
+/// attribute the request changes (its `WriteAttributes`, or a `*_verified`
+/// flag, which only a code or an administrator sets).
+pub(crate) fn unauthorized_attribute_write() -> ServiceError {
+    not_authorized("A client attempted to write unauthorized attribute")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

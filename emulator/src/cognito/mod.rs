@@ -15,11 +15,12 @@
 //!    `client`, `open_session`), and the route table that the JSON front
 //!    door ([`aws_json::call`]) hands a validated request to.
 //! 6. Handlers, one module per service area (`pools`, `clients`, `users`,
-//!    `auth`, `mfa`, `devices`, `access`, `passwords`), each adding its operations to
+//!    `auth`, `mfa`, `devices`, `access`, `passwords`, `attributes`), each adding its operations to
 //!    [`CognitoService`]: read the request, call the state, build the
 //!    response.
 
 mod access;
+mod attributes;
 mod auth;
 mod clients;
 mod devices;
@@ -250,6 +251,13 @@ operations! { service, input;
     "AdminResetUserPassword" => service.admin_reset_user_password(input),
     "AdminDisableUser" => service.admin_disable_user(input),
     "AdminEnableUser" => service.admin_enable_user(input),
+    "UpdateUserAttributes" => service.update_user_attributes(input),
+    "AdminUpdateUserAttributes" => service.admin_update_user_attributes(input),
+    "DeleteUserAttributes" => service.delete_user_attributes(input),
+    "AdminDeleteUserAttributes" => service.admin_delete_user_attributes(input),
+    "GetUserAttributeVerificationCode" => service.get_user_attribute_verification_code(input),
+    "VerifyUserAttribute" => service.verify_user_attribute(input),
+    "AddCustomAttributes" => service.add_custom_attributes(input),
 }
 
 /// The names of every Cognito operation this emulator implements (the

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::srp::PasswordDigest;
+use super::state::attribute_changes::client_attributes;
 use super::state::codes::CodePurpose;
 use super::state::pool::Pool;
 use super::state::settings::PoolSettings;
@@ -42,11 +43,12 @@ fn user_type(user: &User, wanted: &[&str]) -> Value {
     })
 }
 
-/// AdminGetUser and GetUser: attributes plus MFA settings.
-fn describe_user(user: &User, with_dates: bool) -> Value {
+/// AdminGetUser and GetUser: attributes (only `wanted` ones when given)
+/// plus MFA settings.
+fn describe_user(user: &User, with_dates: bool, wanted: &[&str]) -> Value {
     let mut output = json!({
         "Username": &*user.username,
-        "UserAttributes": attributes_json(user, &[]),
+        "UserAttributes": attributes_json(user, wanted),
     });
     if with_dates {
         output["UserCreateDate"] = epoch(user.created);
@@ -415,7 +417,7 @@ impl CognitoService {
         let user = table
             .find(&settings, input.required("Username")?)
             .ok_or_else(errors::user_not_found)?;
-        Ok(describe_user(user, true))
+        Ok(describe_user(user, true, &[]))
     }
 
     pub(super) fn admin_disable_user(&self, input: &Input<'_>) -> Outcome {
@@ -502,12 +504,21 @@ impl CognitoService {
 impl CognitoService {
     pub(super) fn get_user(&self, input: &Input<'_>) -> Outcome {
         let caller = self.authenticate(input.required("AccessToken")?)?;
-        let table = caller.pool.users.lock();
-        let user = table
+        // The app client's ReadAttributes, when it sets them, limit what
+        // the user reads of themselves (`sub` is always readable).
+        let client = caller.pool.client(&caller.client_id).ok();
+        let mut wanted = client
+            .as_deref()
+            .and_then(|c| client_attributes(c, "ReadAttributes"))
+            .unwrap_or_default();
+        if !wanted.is_empty() {
+            wanted.push("sub");
+        }
+        caller
+            .pool
             .users
-            .get(&caller.user_key)
-            .ok_or_else(errors::access_token_revoked)?;
-        Ok(describe_user(user, false))
+            .read(&caller.user_key, |user| describe_user(user, false, &wanted))
+            .ok_or_else(errors::access_token_revoked)
     }
 
     pub(super) fn delete_user(&self, input: &Input<'_>) -> Outcome {

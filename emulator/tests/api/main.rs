@@ -9,6 +9,7 @@ mod lambda_support;
 mod sdk_client;
 mod service_client;
 
+mod attributes;
 mod auth;
 mod challenges;
 mod clock;
