@@ -60,7 +60,7 @@ impl CognitoService {
         let (username, sent) = caller
             .pool
             .users
-            .update(&caller.user_key, |user| {
+            .change(&settings, &caller.user_key, false, |user| {
                 let sent = user.update_attributes(&settings, &updates, writer, now)?;
                 Ok::<_, ServiceError>((user.username.to_string(), sent))
             })
@@ -76,7 +76,7 @@ impl CognitoService {
         let now = self.now_millis();
         let (username, sent) = pool
             .users
-            .update_named(&settings, input.required("Username")?, |user| {
+            .change_named(&settings, input.required("Username")?, false, |user| {
                 let sent = user.update_attributes(&settings, &updates, Writer::Admin, now)?;
                 Ok::<_, ServiceError>((user.username.to_string(), sent))
             })
@@ -100,7 +100,7 @@ impl CognitoService {
         caller
             .pool
             .users
-            .update(&caller.user_key, |user| {
+            .change(&settings, &caller.user_key, false, |user| {
                 user.delete_attributes(&settings, &names, writer, now)
             })
             .ok_or_else(errors::access_token_revoked)??;
@@ -113,7 +113,7 @@ impl CognitoService {
         let names = input.strings("UserAttributeNames");
         let now = self.now_millis();
         pool.users
-            .update_named(&settings, input.required("Username")?, |user| {
+            .change_named(&settings, input.required("Username")?, false, |user| {
                 user.delete_attributes(&settings, &names, Writer::Admin, now)
             })
             .ok_or_else(errors::user_not_found)??;
@@ -141,10 +141,11 @@ impl CognitoService {
         let attribute = input.required("AttributeName")?;
         let code = input.required("Code")?;
         let now = self.now_millis();
+        let settings = caller.pool.settings();
         caller
             .pool
             .users
-            .update(&caller.user_key, |user| {
+            .change(&settings, &caller.user_key, false, |user| {
                 user.verify_attribute(attribute, code, now)
             })
             .ok_or_else(errors::access_token_revoked)??;

@@ -602,7 +602,7 @@ impl CognitoService {
                 let digest = PasswordDigest::new(&pool.srp_name, &challenge_user, password);
                 let now = self.now_millis();
                 pool.users
-                    .update(&user_key, |user| {
+                    .change(&settings, &user_key, false, |user| {
                         user.complete_new_password(&settings.schema, digest, &updates, now)
                     })
                     .ok_or_else(errors::user_not_found)??;

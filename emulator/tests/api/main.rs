@@ -25,4 +25,5 @@ mod pools;
 mod robustness;
 mod server;
 mod triggers;
+mod usernames;
 mod users;
