@@ -419,6 +419,7 @@ impl CognitoService {
                 username: &snapshot.username,
                 email: snapshot.email.as_deref(),
                 email_verified: snapshot.email_verified,
+                custom_attributes: &snapshot.custom,
                 device_key: claimed_device,
                 auth_time,
                 origin_jti: &origin_jti,
@@ -582,7 +583,7 @@ impl CognitoService {
                 let digest = PasswordDigest::new(&pool.srp_name, &challenge_user, password);
                 let now = self.now_millis();
                 pool.users
-                    .update(&user_key, |user| {
+                    .change(&settings, &user_key, false, |user| {
                         user.complete_new_password(&settings.schema, digest, &updates, now)
                     })
                     .ok_or_else(errors::user_not_found)??;
@@ -721,6 +722,8 @@ pub(super) struct TokenSubject {
     pub username: String,
     pub email: Option<String>,
     pub email_verified: Option<bool>,
+    /// The `custom:` attributes, claims of the ID token.
+    pub custom: Vec<(String, String)>,
 }
 
 impl TokenSubject {
@@ -732,6 +735,12 @@ impl TokenSubject {
             email_verified: user
                 .attribute("email")
                 .map(|_| user.attribute("email_verified") == Some("true")),
+            custom: user
+                .attributes
+                .iter()
+                .filter(|(name, _)| name.starts_with("custom:"))
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
         }
     }
 }

@@ -102,11 +102,12 @@ pub(crate) fn user_account_exists() -> ServiceError {
 }
 
 /// `UsernameExistsException` in pools that sign in by email or phone: another
-/// user already signs in with that address.
-pub(crate) fn alias_exists() -> ServiceError {
+/// user already signs in with that address (`attribute`: `email`,
+/// `phone_number`).
+pub(crate) fn alias_exists(attribute: &str) -> ServiceError {
     ServiceError::new(
         "UsernameExistsException",
-        "An account with the given email already exists.",
+        format!("An account with the given {attribute} already exists."),
     )
 }
 
@@ -245,6 +246,23 @@ pub(crate) fn unsupported_token_type() -> ServiceError {
     ServiceError::new(
         "UnsupportedTokenTypeException",
         "Only refresh tokens can be revoked.",
+    )
+}
+
+/// `NotAuthorizedException`: a user's app client may not write an
+/// attribute the request changes (its `WriteAttributes`, or a `*_verified`
+/// flag, which only a code or an administrator sets).
+pub(crate) fn unauthorized_attribute_write() -> ServiceError {
+    not_authorized("A client attempted to write unauthorized attribute")
+}
+
+/// `AliasExistsException`: a change (a verified address, a new email or
+/// phone number, a preferred_username) would give this user a sign-in
+/// alias another user holds.
+pub(crate) fn alias_exists_for_change(attribute: &str) -> ServiceError {
+    ServiceError::new(
+        "AliasExistsException",
+        format!("An account with the given {attribute} already exists."),
     )
 }
 

@@ -78,6 +78,7 @@ impl CognitoService {
                 username: &snapshot.username,
                 email: snapshot.email.as_deref(),
                 email_verified: snapshot.email_verified,
+                custom_attributes: &snapshot.custom,
                 device_key: grant.device_key.as_deref(),
                 auth_time: grant.auth_time,
                 origin_jti: &grant.origin_jti,
