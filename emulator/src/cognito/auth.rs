@@ -12,6 +12,7 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use super::srp::{PasswordDigest, ServerHandshake};
+use super::state::attribute_changes::client_attributes;
 use super::state::challenges::{Challenge, Step, new_secret_block};
 use super::state::clients::{AppClient, ClientProof};
 use super::state::devices::Device;
@@ -395,7 +396,7 @@ impl CognitoService {
                 _ => None,
             };
             (
-                TokenSubject::of(user),
+                TokenSubject::of(user, &client),
                 user.revoked_before,
                 used_device,
                 new_device,
@@ -727,7 +728,10 @@ pub(super) struct TokenSubject {
 }
 
 impl TokenSubject {
-    pub(super) fn of(user: &User) -> Self {
+    /// What the tokens of `client` say about `user`: custom attributes
+    /// only where the client's ReadAttributes (when set) lets it read them.
+    pub(super) fn of(user: &User, client: &AppClient) -> Self {
+        let readable = client_attributes(client, "ReadAttributes");
         TokenSubject {
             sub: user.sub.to_string(),
             username: user.username.to_string(),
@@ -739,6 +743,7 @@ impl TokenSubject {
                 .attributes
                 .iter()
                 .filter(|(name, _)| name.starts_with("custom:"))
+                .filter(|(name, _)| readable.as_ref().is_none_or(|r| r.contains(&&**name)))
                 .map(|(name, value)| (name.to_string(), value.to_string()))
                 .collect(),
         }

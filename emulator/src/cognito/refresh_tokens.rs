@@ -66,7 +66,7 @@ impl CognitoService {
             if !same_user || started <= user.revoked_before {
                 return Err(errors::refresh_token_revoked());
             }
-            TokenSubject::of(user)
+            TokenSubject::of(user, client)
         };
         let issuer = self.issuer(&pool.id);
         let groups = group_claims(pool, &snapshot.sub);

@@ -682,3 +682,58 @@ async fn custom_attributes_are_checked_and_in_the_id_token() {
     assert_eq!(id["custom:level"], "3");
     assert!(claims(&token).get("custom:team").is_none());
 }
+
+#[tokio::test]
+async fn the_id_token_carries_only_the_custom_attributes_a_client_reads() {
+    let (_emulator, client) = sdk_client::start().await;
+    let pool = client
+        .create_user_pool()
+        .pool_name("readers")
+        .schema(SchemaAttributeType::builder().name("team").build())
+        .schema(SchemaAttributeType::builder().name("secret").build())
+        .send()
+        .await
+        .unwrap();
+    let pool_id = pool.user_pool().unwrap().id().unwrap().to_owned();
+    let (client_id, _) = sdk_client::app_client(&client, &pool_id, false).await;
+    client
+        .sign_up()
+        .client_id(&client_id)
+        .username("hal")
+        .password(PASSWORD)
+        .user_attributes(attribute("custom:team", "red"))
+        .user_attributes(attribute("custom:secret", "s3"))
+        .send()
+        .await
+        .unwrap();
+    client
+        .admin_confirm_sign_up()
+        .user_pool_id(&pool_id)
+        .username("hal")
+        .send()
+        .await
+        .unwrap();
+    let id_token = |client_id: String| {
+        let client = client.clone();
+        async move {
+            let out = sdk_client::password_sign_in(&client, &client_id, "hal").await;
+            claims(out.authentication_result().unwrap().id_token().unwrap())
+        }
+    };
+    let all = id_token(client_id.clone()).await;
+    assert_eq!(all["custom:team"], "red");
+    assert_eq!(all["custom:secret"], "s3");
+    let reader = client
+        .create_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_name("reader")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .read_attributes("custom:team")
+        .send()
+        .await
+        .unwrap();
+    let reader = reader.user_pool_client().unwrap().client_id().unwrap();
+    let limited = id_token(reader.to_owned()).await;
+    assert_eq!(limited["custom:team"], "red");
+    assert!(limited.get("custom:secret").is_none(), "{limited}");
+}

@@ -190,7 +190,9 @@ impl AttributeSchema {
                     }
                 }
             }
-            Some("Boolean") if !matches!(value, "true" | "false") => {
+            Some("Boolean")
+                if !value.eq_ignore_ascii_case("true") && !value.eq_ignore_ascii_case("false") =>
+            {
                 return Err(refuse("Boolean must be true or false".into()));
             }
             Some("String") => {
@@ -288,6 +290,45 @@ impl AttributeSchema {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_follow_their_types_and_constraints() {
+        let schema = json!([
+            {"Name": "level", "AttributeDataType": "Number",
+             "NumberAttributeConstraints": {"MinValue": "1", "MaxValue": "10"}},
+            {"Name": "code", "AttributeDataType": "String",
+             "StringAttributeConstraints": {"MinLength": "2", "MaxLength": "3"}},
+            {"Name": "frozen", "Mutable": false}
+        ]);
+        let schema = AttributeSchema::from_request(Some(&schema)).unwrap();
+        for (name, value, ok) in [
+            ("custom:level", "5", true),
+            ("custom:level", "five", false),
+            ("custom:level", "11", false),
+            ("custom:code", "ab", true),
+            ("custom:code", "a", false),
+            ("custom:code", "abcd", false),
+            ("email_verified", "True", true),
+            ("email_verified", "yes", false),
+        ] {
+            assert_eq!(
+                schema.check_writable(&[(name, value)]).is_ok(),
+                ok,
+                "{name} = {value}"
+            );
+        }
+        assert!(schema.check_writable(&[("custom:frozen", "x")]).is_ok());
+        let err = schema
+            .check_updatable(&[("custom:frozen", "x")])
+            .unwrap_err();
+        assert!(
+            err.message
+                .ends_with("custom:frozen: Attribute cannot be updated.")
+        );
+        let added = schema.with_custom(&[json!({"Name": "extra"})]).unwrap();
+        assert!(added.knows("custom:extra") && !schema.knows("custom:extra"));
+        assert!(added.with_custom(&[json!({"Name": "extra"})]).is_err());
+    }
 
     #[test]
     fn unknown_and_required_attributes_are_refused() {
