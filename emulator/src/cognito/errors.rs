@@ -199,16 +199,20 @@ pub(crate) fn unrecognizable_lambda_output() -> ServiceError {
 
 // Groups, app clients, tokens, devices, tags and domains.
 
-/// `ResourceNotFoundException` for a group name the pool has no group of.
+/// `ResourceNotFoundException` for a group name the pool has no group of
+/// (code and message as AWS answers AdminAddUserToGroup in the logs quoted in
+/// aws-amplify/amplify-cli issue 2214).
 pub(crate) fn group_not_found() -> ServiceError {
     ServiceError::new("ResourceNotFoundException", "Group not found.")
 }
 
 /// `GroupExistsException` of CreateGroup: the pool has a group of that name.
-pub(crate) fn group_exists(name: &str) -> ServiceError {
+/// AWS does not name the group: the message is the one of
+/// aws-amplify/amplify-backend issue 1781 (its title) and of moto.
+pub(crate) fn group_exists() -> ServiceError {
     ServiceError::new(
         "GroupExistsException",
-        format!("A group with the name {name} already exists."),
+        "A group with the name already exists",
     )
 }
 
