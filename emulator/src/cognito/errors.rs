@@ -235,7 +235,9 @@ pub(crate) fn password_cannot_be_reset() -> ServiceError {
 }
 
 /// `UnsupportedOperationException` of RevokeToken for an app client whose
-/// `EnableTokenRevocation` is off.
+/// `EnableTokenRevocation` is off: the code is the API reference's ("an
+/// operation that isn't enabled for the user pool client"); the message is
+/// unverified (no source quotes it), our own wording.
 pub(crate) fn token_revocation_disabled() -> ServiceError {
     ServiceError::new(
         "UnsupportedOperationException",
@@ -244,7 +246,9 @@ pub(crate) fn token_revocation_disabled() -> ServiceError {
 }
 
 /// `UnsupportedTokenTypeException` of RevokeToken for a token that is not
-/// a refresh token (an access or ID token).
+/// a refresh token (an access or ID token): the code is the API reference's,
+/// and the developer guide's revocation endpoint answers the same case with
+/// `unsupported_token_type`; the message is unverified, our own wording.
 pub(crate) fn unsupported_token_type() -> ServiceError {
     ServiceError::new(
         "UnsupportedTokenTypeException",
