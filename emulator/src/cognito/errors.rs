@@ -21,7 +21,9 @@ pub(crate) fn not_authorized(message: impl Into<String>) -> ServiceError {
 }
 
 /// `NotAuthorizedException` for a wrong password or SRP proof (and for an
-/// unknown user when the client hides that users do not exist).
+/// unknown user when the client hides that users do not exist). ChangePassword
+/// with a wrong previous password answers the same (AWS's response headers
+/// quoted in aws-amplify/amplify-js issue 1580).
 pub(crate) fn incorrect_password() -> ServiceError {
     not_authorized("Incorrect username or password.")
 }
@@ -219,7 +221,8 @@ pub(crate) fn group_exists() -> ServiceError {
 // Users, passwords and attributes.
 
 /// `PasswordResetRequiredException`: sign-in of a user whose password an
-/// administrator reset (RESET_REQUIRED), whatever the password sent.
+/// administrator reset (RESET_REQUIRED), whatever the password sent (the
+/// message AWS shows in aws-amplify/amplify-js issue 4890).
 pub(crate) fn password_reset_required() -> ServiceError {
     ServiceError::new(
         "PasswordResetRequiredException",
@@ -228,8 +231,11 @@ pub(crate) fn password_reset_required() -> ServiceError {
 }
 
 /// `NotAuthorizedException` of ForgotPassword and AdminResetUserPassword for
-/// a user whose state has no password to reset (FORCE_CHANGE_PASSWORD,
-/// UNCONFIRMED).
+/// a user whose state has no password to reset. For ForgotPassword of a
+/// FORCE_CHANGE_PASSWORD user, code and message are AWS's as quoted in
+/// aws-amplify/amplify-js issue 1340 and aws-amplify/amplify-flutter issue
+/// 3048; AdminResetUserPassword of a user that is not CONFIRMED answering
+/// the same follows moto (unverified against AWS).
 pub(crate) fn password_cannot_be_reset() -> ServiceError {
     not_authorized("User password cannot be reset in the current state.")
 }
