@@ -113,6 +113,9 @@ pub fn measure(sign_ins_per_round: u32, rounds: u32, measured: &str) -> SignFloo
         access_validity_secs: 3600,
         id_validity_secs: 3600,
         scope: "aws.cognito.signin.user.admin",
+        groups: &[],
+        roles: &[],
+        preferred_role: None,
     };
     std::hint::black_box(signer.issue(&params));
     let fastest = (0..rounds)

@@ -3,7 +3,6 @@ use std::fmt;
 
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use aws_smithy_runtime_api::client::endpoint::error::ResolveEndpointError;
 use aws_smithy_runtime_api::client::result::ConnectorError;
 
 use crate::connection::{self, Connection};
@@ -100,13 +99,28 @@ where
     if let Some(credentials) = find::<CredentialsError>(source) {
         return Some(credentials_line(credentials, connection));
     }
-    // The endpoint rules' own words for a client without a Region.
-    find::<ResolveEndpointError>(source)
-        .filter(|endpoint| endpoint.to_string().contains("Missing Region"))
-        .map(|_| {
-            "No AWS Region is set: pass --region (such as --region us-east-1) or set AWS_REGION."
-                .to_string()
-        })
+    missing_region(source).then(|| {
+        "No AWS Region is set: pass --region (such as --region us-east-1) or set AWS_REGION."
+            .to_string()
+    })
+}
+
+/// Whether the SDK stopped for want of a Region: without `AWS_ENDPOINT_URL`
+/// the endpoint rules cannot pick an endpoint, with it the request cannot be
+/// signed. Told by the messages, which are stable: the endpoint error's type
+/// is one the generated client takes from `aws-smithy-http`, not the public
+/// `ResolveEndpointError`, and the signing error's lives in `aws-runtime`.
+fn missing_region(err: &(dyn Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(err) = current {
+        let message = err.to_string();
+        // The endpoint rules' words, and SigV4's.
+        if message.contains("Missing Region") || message == "missing signing region" {
+            return true;
+        }
+        current = err.source();
+    }
+    false
 }
 
 fn unreachable_line(connector: &ConnectorError, connection: &Connection) -> String {
@@ -270,13 +284,18 @@ mod tests {
 
     #[test]
     fn a_missing_region_says_pass_region() {
-        let missing = ResolveEndpointError::message("Invalid Configuration: Missing Region");
-        let err = SdkError::construction_failure(missing);
-
-        assert_eq!(
-            line(err, &Connection::default()),
-            "No AWS Region is set: pass --region (such as --region us-east-1) or set AWS_REGION."
-        );
+        let expected =
+            "No AWS Region is set: pass --region (such as --region us-east-1) or set AWS_REGION.";
+        // Without an endpoint URL: the endpoint rules' error, as the client
+        // reports it (a dispatch failure around the rules' message).
+        let rules: Box<dyn Error + Send + Sync> =
+            "Invalid Configuration: Missing Region".to_string().into();
+        let err = SdkError::dispatch_failure(ConnectorError::other(rules, None));
+        assert_eq!(line(err, &Connection::default()), expected);
+        // With one: SigV4 has no Region to sign for.
+        let signing: Box<dyn Error + Send + Sync> = "missing signing region".to_string().into();
+        let err = SdkError::dispatch_failure(ConnectorError::other(signing, None));
+        assert_eq!(line(err, &emulator_at("http://127.0.0.1:4566")), expected);
     }
 
     #[test]

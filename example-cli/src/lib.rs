@@ -24,13 +24,10 @@ use std::process::ExitCode;
 use aws_config::{BehaviorVersion, Region, meta::region::RegionProviderChain};
 use aws_sdk_cognitoidentityprovider::Client;
 
-/// The Region used when neither `--region` nor the environment or profile names one.
-pub const FALLBACK_REGION: &str = "us-east-1";
-
 /// `--region`, flattened into every example's arguments.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct RegionArg {
-    /// AWS Region of the user pool (default: from AWS_REGION or your profile, else us-east-1).
+    /// AWS Region of the user pool (default: from AWS_REGION or your profile).
     #[arg(long)]
     pub region: Option<String>,
 }
@@ -39,9 +36,10 @@ pub struct RegionArg {
 /// profile, and `AWS_ENDPOINT_URL` (which is how the examples reach the
 /// bundled emulator instead of AWS).
 pub async fn load_config(region: &RegionArg) -> aws_config::SdkConfig {
+    // No fallback Region: a pool lives in one Region, and guessing one turns
+    // "no Region set" into a misleading "user pool does not exist".
     let region = RegionProviderChain::first_try(region.region.clone().map(Region::new))
-        .or_default_provider()
-        .or_else(FALLBACK_REGION);
+        .or_default_provider();
     let config = aws_config::defaults(BehaviorVersion::latest())
         .region(region)
         .load()

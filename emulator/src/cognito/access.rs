@@ -41,6 +41,9 @@ impl CognitoService {
                 TokenError::Expired => errors::not_authorized("Access Token has expired"),
                 _ => invalid(),
             })?;
+        if self.revocations.session_revoked(&claims.origin_jti) {
+            return Err(errors::access_token_revoked());
+        }
         let settings = pool.settings();
         let user_key = settings.user_key(&claims.username);
         {

@@ -9,19 +9,21 @@
 use std::sync::Arc;
 
 use base64::Engine;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
+use super::refresh_tokens::ClientProof;
 use super::srp::{PasswordDigest, ServerHandshake};
 use super::state::challenges::{Challenge, Step, new_secret_block};
 use super::state::clients::AppClient;
 use super::state::devices::Device;
+use super::state::groups::GroupClaims;
 use super::state::pool::Pool;
 use super::state::refresh::RefreshGrant;
-use super::state::revocation::{new_origin_jti, origin_time};
+use super::state::revocation::new_origin_jti;
 use super::state::sign_in::{self, NextStep, SignInFacts, check_status};
 use super::state::users::{User, UserStatus};
 use super::tokens::TokenParams;
-use super::{CognitoService, Input, Outcome, errors, totp};
+use super::{CognitoService, Input, Outcome, errors};
 use crate::aws_json::ServiceError;
 
 /// `UserNotFoundException`, or the password error when the client hides
@@ -170,6 +172,10 @@ impl CognitoService {
             if !user.enabled {
                 return Err(errors::user_disabled());
             }
+            // Whatever the password: AdminResetUserPassword voided it.
+            if user.status == UserStatus::ResetRequired {
+                return Err(errors::password_reset_required());
+            }
             let matches = user
                 .password
                 .as_ref()
@@ -217,6 +223,9 @@ impl CognitoService {
             if !user.enabled {
                 return Err(errors::user_disabled());
             }
+            if user.status == UserStatus::ResetRequired {
+                return Err(errors::password_reset_required());
+            }
             let digest: Option<PasswordDigest> = user.password.clone();
             (key.to_string(), user.username.to_string(), digest)
         };
@@ -255,52 +264,18 @@ impl CognitoService {
         secret_hash: Option<&str>,
         username_param: Option<&str>,
     ) -> Outcome {
-        let invalid = || errors::not_authorized("Invalid Refresh Token");
-        let grant = self.refresh.open(token).ok_or_else(invalid)?;
-        if grant.pool_id != *pool.id || grant.client_id != *client.id {
-            return Err(invalid());
+        if client.refresh_rotation_grace.is_some() {
+            // RefreshTokenRotationType: "Refresh token rotation must be
+            // completed with GetTokensFromRefreshToken" (API reference).
+            return Err(errors::invalid_parameter(
+                "Refresh token rotation is enabled for this client: use GetTokensFromRefreshToken",
+            ));
         }
-        if self.now_secs() > grant.expires_at {
-            return Err(errors::not_authorized("Refresh Token has expired"));
-        }
-        let snapshot = {
-            let table = pool.users.lock();
-            let user = table
-                .users
-                .get(grant.user_key.as_str())
-                .ok_or_else(errors::refresh_token_revoked)?;
-            let mut names = vec![&*user.username, grant.sub.as_str()];
-            if let Some(name) = username_param {
-                names.push(name);
-            }
-            client.check_secret_hash(secret_hash, &names)?;
-            let started = origin_time(&grant.origin_jti).unwrap_or_default();
-            if user.sub.to_string() != grant.sub || started <= user.revoked_before {
-                return Err(errors::refresh_token_revoked());
-            }
-            if !user.enabled {
-                return Err(errors::user_disabled());
-            }
-            TokenSubject::of(user)
+        let proof = ClientProof::SecretHash {
+            hash: secret_hash,
+            username: username_param,
         };
-        let issuer = self.issuer(&pool.id);
-        let tokens = self.signer.issue_at(
-            &TokenParams {
-                issuer: &issuer,
-                client_id: &client.id,
-                sub: &snapshot.sub,
-                username: &snapshot.username,
-                email: snapshot.email.as_deref(),
-                email_verified: snapshot.email_verified,
-                device_key: grant.device_key.as_deref(),
-                auth_time: grant.auth_time,
-                origin_jti: &grant.origin_jti,
-                access_validity_secs: client.access_validity_secs,
-                id_validity_secs: client.id_validity_secs,
-                scope: "aws.cognito.signin.user.admin",
-            },
-            self.now_secs(),
-        );
+        let (tokens, _) = self.refreshed_tokens(&pool, &client, token, proof)?;
         Ok(json!({
             "ChallengeParameters": {},
             "AuthenticationResult": {
@@ -344,22 +319,10 @@ impl CognitoService {
                 totp_enabled: token.is_some_and(|t| t.enabled),
             };
             match sign_in::next_step(&facts) {
-                NextStep::NewPasswordRequired => {
-                    let attributes: Map<String, Value> = user
-                        .attributes
-                        .iter()
-                        .filter(|(name, _)| !name.ends_with("_verified"))
-                        .map(|(name, value)| (name.to_string(), json!(&**value)))
-                        .collect();
-                    Next::Challenge(
-                        Step::NewPasswordRequired,
-                        json!({
-                            "USER_ID_FOR_SRP": &*user.username,
-                            "requiredAttributes": "[]",
-                            "userAttributes": Value::Object(attributes).to_string(),
-                        }),
-                    )
-                }
+                NextStep::NewPasswordRequired => Next::Challenge(
+                    Step::NewPasswordRequired,
+                    user.new_password_parameters(&settings.schema),
+                ),
                 NextStep::DeviceSrpAuth => {
                     Next::Challenge(Step::DeviceSrpAuth, json!({ "USERNAME": &*user.username }))
                 }
@@ -448,6 +411,7 @@ impl CognitoService {
         let (origin_jti, _) = new_origin_jti(now, revoked_before);
         let auth_time = now / 1000;
         let issuer = self.issuer(&pool.id);
+        let groups = group_claims(&pool, &snapshot.sub);
         let tokens = self.signer.issue_at(
             &TokenParams {
                 issuer: &issuer,
@@ -462,6 +426,9 @@ impl CognitoService {
                 access_validity_secs: client.access_validity_secs,
                 id_validity_secs: client.id_validity_secs,
                 scope: "aws.cognito.signin.user.admin",
+                groups: &groups.groups,
+                roles: &groups.roles,
+                preferred_role: groups.preferred_role.as_deref(),
             },
             self.now_secs(),
         );
@@ -507,6 +474,19 @@ impl CognitoService {
             (None, "PASSWORD_VERIFIER" | "DEVICE_PASSWORD_VERIFIER") => self
                 .challenges
                 .take_by_secret_block(require("PASSWORD_CLAIM_SECRET_BLOCK")?)?,
+            // Bound to its sign-in by client, device key and user (see
+            // `ChallengeStore::take_by_device`).
+            (None, "DEVICE_SRP_AUTH") => {
+                let device_key = require("DEVICE_KEY")?;
+                let sent = require("USERNAME")?;
+                let settings = pool.settings();
+                let key = pool.users.lock().resolve(&settings, sent);
+                self.challenges
+                    .take_by_device(&client.id, device_key, |challenge| {
+                        challenge.username == sent
+                            || key.as_deref() == Some(challenge.user_key.as_str())
+                    })?
+            }
             (None, _) => {
                 return Err(errors::invalid_parameter(
                     "Missing required parameter Session",
@@ -573,18 +553,12 @@ impl CognitoService {
                 if !handshake.verify(&pool.srp_name, &challenge_user, &raw, timestamp, claim) {
                     return Err(errors::incorrect_password());
                 }
-                {
-                    let table = pool.users.lock();
-                    let user = table
-                        .users
-                        .get(user_key.as_str())
-                        .ok_or_else(errors::user_not_found)?;
-                    check_status(
-                        user.status,
-                        user.temporary_password_expires,
-                        self.now_secs(),
-                    )?;
-                }
+                let now = self.now_secs();
+                pool.users
+                    .read(&user_key, |user| {
+                        check_status(user.status, user.temporary_password_expires, now)
+                    })
+                    .ok_or_else(errors::user_not_found)??;
                 if let Some(device_key) = response("DEVICE_KEY") {
                     sign_in.device_key = Some(device_key.to_owned());
                 }
@@ -607,35 +581,24 @@ impl CognitoService {
                     })
                     .unwrap_or_default();
                 let digest = PasswordDigest::new(&pool.srp_name, &challenge_user, password);
-                {
-                    let mut table = pool.users.lock();
-                    let user = table
-                        .users
-                        .get_mut(user_key.as_str())
-                        .ok_or_else(errors::user_not_found)?;
-                    user.password = Some(digest);
-                    user.status = UserStatus::Confirmed;
-                    user.temporary_password_expires = 0;
-                    user.modified = self.now_millis();
-                    for (name, value) in &updates {
-                        user.set_attribute(name, value);
-                    }
-                }
+                let now = self.now_millis();
+                pool.users
+                    .update(&user_key, |user| {
+                        user.complete_new_password(&settings.schema, digest, &updates, now)
+                    })
+                    .ok_or_else(errors::user_not_found)??;
                 self.next_step(sign_in).await
             }
             Step::MfaSetup { verified } => {
-                let ready = {
-                    let table = pool.users.lock();
-                    let user = table
+                let ready = verified
+                    || pool
                         .users
-                        .get(user_key.as_str())
+                        .read(&user_key, |user| {
+                            user.software_token
+                                .as_deref()
+                                .is_some_and(|t| t.secret.is_some())
+                        })
                         .ok_or_else(errors::user_not_found)?;
-                    verified
-                        || user
-                            .software_token
-                            .as_deref()
-                            .is_some_and(|t| t.secret.is_some())
-                };
                 if !ready {
                     return Err(errors::invalid_parameter(
                         "The software token has not been verified; call AssociateSoftwareToken and VerifySoftwareToken with this session first",
@@ -645,34 +608,12 @@ impl CognitoService {
             }
             Step::SoftwareTokenMfa => {
                 let code = require("SOFTWARE_TOKEN_MFA_CODE")?;
-                let outcome = {
-                    let mut table = pool.users.lock();
-                    let user = table
-                        .users
-                        .get_mut(user_key.as_str())
-                        .ok_or_else(errors::user_not_found)?;
-                    match user.software_token.as_deref_mut() {
-                        Some(token) => match &token.secret {
-                            Some(secret) => {
-                                match totp::verify(
-                                    secret,
-                                    code,
-                                    self.now_secs() as u64,
-                                    token.last_step,
-                                ) {
-                                    Ok(step) => {
-                                        token.last_step = Some(step);
-                                        Ok(())
-                                    }
-                                    Err(_) => Err(()),
-                                }
-                            }
-                            None => Err(()),
-                        },
-                        None => Err(()),
-                    }
-                };
-                if outcome.is_err() {
+                let now = self.now_secs();
+                let accepted = pool
+                    .users
+                    .update(&user_key, |user| user.accept_totp(code, now))
+                    .ok_or_else(errors::user_not_found)?;
+                if !accepted {
                     if failures + 1 < 3 {
                         if let Some(session) = session {
                             self.challenges.restore(
@@ -776,15 +717,15 @@ impl CognitoService {
 }
 
 /// What tokens say about a user, copied out of the lock.
-struct TokenSubject {
-    sub: String,
-    username: String,
-    email: Option<String>,
-    email_verified: Option<bool>,
+pub(super) struct TokenSubject {
+    pub sub: String,
+    pub username: String,
+    pub email: Option<String>,
+    pub email_verified: Option<bool>,
 }
 
 impl TokenSubject {
-    fn of(user: &User) -> Self {
+    pub(super) fn of(user: &User) -> Self {
         TokenSubject {
             sub: user.sub.to_string(),
             username: user.username.to_string(),
@@ -793,6 +734,15 @@ impl TokenSubject {
                 .attribute("email")
                 .map(|_| user.attribute("email_verified") == Some("true")),
         }
+    }
+}
+
+/// The group claims of the user with this `sub` (read after the user
+/// table's lock is released: the group lock comes first when both are held).
+pub(super) fn group_claims(pool: &Pool, sub: &str) -> GroupClaims {
+    match uuid::Uuid::parse_str(sub) {
+        Ok(sub) => pool.groups.lock().claims_of(sub),
+        Err(_) => GroupClaims::default(),
     }
 }
 

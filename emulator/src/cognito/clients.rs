@@ -1,5 +1,5 @@
-//! App clients: CreateUserPoolClient, DescribeUserPoolClient,
-//! DeleteUserPoolClient, ListUserPoolClients. The client itself (flows,
+//! App clients: CreateUserPoolClient, UpdateUserPoolClient,
+//! DescribeUserPoolClient, DeleteUserPoolClient, ListUserPoolClients. The client itself (flows,
 //! secret hash, lifetimes) lives in `state::clients`.
 
 use std::sync::Arc;
@@ -44,41 +44,115 @@ fn validity(
     Ok(seconds)
 }
 
+/// An app client made from a CreateUserPoolClient or UpdateUserPoolClient
+/// request: every setting the request leaves out takes its default.
+fn client_from_request(
+    input: &Input<'_>,
+    id: Box<str>,
+    secret: Option<String>,
+    created: i64,
+    now: i64,
+) -> Result<AppClient, ServiceError> {
+    let flows_requested = input.strings("ExplicitAuthFlows");
+    let flows = AuthFlows::from_request(&flows_requested)?;
+    let access = validity(
+        input,
+        "AccessTokenValidity",
+        "AccessToken",
+        "hours",
+        3600,
+        (300, 86_400),
+    )?;
+    let id_token = validity(
+        input,
+        "IdTokenValidity",
+        "IdToken",
+        "hours",
+        3600,
+        (300, 86_400),
+    )?;
+    let refresh = validity(
+        input,
+        "RefreshTokenValidity",
+        "RefreshToken",
+        "days",
+        30 * 86_400,
+        (3600, 3650 * 86_400),
+    )?;
+    if refresh <= access.max(id_token) {
+        return Err(errors::invalid_parameter(
+            "Refresh token validity must be longer than access and ID token validity",
+        ));
+    }
+    let prevent = input.str("PreventUserExistenceErrors").unwrap_or("LEGACY");
+    // 3 to 15 minutes (the model's range), 3 by default.
+    let session_minutes = input.i64("AuthSessionValidity").unwrap_or(3).clamp(3, 15);
+    let attributes = |member: &str| {
+        input.value(member).map(|_| {
+            input
+                .strings(member)
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        })
+    };
+    let mut described: Map<String, Value> = input
+        .fields()
+        .iter()
+        .filter(|(k, v)| !matches!(k.as_str(), "GenerateSecret" | "ClientSecret") && !v.is_null())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    described.insert("ClientId".into(), json!(&*id));
+    if let Some(secret) = &secret {
+        described.insert("ClientSecret".into(), json!(secret));
+    }
+    described.insert("CreationDate".into(), epoch(created));
+    described.insert("LastModifiedDate".into(), epoch(now));
+    described.entry("RefreshTokenValidity").or_insert(json!(30));
+    described.insert("PreventUserExistenceErrors".into(), json!(prevent));
+    if flows_requested.is_empty() {
+        described.insert(
+            "ExplicitAuthFlows".into(),
+            json!([
+                "ALLOW_CUSTOM_AUTH",
+                "ALLOW_REFRESH_TOKEN_AUTH",
+                "ALLOW_USER_SRP_AUTH"
+            ]),
+        );
+    }
+    described
+        .entry("AllowedOAuthFlowsUserPoolClient")
+        .or_insert(json!(false));
+    let token_revocation = input.bool("EnableTokenRevocation").unwrap_or(true);
+    described.insert("EnableTokenRevocation".into(), json!(token_revocation));
+    described
+        .entry("EnablePropagateAdditionalUserContextData")
+        .or_insert(json!(false));
+    described.entry("AuthSessionValidity").or_insert(json!(3));
+    Ok(AppClient {
+        id,
+        secret,
+        flows,
+        prevent_user_existence_errors: prevent == "ENABLED",
+        access_validity_secs: access,
+        id_validity_secs: id_token,
+        refresh_validity_secs: refresh,
+        session_validity: Duration::from_secs(session_minutes as u64 * 60),
+        read_attributes: attributes("ReadAttributes"),
+        write_attributes: attributes("WriteAttributes"),
+        token_revocation,
+        refresh_rotation_grace: input
+            .object("RefreshTokenRotation")
+            .filter(|r| r.str("Feature") == Some("ENABLED"))
+            .map(|r| r.i64("RetryGracePeriodSeconds").unwrap_or(0)),
+        described,
+    })
+}
+
 impl CognitoService {
     pub(super) fn create_user_pool_client(&self, input: &Input<'_>) -> Outcome {
         let pool = self.pool(input.required("UserPoolId")?)?;
         input.required("ClientName")?;
-        let flows_requested = input.strings("ExplicitAuthFlows");
-        let flows = AuthFlows::from_request(&flows_requested)?;
-        let access = validity(
-            input,
-            "AccessTokenValidity",
-            "AccessToken",
-            "hours",
-            3600,
-            (300, 86_400),
-        )?;
-        let id_token = validity(
-            input,
-            "IdTokenValidity",
-            "IdToken",
-            "hours",
-            3600,
-            (300, 86_400),
-        )?;
-        let refresh = validity(
-            input,
-            "RefreshTokenValidity",
-            "RefreshToken",
-            "days",
-            30 * 86_400,
-            (3600, 3650 * 86_400),
-        )?;
-        if refresh <= access.max(id_token) {
-            return Err(errors::invalid_parameter(
-                "Refresh token validity must be longer than access and ID token validity",
-            ));
-        }
         let secret = match (
             input.bool("GenerateSecret").unwrap_or(false),
             input.str("ClientSecret"),
@@ -89,56 +163,7 @@ impl CognitoService {
         };
         let id: Box<str> = random_string(LOWER_ALPHANUMERIC, 26).into();
         let now = self.now_millis();
-        let prevent = input.str("PreventUserExistenceErrors").unwrap_or("LEGACY");
-        // 3 to 15 minutes (the model's range), 3 by default.
-        let session_minutes = input.i64("AuthSessionValidity").unwrap_or(3).clamp(3, 15);
-        let mut described: Map<String, Value> = input
-            .fields()
-            .iter()
-            .filter(|(k, v)| {
-                !matches!(k.as_str(), "GenerateSecret" | "ClientSecret") && !v.is_null()
-            })
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        described.insert("ClientId".into(), json!(&*id));
-        if let Some(secret) = &secret {
-            described.insert("ClientSecret".into(), json!(secret));
-        }
-        described.insert("CreationDate".into(), epoch(now));
-        described.insert("LastModifiedDate".into(), epoch(now));
-        described.entry("RefreshTokenValidity").or_insert(json!(30));
-        described.insert("PreventUserExistenceErrors".into(), json!(prevent));
-        if flows_requested.is_empty() {
-            described.insert(
-                "ExplicitAuthFlows".into(),
-                json!([
-                    "ALLOW_CUSTOM_AUTH",
-                    "ALLOW_REFRESH_TOKEN_AUTH",
-                    "ALLOW_USER_SRP_AUTH"
-                ]),
-            );
-        }
-        described
-            .entry("AllowedOAuthFlowsUserPoolClient")
-            .or_insert(json!(false));
-        described
-            .entry("EnableTokenRevocation")
-            .or_insert(json!(true));
-        described
-            .entry("EnablePropagateAdditionalUserContextData")
-            .or_insert(json!(false));
-        described.entry("AuthSessionValidity").or_insert(json!(3));
-        let client = Arc::new(AppClient {
-            id: id.clone(),
-            secret,
-            flows,
-            prevent_user_existence_errors: prevent == "ENABLED",
-            access_validity_secs: access,
-            id_validity_secs: id_token,
-            refresh_validity_secs: refresh,
-            session_validity: Duration::from_secs(session_minutes as u64 * 60),
-            described,
-        });
+        let client = Arc::new(client_from_request(input, id.clone(), secret, now, now)?);
         let output = json!({ "UserPoolClient": Value::Object(client.described.clone()) });
         pool.clients
             .write()
@@ -148,6 +173,47 @@ impl CognitoService {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .insert(id, pool);
+        Ok(output)
+    }
+
+    /// UpdateUserPoolClient replaces the client's settings as a whole, as
+    /// the API reference warns: a setting the request leaves out goes back
+    /// to its default. The id, secret and creation date stay; so does the
+    /// name when none is sent (the name is the client's, not a setting).
+    pub(super) fn update_user_pool_client(&self, input: &Input<'_>) -> Outcome {
+        let pool = self.pool(input.required("UserPoolId")?)?;
+        let client_id = input.required("ClientId")?;
+        let now = self.now_millis();
+        let mut clients = pool.clients.write().unwrap_or_else(|p| p.into_inner());
+        let old = clients
+            .get(client_id)
+            .cloned()
+            .ok_or_else(|| errors::client_not_found(client_id))?;
+        let mut request: Map<String, Value> = input
+            .fields()
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "ClientId"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if input.str("ClientName").is_none() {
+            if let Some(name) = old.described.get("ClientName") {
+                request.insert("ClientName".into(), name.clone());
+            }
+        }
+        let created = old
+            .described
+            .get("CreationDate")
+            .and_then(Value::as_f64)
+            .map_or(now, |secs| (secs * 1000.0).round() as i64);
+        let client = client_from_request(
+            &Input::new(&request),
+            old.id.clone(),
+            old.secret.clone(),
+            created,
+            now,
+        )?;
+        let output = json!({ "UserPoolClient": Value::Object(client.described.clone()) });
+        clients.insert(old.id.clone(), Arc::new(client));
         Ok(output)
     }
 

@@ -1,6 +1,8 @@
 //! Remembered devices: ConfirmDevice (which stores the device's SRP
-//! verifier), GetDevice, ListDevices, UpdateDeviceStatus and ForgetDevice.
-//! The device itself lives in `state::devices`.
+//! verifier), GetDevice, ListDevices, UpdateDeviceStatus and ForgetDevice,
+//! and the administrator's AdminGetDevice, AdminListDevices,
+//! AdminUpdateDeviceStatus and AdminForgetDevice. The device itself lives
+//! in `state::devices`.
 
 use serde_json::{Value, json};
 
@@ -80,12 +82,24 @@ impl CognitoService {
             .users
             .get_mut(&caller.user_key)
             .ok_or_else(errors::access_token_revoked)?;
-        let index = user
-            .devices
-            .iter()
-            .position(|d| &*d.key == device_key && d.verifier.is_some())
-            .ok_or_else(errors::device_not_found)?;
-        Ok(f(&mut user.devices, index))
+        confirmed_device(&mut user.devices, device_key).map(|i| f(&mut user.devices, i))
+    }
+
+    /// Runs `f` on a confirmed device of the user an administrator names.
+    fn with_admin_device<T>(
+        &self,
+        input: &Input<'_>,
+        f: impl FnOnce(&mut Vec<Device>, usize) -> T,
+    ) -> Result<T, ServiceError> {
+        let pool = self.pool(input.required("UserPoolId")?)?;
+        let settings = pool.settings();
+        let name = input.required("Username")?;
+        let device_key = input.required("DeviceKey")?;
+        let mut table = pool.users.lock();
+        let user = table
+            .find_mut(&settings, name)
+            .ok_or_else(errors::user_not_found)?;
+        confirmed_device(&mut user.devices, device_key).map(|i| f(&mut user.devices, i))
     }
 
     pub(super) fn get_device(&self, input: &Input<'_>) -> Outcome {
@@ -111,32 +125,80 @@ impl CognitoService {
 
     pub(super) fn list_devices(&self, input: &Input<'_>) -> Outcome {
         let caller = self.authenticate(input.required("AccessToken")?)?;
-        let limit = match input.i64("Limit") {
-            Some(0) | None => 60,
-            Some(n) => n as usize,
-        };
-        let start = input.str("PaginationToken").unwrap_or_default();
         let table = caller.pool.users.lock();
         let user = table
             .users
             .get(&caller.user_key)
             .ok_or_else(errors::access_token_revoked)?;
-        let mut confirmed: Vec<&Device> = user
-            .devices
-            .iter()
-            .filter(|d| d.verifier.is_some() && *d.key >= *start)
-            .collect();
-        confirmed.sort_by(|a, b| a.key.cmp(&b.key));
-        let next = confirmed.get(limit).map(|d| d.key.to_string());
-        let devices: Vec<Value> = confirmed
-            .iter()
-            .take(limit)
-            .map(|d| device_json(d))
-            .collect();
-        let mut output = json!({ "Devices": devices });
-        if let Some(next) = next {
-            output["PaginationToken"] = json!(next);
-        }
-        Ok(output)
+        Ok(list_page(&user.devices, input))
     }
+
+    pub(super) fn admin_get_device(&self, input: &Input<'_>) -> Outcome {
+        let device = self.with_admin_device(input, |devices, i| device_json(&devices[i]))?;
+        Ok(json!({ "Device": device }))
+    }
+
+    pub(super) fn admin_update_device_status(&self, input: &Input<'_>) -> Outcome {
+        let remembered = input.str("DeviceRememberedStatus") == Some("remembered");
+        self.with_admin_device(input, |devices, i| {
+            devices[i].remembered = remembered;
+            devices[i].modified = self.now_millis();
+        })?;
+        Ok(json!({}))
+    }
+
+    pub(super) fn admin_forget_device(&self, input: &Input<'_>) -> Outcome {
+        self.with_admin_device(input, |devices, i| {
+            devices.remove(i);
+        })?;
+        Ok(json!({}))
+    }
+
+    /// An unknown user is a `UserNotFoundException`, as in every other
+    /// administrator operation on a user (the service model lists that code
+    /// for AdminForgetDevice and AdminUpdateDeviceStatus, and none for
+    /// AdminListDevices and AdminGetDevice).
+    pub(super) fn admin_list_devices(&self, input: &Input<'_>) -> Outcome {
+        let pool = self.pool(input.required("UserPoolId")?)?;
+        let settings = pool.settings();
+        let table = pool.users.lock();
+        let user = table
+            .find(&settings, input.required("Username")?)
+            .ok_or_else(errors::user_not_found)?;
+        Ok(list_page(&user.devices, input))
+    }
+}
+
+/// The index of the confirmed device `key`, or `ResourceNotFoundException`.
+fn confirmed_device(devices: &mut [Device], key: &str) -> Result<usize, ServiceError> {
+    devices
+        .iter()
+        .position(|d| &*d.key == key && d.verifier.is_some())
+        .ok_or_else(errors::device_not_found)
+}
+
+/// A page of ListDevices / AdminListDevices: confirmed devices by key,
+/// `Limit` of them (60 when 0 or none) from `PaginationToken`.
+fn list_page(devices: &[Device], input: &Input<'_>) -> Value {
+    let limit = match input.i64("Limit") {
+        Some(0) | None => 60,
+        Some(n) => n as usize,
+    };
+    let start = input.str("PaginationToken").unwrap_or_default();
+    let mut confirmed: Vec<&Device> = devices
+        .iter()
+        .filter(|d| d.verifier.is_some() && *d.key >= *start)
+        .collect();
+    confirmed.sort_by(|a, b| a.key.cmp(&b.key));
+    let next = confirmed.get(limit).map(|d| d.key.to_string());
+    let listed: Vec<Value> = confirmed
+        .iter()
+        .take(limit)
+        .map(|d| device_json(d))
+        .collect();
+    let mut output = json!({ "Devices": listed });
+    if let Some(next) = next {
+        output["PaginationToken"] = json!(next);
+    }
+    output
 }

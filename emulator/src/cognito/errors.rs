@@ -197,6 +197,57 @@ pub(crate) fn unrecognizable_lambda_output() -> ServiceError {
     )
 }
 
+// Groups, app clients, tokens, devices, tags and domains.
+
+/// `ResourceNotFoundException` for a group name the pool has no group of.
+pub(crate) fn group_not_found() -> ServiceError {
+    ServiceError::new("ResourceNotFoundException", "Group not found.")
+}
+
+/// `GroupExistsException` of CreateGroup: the pool has a group of that name.
+pub(crate) fn group_exists(name: &str) -> ServiceError {
+    ServiceError::new(
+        "GroupExistsException",
+        format!("A group with the name {name} already exists."),
+    )
+}
+
+// Users, passwords and attributes.
+
+/// `PasswordResetRequiredException`: sign-in of a user whose password an
+/// administrator reset (RESET_REQUIRED), whatever the password sent.
+pub(crate) fn password_reset_required() -> ServiceError {
+    ServiceError::new(
+        "PasswordResetRequiredException",
+        "Password reset required for the user",
+    )
+}
+
+/// `NotAuthorizedException` of ForgotPassword and AdminResetUserPassword for
+/// a user whose state has no password to reset (FORCE_CHANGE_PASSWORD,
+/// UNCONFIRMED).
+pub(crate) fn password_cannot_be_reset() -> ServiceError {
+    not_authorized("User password cannot be reset in the current state.")
+}
+
+/// `UnsupportedOperationException` of RevokeToken for an app client whose
+/// `EnableTokenRevocation` is off.
+pub(crate) fn token_revocation_disabled() -> ServiceError {
+    ServiceError::new(
+        "UnsupportedOperationException",
+        "Token revocation is not enabled for this app client.",
+    )
+}
+
+/// `UnsupportedTokenTypeException` of RevokeToken for a token that is not
+/// a refresh token (an access or ID token).
+pub(crate) fn unsupported_token_type() -> ServiceError {
+    ServiceError::new(
+        "UnsupportedTokenTypeException",
+        "Only refresh tokens can be revoked.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

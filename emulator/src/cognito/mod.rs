@@ -15,7 +15,7 @@
 //!    `client`, `open_session`), and the route table that the JSON front
 //!    door ([`aws_json::call`]) hands a validated request to.
 //! 6. Handlers, one module per service area (`pools`, `clients`, `users`,
-//!    `auth`, `mfa`, `devices`, `access`), each adding its operations to
+//!    `auth`, `mfa`, `devices`, `access`, `passwords`), each adding its operations to
 //!    [`CognitoService`]: read the request, call the state, build the
 //!    response.
 
@@ -23,13 +23,18 @@ mod access;
 mod auth;
 mod clients;
 mod devices;
+mod domains;
 mod errors;
+mod groups;
 mod input;
 mod mfa;
 pub mod model;
+mod passwords;
 mod pools;
+mod refresh_tokens;
 pub mod srp;
 mod state;
+mod tags;
 pub mod tokens;
 pub mod totp;
 mod triggers;
@@ -51,7 +56,7 @@ use errors::invalid_parameter;
 pub(crate) use input::Input;
 use state::clients::AppClient;
 use state::pool::Pool;
-use state::{challenges, refresh};
+use state::{challenges, refresh, revocation};
 
 /// One emulator's Cognito: its pools, signing key and sign-in sessions.
 pub struct CognitoService {
@@ -66,6 +71,10 @@ pub struct CognitoService {
     signer: tokens::TokenSigner,
     challenges: challenges::ChallengeStore,
     refresh: refresh::RefreshTokens,
+    /// Sign-ins ended by RevokeToken, refresh tokens rotated out.
+    revocations: revocation::Revocations,
+    /// Every pool's domain, by name (names are unique across pools).
+    domains: state::domains::Domains,
     outbox: Arc<Outbox>,
     triggers: triggers::Triggers,
     /// Where every expiry (sessions, codes, tokens, TOTP) reads the time.
@@ -93,6 +102,8 @@ impl CognitoService {
             signer: tokens::TokenSigner::new(),
             challenges: challenges::ChallengeStore::new(clock.clone()),
             refresh: refresh::RefreshTokens::new(),
+            revocations: revocation::Revocations::default(),
+            domains: state::domains::Domains::default(),
             outbox,
             triggers: triggers::Triggers::new(lambda, &config.region),
             clock,
@@ -241,6 +252,38 @@ operations! { service, input;
     "ListDevices" => service.list_devices(input),
     "UpdateDeviceStatus" => service.update_device_status(input),
     "ForgetDevice" => service.forget_device(input),
+    // Groups, app clients, tokens, devices, tags and domains.
+    "CreateGroup" => service.create_group(input),
+    "GetGroup" => service.get_group(input),
+    "UpdateGroup" => service.update_group(input),
+    "DeleteGroup" => service.delete_group(input),
+    "ListGroups" => service.list_groups(input),
+    "AdminAddUserToGroup" => service.admin_add_user_to_group(input),
+    "AdminRemoveUserFromGroup" => service.admin_remove_user_from_group(input),
+    "AdminListGroupsForUser" => service.admin_list_groups_for_user(input),
+    "ListUsersInGroup" => service.list_users_in_group(input),
+    // Users, passwords and attributes.
+    "ForgotPassword" => service.forgot_password(input),
+    "ConfirmForgotPassword" => service.confirm_forgot_password(input).await,
+    "ChangePassword" => service.change_password(input),
+    "AdminSetUserPassword" => service.admin_set_user_password(input),
+    "AdminResetUserPassword" => service.admin_reset_user_password(input),
+    "AdminDisableUser" => service.admin_disable_user(input),
+    "AdminEnableUser" => service.admin_enable_user(input),
+    "UpdateUserPoolClient" => service.update_user_pool_client(input),
+    "RevokeToken" => service.revoke_token(input),
+    "GetTokensFromRefreshToken" => service.get_tokens_from_refresh_token(input),
+    "AdminGetDevice" => service.admin_get_device(input),
+    "AdminListDevices" => service.admin_list_devices(input),
+    "AdminUpdateDeviceStatus" => service.admin_update_device_status(input),
+    "AdminForgetDevice" => service.admin_forget_device(input),
+    "TagResource" => service.tag_resource(input),
+    "UntagResource" => service.untag_resource(input),
+    "ListTagsForResource" => service.list_tags_for_resource(input),
+    "CreateUserPoolDomain" => service.create_user_pool_domain(input),
+    "DescribeUserPoolDomain" => service.describe_user_pool_domain(input),
+    "UpdateUserPoolDomain" => service.update_user_pool_domain(input),
+    "DeleteUserPoolDomain" => service.delete_user_pool_domain(input),
 }
 
 /// The names of every Cognito operation this emulator implements (the

@@ -117,7 +117,16 @@ impl CognitoService {
 
     pub(super) fn describe_user_pool(&self, input: &Input<'_>) -> Outcome {
         let pool = self.pool(input.required("UserPoolId")?)?;
-        Ok(json!({ "UserPool": describe_pool(&pool) }))
+        let mut described = describe_pool(&pool);
+        if let Some(domain) = self.pool_domain(&pool.id) {
+            let member = if domain.custom.is_some() {
+                "CustomDomain"
+            } else {
+                "Domain"
+            };
+            described[member] = json!(domain.name);
+        }
+        Ok(json!({ "UserPool": described }))
     }
 
     pub(super) fn update_user_pool(&self, input: &Input<'_>) -> Outcome {

@@ -211,6 +211,7 @@ impl TokenSigner {
             iat: now,
             jti: crate::new_uuid().to_string(),
             username: params.username,
+            groups: params.groups,
         };
         let id = IdTokenClaims {
             sub: params.sub,
@@ -226,6 +227,9 @@ impl TokenSigner {
             iat: now,
             jti: crate::new_uuid().to_string(),
             email: params.email,
+            groups: params.groups,
+            roles: params.roles,
+            preferred_role: params.preferred_role,
         };
         let access_token = key.sign(&access);
         let digest = token_digest(&access_token);
@@ -342,6 +346,12 @@ pub struct TokenParams<'a> {
     pub id_validity_secs: i64,
     /// Space-separated scopes, normally `aws.cognito.signin.user.admin`.
     pub scope: &'a str,
+    /// `cognito:groups` of both tokens (left out when empty).
+    pub groups: &'a [String],
+    /// `cognito:roles` of the ID token (left out when empty).
+    pub roles: &'a [String],
+    /// `cognito:preferred_role` of the ID token.
+    pub preferred_role: Option<&'a str>,
 }
 
 /// A freshly signed pair of tokens.
@@ -400,6 +410,11 @@ pub enum TokenError {
 #[derive(Serialize)]
 struct AccessTokenClaims<'a> {
     sub: &'a str,
+    #[serde(
+        rename = "cognito:groups",
+        skip_serializing_if = "<[String]>::is_empty"
+    )]
+    groups: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     device_key: Option<&'a str>,
     iss: &'a str,
@@ -418,6 +433,18 @@ struct AccessTokenClaims<'a> {
 #[derive(Serialize)]
 struct IdTokenClaims<'a> {
     sub: &'a str,
+    #[serde(
+        rename = "cognito:groups",
+        skip_serializing_if = "<[String]>::is_empty"
+    )]
+    groups: &'a [String],
+    #[serde(rename = "cognito:roles", skip_serializing_if = "<[String]>::is_empty")]
+    roles: &'a [String],
+    #[serde(
+        rename = "cognito:preferred_role",
+        skip_serializing_if = "Option::is_none"
+    )]
+    preferred_role: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     email_verified: Option<bool>,
     iss: &'a str,
@@ -483,6 +510,9 @@ mod tests {
             access_validity_secs: 3600,
             id_validity_secs: 1800,
             scope: "aws.cognito.signin.user.admin",
+            groups: &[],
+            roles: &[],
+            preferred_role: None,
         }
     }
 
@@ -667,6 +697,29 @@ mod tests {
         let again = decode_with_jwks(&SIGNER, &SIGNER.issue(&p).access_token, None).unwrap();
         assert_ne!(again.claims["event_id"], c["event_id"]);
         assert_ne!(again.claims["jti"], c["jti"]);
+    }
+
+    #[test]
+    fn group_claims_go_in_both_tokens_and_roles_in_the_id_token() {
+        let groups = ["admins".to_owned(), "staff".to_owned()];
+        let roles = ["arn:aws:iam::000000000000:role/admins".to_owned()];
+        let mut p = params();
+        p.groups = &groups;
+        p.roles = &roles;
+        p.preferred_role = Some(&roles[0]);
+        let issued = SIGNER.issue(&p);
+        let access = decode_with_jwks(&SIGNER, &issued.access_token, None)
+            .unwrap()
+            .claims;
+        assert_eq!(access["cognito:groups"], serde_json::json!(groups));
+        assert!(access.get("cognito:roles").is_none());
+        assert!(access.get("cognito:preferred_role").is_none());
+        let id = decode_with_jwks(&SIGNER, &issued.id_token, Some("client123"))
+            .unwrap()
+            .claims;
+        assert_eq!(id["cognito:groups"], serde_json::json!(groups));
+        assert_eq!(id["cognito:roles"], serde_json::json!(roles));
+        assert_eq!(id["cognito:preferred_role"], roles[0].as_str());
     }
 
     #[test]

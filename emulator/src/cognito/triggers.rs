@@ -46,6 +46,7 @@ pub(crate) enum TriggerSource {
     SignUp,
     AdminCreateUser,
     ConfirmSignUp,
+    ConfirmForgotPassword,
 }
 
 /// The parts of a PreSignUp response that take effect.
@@ -263,11 +264,12 @@ impl Triggers {
         })
     }
 
-    /// PostConfirmation (`PostConfirmation_ConfirmSignUp`).
+    /// PostConfirmation (`PostConfirmation_ConfirmSignUp`,
+    /// `PostConfirmation_ConfirmForgotPassword`).
     pub async fn post_confirmation(
         &self,
         pool: &Pool,
-        _source: TriggerSource,
+        source: TriggerSource,
         username: &str,
         caller: Caller<'_>,
     ) -> Result<(), ServiceError> {
@@ -281,14 +283,11 @@ impl Triggers {
         if let Some(metadata) = caller.client_metadata {
             request["clientMetadata"] = metadata.clone();
         }
-        let event = self.event(
-            pool,
-            "PostConfirmation_ConfirmSignUp",
-            username,
-            &caller,
-            request,
-            json!({}),
-        );
+        let source = match source {
+            TriggerSource::ConfirmForgotPassword => "PostConfirmation_ConfirmForgotPassword",
+            _ => "PostConfirmation_ConfirmSignUp",
+        };
+        let event = self.event(pool, source, username, &caller, request, json!({}));
         self.invoke(pool, "PostConfirmation", &function, event)
             .await
             .map(drop)

@@ -1,16 +1,18 @@
 //! Users: SignUp, ConfirmSignUp, ResendConfirmationCode, AdminConfirmSignUp,
-//! AdminCreateUser, AdminGetUser, AdminDeleteUser, ListUsers, GetUser and
-//! DeleteUser. The users themselves live in `state::users`.
+//! AdminCreateUser, AdminGetUser, AdminDeleteUser, AdminDisableUser,
+//! AdminEnableUser, ListUsers, GetUser and DeleteUser. The users themselves
+//! live in `state::users`.
 
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use super::srp::PasswordDigest;
-use super::state::codes::PendingCode;
+use super::state::codes::CodePurpose;
 use super::state::pool::Pool;
+use super::state::settings::PoolSettings;
 use super::state::user_filter::UserFilter;
-use super::state::users::{Delivery, User, UserStatus, username_for};
+use super::state::users::{Delivery, Taken, User, UserStatus, username_for};
 use super::triggers::{Caller, TriggerSource};
 use super::{CognitoService, Input, Outcome, epoch, errors};
 use crate::aws_json::ServiceError;
@@ -29,7 +31,7 @@ fn attributes_json(user: &User, wanted: &[&str]) -> Value {
 }
 
 /// The `UserType` of AdminCreateUser and ListUsers.
-fn user_type(user: &User, wanted: &[&str]) -> Value {
+pub(super) fn user_type(user: &User, wanted: &[&str]) -> Value {
     json!({
         "Username": &*user.username,
         "Attributes": attributes_json(user, wanted),
@@ -62,7 +64,7 @@ fn describe_user(user: &User, with_dates: bool) -> Value {
 }
 
 /// `CodeDeliveryDetails`, the address masked as Cognito masks it.
-fn delivery_details(delivery: &Delivery) -> Value {
+pub(super) fn delivery_details(delivery: &Delivery) -> Value {
     let masked = match delivery.medium {
         DeliveryMedium::Email => {
             let (local, domain) = delivery
@@ -92,8 +94,17 @@ fn delivery_details(delivery: &Delivery) -> Value {
     })
 }
 
+/// The pool's template for codes that go to `medium` (sign-up and
+/// verification codes, and password reset codes).
+pub(super) fn verification_template(settings: &PoolSettings, medium: DeliveryMedium) -> Arc<str> {
+    match medium {
+        DeliveryMedium::Email => settings.email_verification_message.clone(),
+        DeliveryMedium::Sms => settings.sms_verification_message.clone(),
+    }
+}
+
 impl CognitoService {
-    fn send(
+    pub(super) fn send(
         &self,
         pool: &Pool,
         username: &str,
@@ -150,45 +161,29 @@ impl CognitoService {
         } else {
             Delivery::for_verification(&settings, &attributes)
         };
-        let code = delivery.as_ref().map(|_| PendingCode::new(now / 1000));
-        let sub = crate::new_uuid();
-        let mut user = User {
-            password: Some(PasswordDigest::new(&pool.srp_name, &username, password)),
-            username: username.as_str().into(),
-            sub,
-            status: if hook.auto_confirm_user {
-                UserStatus::Confirmed
-            } else {
-                UserStatus::Unconfirmed
-            },
-            enabled: true,
-            created: now,
-            modified: now,
-            attributes: attributes
-                .iter()
-                .map(|(n, v)| ((*n).into(), (*v).into()))
-                .collect(),
-            temporary_password_expires: 0,
-            code: code.clone(),
-            software_token: None,
-            devices: Vec::new(),
-            revoked_before: 0,
+        let status = if hook.auto_confirm_user {
+            UserStatus::Confirmed
+        } else {
+            UserStatus::Unconfirmed
         };
-        if hook.auto_verify_email && user.attribute("email").is_some() {
-            user.set_attribute("email_verified", "true");
-        }
-        if hook.auto_verify_phone && user.attribute("phone_number").is_some() {
-            user.set_attribute("phone_number_verified", "true");
-        }
+        let digest = PasswordDigest::new(&pool.srp_name, &username, password);
+        let mut user = User::new(&username, Some(digest), status, &attributes, now);
+        let code = delivery
+            .as_ref()
+            .map(|_| user.codes.issue(CodePurpose::SignUp, now / 1000));
+        user.auto_verify(hook.auto_verify_email, hook.auto_verify_phone);
+        let sub = user.sub;
         let alias_value = alias.as_ref().map(|(_, v)| v.as_str());
-        pool.users.insert(&settings, user, alias_value)?;
+        pool.users
+            .insert(&settings, user, alias_value)
+            .map_err(|taken| match taken {
+                Taken::Username => errors::username_exists(),
+                Taken::Alias => errors::alias_exists(),
+            })?;
         let mut output =
             json!({ "UserConfirmed": hook.auto_confirm_user, "UserSub": sub.to_string() });
         if let (Some(delivery), Some(code)) = (&delivery, &code) {
-            let template = match delivery.medium {
-                DeliveryMedium::Email => settings.email_verification_message.clone(),
-                DeliveryMedium::Sms => settings.sms_verification_message.clone(),
-            };
+            let template = verification_template(&settings, delivery.medium);
             self.send(
                 &pool,
                 &username,
@@ -207,46 +202,22 @@ impl CognitoService {
         let settings = pool.settings();
         let name = input.required("Username")?;
         let sent = input.required("ConfirmationCode")?;
-        let username = {
-            let mut table = pool.users.lock();
-            let Some(user) = table.find_mut(&settings, name) else {
-                drop(table);
-                client.check_secret_hash(input.str("SecretHash"), &[name])?;
-                return Err(if client.prevent_user_existence_errors {
-                    errors::code_mismatch()
-                } else {
-                    errors::user_not_found_for_client()
-                });
-            };
-            let username = user.username.to_string();
-            client.check_secret_hash(input.str("SecretHash"), &[name, &username])?;
-            if user.status != UserStatus::Unconfirmed {
-                return Err(errors::not_authorized(format!(
-                    "User cannot be confirmed. Current status is {}",
-                    user.status.as_str()
-                )));
-            }
-            let Some(code) = user.code.as_mut() else {
-                return Err(errors::expired_code());
-            };
-            code.check(sent, self.now_secs())?;
-            user.code = None;
-            user.status = UserStatus::Confirmed;
-            user.modified = self.now_millis();
-            if let Some(attribute) = Delivery::for_verification(
-                &settings,
-                &user
-                    .attributes
-                    .iter()
-                    .map(|(n, v)| (&**n, &**v))
-                    .collect::<Vec<_>>(),
-            )
-            .map(|d| d.attribute)
-            {
-                user.set_attribute(&format!("{attribute}_verified"), "true");
-            }
-            username
+        let secret_hash = input.str("SecretHash");
+        let now = self.now_millis();
+        let confirmed = pool.users.update_named(&settings, name, |user| {
+            client.check_secret_hash(secret_hash, &[name, &user.username])?;
+            user.confirm_sign_up(&settings, sent, now)?;
+            Ok::<_, ServiceError>(user.username.to_string())
+        });
+        let Some(username) = confirmed else {
+            client.check_secret_hash(secret_hash, &[name])?;
+            return Err(if client.prevent_user_existence_errors {
+                errors::code_mismatch()
+            } else {
+                errors::user_not_found_for_client()
+            });
         };
+        let username = username?;
         self.triggers
             .post_confirmation(
                 &pool,
@@ -262,33 +233,19 @@ impl CognitoService {
         let (pool, client) = self.client(input.required("ClientId")?)?;
         let settings = pool.settings();
         let name = input.required("Username")?;
-        let (username, delivery, code) = {
-            let mut table = pool.users.lock();
-            let Some(user) = table.find_mut(&settings, name) else {
-                drop(table);
-                client.check_secret_hash(input.str("SecretHash"), &[name])?;
-                return Err(errors::user_not_found());
-            };
-            let username = user.username.to_string();
-            client.check_secret_hash(input.str("SecretHash"), &[name, &username])?;
-            if user.status != UserStatus::Unconfirmed {
-                return Err(errors::invalid_parameter("User is already confirmed."));
-            }
-            let attributes: Vec<(&str, &str)> =
-                user.attributes.iter().map(|(n, v)| (&**n, &**v)).collect();
-            let Some(delivery) = Delivery::for_verification(&settings, &attributes) else {
-                return Err(errors::invalid_parameter(
-                    "Cannot resend codes. Auto verification not turned on.",
-                ));
-            };
-            let code = PendingCode::new(self.now_secs());
-            user.code = Some(code.clone());
-            (username, delivery, code)
+        let secret_hash = input.str("SecretHash");
+        let now = self.now_millis();
+        let renewed = pool.users.update_named(&settings, name, |user| {
+            client.check_secret_hash(secret_hash, &[name, &user.username])?;
+            let (delivery, code) = user.renew_confirmation_code(&settings, now)?;
+            Ok::<_, ServiceError>((user.username.to_string(), delivery, code))
+        });
+        let Some(renewed) = renewed else {
+            client.check_secret_hash(secret_hash, &[name])?;
+            return Err(errors::user_not_found());
         };
-        let template = match delivery.medium {
-            DeliveryMedium::Email => settings.email_verification_message.clone(),
-            DeliveryMedium::Sms => settings.sms_verification_message.clone(),
-        };
+        let (username, delivery, code) = renewed?;
+        let template = verification_template(&settings, delivery.medium);
         self.send(
             &pool,
             &username,
@@ -304,22 +261,14 @@ impl CognitoService {
         let pool = self.pool(input.required("UserPoolId")?)?;
         let settings = pool.settings();
         let name = input.required("Username")?;
-        let username = {
-            let mut table = pool.users.lock();
-            let user = table
-                .find_mut(&settings, name)
-                .ok_or_else(errors::user_not_found)?;
-            if user.status != UserStatus::Unconfirmed {
-                return Err(errors::not_authorized(format!(
-                    "User cannot be confirmed. Current status is {}",
-                    user.status.as_str()
-                )));
-            }
-            user.status = UserStatus::Confirmed;
-            user.code = None;
-            user.modified = self.now_millis();
-            user.username.to_string()
-        };
+        let now = self.now_millis();
+        let username = pool
+            .users
+            .update_named(&settings, name, |user| {
+                user.admin_confirm_sign_up(now)?;
+                Ok::<_, ServiceError>(user.username.to_string())
+            })
+            .ok_or_else(errors::user_not_found)??;
         self.triggers
             .post_confirmation(
                 &pool,
@@ -352,26 +301,32 @@ impl CognitoService {
             mediums
         };
         let (user_json, username, attributes) = if action == Some("RESEND") {
-            let mut table = pool.users.lock();
-            let user = table
-                .find_mut(&settings, requested)
-                .ok_or_else(errors::user_not_found)?;
-            if user.status != UserStatus::ForceChangePassword {
-                return Err(errors::resend_not_possible(&user.username));
-            }
-            user.password = Some(PasswordDigest::new(
-                &pool.srp_name,
-                &user.username,
-                &temporary,
-            ));
-            user.temporary_password_expires = expires;
-            user.modified = self.now_millis();
-            let attributes: Vec<(String, String)> = user
-                .attributes
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect();
-            (user_type(user, &[]), user.username.to_string(), attributes)
+            let now = self.now_millis();
+            // The digest is salted with the stored user name, which only the
+            // table knows (the request may name the user by an alias).
+            let stored = {
+                let table = pool.users.lock();
+                table
+                    .find(&settings, requested)
+                    .map(|user| user.username.to_string())
+                    .ok_or_else(errors::user_not_found)?
+            };
+            let digest = PasswordDigest::new(&pool.srp_name, &stored, &temporary);
+            pool.users
+                .update_named(&settings, requested, |user| {
+                    user.renew_temporary_password(digest, expires, now)?;
+                    let attributes: Vec<(String, String)> = user
+                        .attributes
+                        .iter()
+                        .map(|(n, v)| (n.to_string(), v.to_string()))
+                        .collect();
+                    Ok::<_, ServiceError>((
+                        user_type(user, &[]),
+                        user.username.to_string(),
+                        attributes,
+                    ))
+                })
+                .ok_or_else(errors::user_not_found)??
         } else {
             let (username, alias) = username_for(&settings, requested)?;
             let mut attributes = input.attributes("UserAttributes");
@@ -379,7 +334,12 @@ impl CognitoService {
                 attributes.retain(|(n, _)| n != name);
                 attributes.push((name, value.as_str()));
             }
-            settings.schema.check(&attributes)?;
+            // "Any attributes that you specify as required ... either you
+            // should supply (in your call to AdminCreateUser) or the user
+            // should supply (when they sign up in response to your welcome
+            // message)" (API reference): required ones are asked for in
+            // the NEW_PASSWORD_REQUIRED challenge.
+            settings.schema.check_writable(&attributes)?;
             let hook = self
                 .triggers
                 .pre_sign_up(
@@ -390,42 +350,23 @@ impl CognitoService {
                     Caller::new(None, input),
                 )
                 .await?;
-            let now = self.now_millis();
-            let user = User {
-                password: Some(PasswordDigest::new(&pool.srp_name, &username, &temporary)),
-                username: username.as_str().into(),
-                sub: crate::new_uuid(),
-                status: UserStatus::ForceChangePassword,
-                enabled: true,
-                created: now,
-                modified: now,
-                attributes: attributes
-                    .iter()
-                    .map(|(n, v)| ((*n).into(), (*v).into()))
-                    .collect(),
-                temporary_password_expires: expires,
-                code: None,
-                software_token: None,
-                devices: Vec::new(),
-                revoked_before: 0,
-            };
-            let mut user = user;
-            if hook.auto_verify_email && user.attribute("email").is_some() {
-                user.set_attribute("email_verified", "true");
-            }
-            if hook.auto_verify_phone && user.attribute("phone_number").is_some() {
-                user.set_attribute("phone_number_verified", "true");
-            }
+            let digest = PasswordDigest::new(&pool.srp_name, &username, &temporary);
+            let mut user = User::new(
+                &username,
+                Some(digest),
+                UserStatus::ForceChangePassword,
+                &attributes,
+                self.now_millis(),
+            );
+            user.temporary_password_expires = expires;
+            user.auto_verify(hook.auto_verify_email, hook.auto_verify_phone);
             let described = user_type(&user, &[]);
             let alias_value = alias.as_ref().map(|(_, v)| v.as_str());
             pool.users
                 .insert(&settings, user, alias_value)
-                .map_err(|err| {
-                    if err.code == "UsernameExistsException" && alias_value.is_none() {
-                        errors::user_account_exists()
-                    } else {
-                        err
-                    }
+                .map_err(|taken| match taken {
+                    Taken::Username => errors::user_account_exists(),
+                    Taken::Alias => errors::alias_exists(),
                 })?;
             let attributes = attributes
                 .iter()
@@ -475,6 +416,28 @@ impl CognitoService {
             .find(&settings, input.required("Username")?)
             .ok_or_else(errors::user_not_found)?;
         Ok(describe_user(user, true))
+    }
+
+    pub(super) fn admin_disable_user(&self, input: &Input<'_>) -> Outcome {
+        let pool = self.pool(input.required("UserPoolId")?)?;
+        let now = self.now_millis();
+        pool.users
+            .update_named(&pool.settings(), input.required("Username")?, |user| {
+                user.disable(now)
+            })
+            .ok_or_else(errors::user_not_found)?;
+        Ok(json!({}))
+    }
+
+    pub(super) fn admin_enable_user(&self, input: &Input<'_>) -> Outcome {
+        let pool = self.pool(input.required("UserPoolId")?)?;
+        let now = self.now_millis();
+        pool.users
+            .update_named(&pool.settings(), input.required("Username")?, |user| {
+                user.enable(now)
+            })
+            .ok_or_else(errors::user_not_found)?;
+        Ok(json!({}))
     }
 
     pub(super) fn admin_delete_user(&self, input: &Input<'_>) -> Outcome {

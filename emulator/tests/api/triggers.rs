@@ -479,3 +479,57 @@ async fn a_function_slower_than_five_seconds_times_out() {
     assert!(pool.status("heidi").await.is_none());
     pool.env.emulator.stop().await;
 }
+
+#[tokio::test]
+async fn post_confirmation_runs_after_a_password_reset() {
+    let pool = pool_with(
+        &[("PostConfirmation", "observer", passing_trigger(), 3)],
+        true,
+    )
+    .await;
+    pool.sign_up("erin").send().await.expect("SignUp");
+    let code = pool.env.emulator.latest_code(&pool.id, "erin").unwrap();
+    pool.cognito
+        .confirm_sign_up()
+        .client_id(&pool.client_id)
+        .username("erin")
+        .confirmation_code(code)
+        .send()
+        .await
+        .expect("ConfirmSignUp");
+    pool.cognito
+        .forgot_password()
+        .client_id(&pool.client_id)
+        .username("erin")
+        .send()
+        .await
+        .expect("ForgotPassword");
+    let code = pool.env.emulator.latest_code(&pool.id, "erin").unwrap();
+    pool.cognito
+        .confirm_forgot_password()
+        .client_id(&pool.client_id)
+        .username("erin")
+        .confirmation_code(code)
+        .password("Brand-New-Pass-2")
+        .send()
+        .await
+        .expect("ConfirmForgotPassword");
+    let events = pool.events("observer", 2).await;
+    let sources: Vec<&str> = events
+        .iter()
+        .map(|e| e["triggerSource"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "PostConfirmation_ConfirmSignUp",
+            "PostConfirmation_ConfirmForgotPassword"
+        ]
+    );
+    assert_eq!(events[1]["userName"], "erin");
+    assert_eq!(
+        events[1]["request"]["userAttributes"]["cognito:user_status"],
+        "CONFIRMED"
+    );
+    pool.env.emulator.stop().await;
+}

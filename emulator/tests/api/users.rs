@@ -517,3 +517,157 @@ async fn secret_hash_rules() {
             .is_invalid_parameter_exception()
     );
 }
+
+#[tokio::test]
+async fn disabled_users_cannot_sign_in_or_refresh() {
+    use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
+    use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
+    fn failure<E: ProvideErrorMetadata>(err: E) -> (String, String) {
+        (
+            err.code().unwrap_or_default().to_owned(),
+            err.message().unwrap_or_default().to_owned(),
+        )
+    }
+    let disabled = (
+        "NotAuthorizedException".to_owned(),
+        "User is disabled.".to_owned(),
+    );
+    let (_emulator, client) = sdk_client::start().await;
+    let pool_id = sdk_client::pool(&client).await;
+    let (client_id, _) = sdk_client::app_client(&client, &pool_id, false).await;
+    sdk_client::confirmed_user(&client, &pool_id, &client_id, "hank").await;
+    let signed_in = sdk_client::password_sign_in(&client, &client_id, "hank").await;
+    let result = signed_in.authentication_result().unwrap();
+    let access_token = result.access_token().unwrap().to_owned();
+    let refresh_token = result.refresh_token().unwrap().to_owned();
+    let sign_in = |flow: AuthFlowType, password: &'static str| {
+        let client = client.clone();
+        let client_id = client_id.clone();
+        async move {
+            let request = client
+                .initiate_auth()
+                .client_id(client_id)
+                .auth_flow(flow.clone())
+                .auth_parameters("USERNAME", "hank");
+            let request = match flow {
+                AuthFlowType::UserSrpAuth => request.auth_parameters("SRP_A", "02"),
+                _ => request.auth_parameters("PASSWORD", password),
+            };
+            request
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| failure(e.into_service_error()))
+        }
+    };
+    let refresh = || {
+        let client = client.clone();
+        let client_id = client_id.clone();
+        let refresh_token = refresh_token.clone();
+        async move {
+            client
+                .initiate_auth()
+                .client_id(client_id)
+                .auth_flow(AuthFlowType::RefreshTokenAuth)
+                .auth_parameters("REFRESH_TOKEN", refresh_token)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| failure(e.into_service_error()))
+        }
+    };
+
+    client
+        .admin_disable_user()
+        .user_pool_id(&pool_id)
+        .username("hank")
+        .send()
+        .await
+        .unwrap();
+    let user = client
+        .admin_get_user()
+        .user_pool_id(&pool_id)
+        .username("hank")
+        .send()
+        .await
+        .unwrap();
+    assert!(!user.enabled());
+    let listed = client
+        .list_users()
+        .user_pool_id(&pool_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.users().len(), 1, "a disabled user is still listed");
+    assert_eq!(
+        sign_in(AuthFlowType::UserPasswordAuth, PASSWORD).await,
+        Err(disabled.clone())
+    );
+    assert_eq!(
+        sign_in(AuthFlowType::UserPasswordAuth, "Wrong-Password-9").await,
+        Err(disabled.clone())
+    );
+    assert_eq!(
+        sign_in(AuthFlowType::UserSrpAuth, "").await,
+        Err(disabled.clone())
+    );
+    assert_eq!(refresh().await, Err(disabled.clone()));
+    let err = client
+        .get_user()
+        .access_token(&access_token)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        failure(err.into_service_error()),
+        (
+            "NotAuthorizedException".to_owned(),
+            "Access Token has been revoked".to_owned()
+        )
+    );
+
+    client
+        .admin_enable_user()
+        .user_pool_id(&pool_id)
+        .username("hank")
+        .send()
+        .await
+        .unwrap();
+    sign_in(AuthFlowType::UserPasswordAuth, PASSWORD)
+        .await
+        .expect("enabled again");
+    assert_eq!(
+        refresh().await,
+        Err((
+            "NotAuthorizedException".to_owned(),
+            "Refresh Token has been revoked".to_owned()
+        )),
+        "the tokens revoked on disabling stay revoked"
+    );
+    for disable in [true, false] {
+        let err = if disable {
+            client
+                .admin_disable_user()
+                .user_pool_id(&pool_id)
+                .username("nobody")
+                .send()
+                .await
+                .unwrap_err()
+                .into_service_error()
+                .meta()
+                .clone()
+        } else {
+            client
+                .admin_enable_user()
+                .user_pool_id(&pool_id)
+                .username("nobody")
+                .send()
+                .await
+                .unwrap_err()
+                .into_service_error()
+                .meta()
+                .clone()
+        };
+        assert_eq!(err.code(), Some("UserNotFoundException"));
+    }
+}

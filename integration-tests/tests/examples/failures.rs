@@ -555,6 +555,7 @@ fn a_newcomers_first_mistakes_get_one_line_that_says_what_to_do() {
     let url = format!("http://127.0.0.1:{}", closed_port());
     let offline = [
         ("AWS_ENDPOINT_URL", url.as_str()),
+        ("AWS_REGION", "us-east-1"),
         ("AWS_ACCESS_KEY_ID", "test"),
         ("AWS_SECRET_ACCESS_KEY", "test"),
     ];
@@ -581,6 +582,31 @@ fn a_newcomers_first_mistakes_get_one_line_that_says_what_to_do() {
         ],
         &home,
         &offline[..1],
+    )
+    .expect_failure();
+    assert!(
+        line.starts_with(&format!("error: Cannot reach {url} ")),
+        "{line}"
+    );
+
+    // Credentials but no Region (the examples do not guess one: a pool
+    // lives in one Region). Without an endpoint URL the SDK cannot choose
+    // an endpoint; with one, it cannot sign: the same line either way.
+    let no_region = "error: No AWS Region is set: pass --region (such as --region us-east-1) \
+                     or set AWS_REGION.";
+    let line =
+        integration_tests::run_in_fresh_home("hello", &[], &home, &offline[2..]).expect_failure();
+    assert_eq!(line, no_region);
+    let without_region = [offline[0], offline[2], offline[3]];
+    let line =
+        integration_tests::run_in_fresh_home("hello", &[], &home, &without_region).expect_failure();
+    assert_eq!(line, no_region);
+    // `--region` is enough.
+    let line = integration_tests::run_in_fresh_home(
+        "hello",
+        &["--region", "us-east-1"],
+        &home,
+        &without_region,
     )
     .expect_failure();
     assert!(

@@ -117,10 +117,32 @@ impl AttributeSchema {
     }
 
     /// Checks attributes a caller sends: each must exist in the schema, `sub`
-    /// is never writable, required ones must be present.
+    /// is never writable, required ones must be present (SignUp).
     pub fn check(&self, attributes: &[(&str, &str)]) -> Result<(), ServiceError> {
+        self.check_writable(attributes)?;
+        let present = |name: &str| {
+            attributes
+                .iter()
+                .any(|(n, value)| *n == name && !value.is_empty())
+        };
+        if let Some(required) = self.missing_required(present).first() {
+            return Err(errors::invalid_parameter(format!(
+                "Attributes did not conform to the schema: {required}: The attribute {required} is required"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Checks that each attribute exists in the schema and is not `sub`
+    /// (AdminCreateUser: required attributes may come later, from the
+    /// user's answer to NEW_PASSWORD_REQUIRED).
+    pub fn check_writable<N: AsRef<str>, V>(
+        &self,
+        attributes: &[(N, V)],
+    ) -> Result<(), ServiceError> {
         for (name, _) in attributes {
-            if *name == "sub" {
+            let name = name.as_ref();
+            if name == "sub" {
                 return Err(errors::invalid_parameter(
                     "Attributes did not conform to the schema: sub: Attribute cannot be updated.",
                 ));
@@ -131,17 +153,16 @@ impl AttributeSchema {
                 )));
             }
         }
-        for required in &self.required {
-            if !attributes
-                .iter()
-                .any(|(name, value)| name == required && !value.is_empty())
-            {
-                return Err(errors::invalid_parameter(format!(
-                    "Attributes did not conform to the schema: {required}: The attribute {required} is required"
-                )));
-            }
-        }
         Ok(())
+    }
+
+    /// The required attributes for which `present` says no, in schema order.
+    pub fn missing_required(&self, present: impl Fn(&str) -> bool) -> Vec<&str> {
+        self.required
+            .iter()
+            .map(String::as_str)
+            .filter(|name| !present(name))
+            .collect()
     }
 }
 

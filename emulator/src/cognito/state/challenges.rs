@@ -2,7 +2,10 @@
 //! the app client's `AuthSessionValidity` (three minutes by default) on the
 //! emulator's clock, and usable once. An SRP handshake is also found by the
 //! SECRET_BLOCK it issued, since widely used clients answer
-//! PASSWORD_VERIFIER without the `Session`.
+//! PASSWORD_VERIFIER without the `Session`; and a pending DEVICE_SRP_AUTH
+//! step by its app client and device key, since AWS's own device examples
+//! (DeviceAuthDemo of the AWS SDK examples) and pycognito answer it
+//! without the `Session` too.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -78,6 +81,13 @@ pub(crate) struct ChallengeStore {
     clock: Arc<Clock>,
     sessions: Mutex<HashMap<String, Slot>>,
     by_secret_block: Mutex<HashMap<String, String>>,
+    /// `{client id} {device key}` of a pending DEVICE_SRP_AUTH → its session.
+    by_device: Mutex<HashMap<String, String>>,
+}
+
+/// The key of a pending DEVICE_SRP_AUTH step in `by_device`.
+fn device_index(client_id: &str, device_key: &str) -> String {
+    format!("{client_id} {device_key}")
 }
 
 fn random_token(bytes: usize) -> String {
@@ -100,6 +110,7 @@ impl ChallengeStore {
             clock,
             sessions: Mutex::new(HashMap::new()),
             by_secret_block: Mutex::new(HashMap::new()),
+            by_device: Mutex::new(HashMap::new()),
         }
     }
 
@@ -113,6 +124,10 @@ impl ChallengeStore {
             | Step::DevicePasswordVerifier { secret_block, .. } => Some(secret_block.clone()),
             _ => None,
         };
+        let device = match (&challenge.step, &challenge.device_key) {
+            (Step::DeviceSrpAuth, Some(key)) => Some(device_index(&challenge.client_id, key)),
+            _ => None,
+        };
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
         if sessions.len() > 1024 && sessions.len().is_power_of_two() {
             sessions.retain(|_, slot| match slot {
@@ -123,6 +138,8 @@ impl ChallengeStore {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
             blocks.retain(|_, session| sessions.contains_key(session));
+            let mut devices = self.by_device.lock().unwrap_or_else(|p| p.into_inner());
+            devices.retain(|_, session| sessions.contains_key(session));
         }
         sessions.insert(session.clone(), Slot::Live(challenge, expires));
         drop(sessions);
@@ -131,6 +148,12 @@ impl ChallengeStore {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .insert(block, session.clone());
+        }
+        if let Some(device) = device {
+            self.by_device
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(device, session.clone());
         }
         session
     }
@@ -168,6 +191,35 @@ impl ChallengeStore {
             .unwrap_or_else(|p| p.into_inner())
             .remove(secret_block)
             .ok_or_else(errors::invalid_session)?;
+        self.take(&session)
+    }
+
+    /// Takes the pending DEVICE_SRP_AUTH step that the app client's sign-in
+    /// with this device key is waiting at (when no Session was sent), if
+    /// `belongs` accepts it (the caller checks the user it names). What binds
+    /// the answer to the sign-in it continues: the app client, the device
+    /// key (known only to that device) and the user; the step is the latest
+    /// one opened for that client and device, is found only while its
+    /// session lives (the client's `AuthSessionValidity`, three minutes by
+    /// default), and is spent by being taken, as a session is.
+    pub fn take_by_device(
+        &self,
+        client_id: &str,
+        device_key: &str,
+        belongs: impl FnOnce(&Challenge) -> bool,
+    ) -> Result<Challenge, ServiceError> {
+        let index = device_index(client_id, device_key);
+        let mut devices = self.by_device.lock().unwrap_or_else(|p| p.into_inner());
+        let session = devices.get(&index).ok_or_else(errors::invalid_session)?;
+        {
+            let sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+            match sessions.get(session) {
+                Some(Slot::Live(challenge, _)) if belongs(challenge) => {}
+                _ => return Err(errors::invalid_session()),
+            }
+        }
+        let session = devices.remove(&index).unwrap_or_default();
+        drop(devices);
         self.take(&session)
     }
 

@@ -73,6 +73,22 @@ pub(crate) struct AppClient {
     pub refresh_validity_secs: i64,
     /// How long a sign-in `Session` lasts (`AuthSessionValidity`, in minutes).
     pub session_validity: Duration,
+    /// `ReadAttributes`: the attributes the client may read (all when `None`).
+    #[allow(
+        dead_code,
+        reason = "read by the attribute operations, which enforce it"
+    )]
+    pub read_attributes: Option<Vec<String>>,
+    /// `WriteAttributes`: the attributes the client may write (all when `None`).
+    #[allow(
+        dead_code,
+        reason = "read by the attribute operations, which enforce it"
+    )]
+    pub write_attributes: Option<Vec<String>>,
+    /// `EnableTokenRevocation`: RevokeToken works for the client's refresh tokens.
+    pub token_revocation: bool,
+    /// `RefreshTokenRotation` when `ENABLED`: its `RetryGracePeriodSeconds`.
+    pub refresh_rotation_grace: Option<i64>,
     /// What DescribeUserPoolClient returns.
     pub described: Map<String, Value>,
 }
@@ -87,6 +103,17 @@ pub(crate) fn secret_hash(secret: &str, username: &str, client_id: &str) -> Stri
 }
 
 impl AppClient {
+    /// Whether `sent` is this client's secret (`None` matching no secret).
+    pub fn secret_matches(&self, sent: Option<&str>) -> bool {
+        match (&self.secret, sent) {
+            (None, None) => true,
+            (Some(secret), Some(sent)) => {
+                subtle::ConstantTimeEq::ct_eq(secret.as_bytes(), sent.as_bytes()).into()
+            }
+            _ => false,
+        }
+    }
+
     /// Checks the `SECRET_HASH` a request carries against any of the names
     /// the user may have computed it with (the name sent, the stored user name).
     pub fn check_secret_hash(

@@ -1,13 +1,34 @@
-//! Confirmation codes: six random digits, valid 24 hours, single use,
-//! replaced when a new one is sent, and refused after too many wrong tries.
+//! Codes a user is sent: six random digits, single use, replaced when a new
+//! one of the same purpose is sent, and refused after too many wrong tries.
+//! Sign-up codes are valid 24 hours; password
+//! reset codes one hour (the Amazon Cognito developer guide, "Recovering
+//! user accounts").
 
 use rand::Rng;
 
 use crate::aws_json::ServiceError;
 use crate::cognito::errors;
 
-const VALIDITY_SECS: i64 = 24 * 3600;
 const MAX_FAILURES: u8 = 5;
+
+/// What a code confirms. A user holds at most one code of each purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CodePurpose {
+    /// ConfirmSignUp.
+    SignUp,
+    /// ConfirmForgotPassword (sent by ForgotPassword and AdminResetUserPassword).
+    ResetPassword,
+}
+
+impl CodePurpose {
+    /// How long a code of this purpose stays valid, in seconds.
+    fn validity_secs(self) -> i64 {
+        match self {
+            CodePurpose::ResetPassword => 3600,
+            _ => 24 * 3600,
+        }
+    }
+}
 
 /// A code a user was sent and has not used yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,15 +36,17 @@ pub(crate) struct PendingCode {
     code: u32,
     expires_at: i64,
     failures: u8,
+    purpose: CodePurpose,
 }
 
 impl PendingCode {
-    /// A fresh code, valid from `now` (epoch seconds) for 24 hours.
-    pub fn new(now: i64) -> Self {
+    /// A fresh code, valid from `now` (epoch seconds) for its purpose's time.
+    pub fn new(purpose: CodePurpose, now: i64) -> Self {
         PendingCode {
             code: rand::thread_rng().gen_range(0..1_000_000),
-            expires_at: now + VALIDITY_SECS,
+            expires_at: now + purpose.validity_secs(),
             failures: 0,
+            purpose,
         }
     }
 
@@ -49,28 +72,75 @@ impl PendingCode {
     }
 }
 
+/// The codes a user holds, at most one per purpose (usually none or one,
+/// so a short list).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Codes(Vec<PendingCode>);
+
+impl Codes {
+    /// Sends a new code of `purpose` at `now` (epoch seconds): the one it
+    /// replaces stops working.
+    pub fn issue(&mut self, purpose: CodePurpose, now: i64) -> PendingCode {
+        let code = PendingCode::new(purpose, now);
+        self.discard(purpose);
+        self.0.push(code.clone());
+        code
+    }
+
+    /// Uses up the code of `purpose` if `sent` is it; a user holding none
+    /// gets `ExpiredCodeException`, as AWS answers for a code never sent.
+    pub fn redeem(
+        &mut self,
+        purpose: CodePurpose,
+        sent: &str,
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        let code = self
+            .0
+            .iter_mut()
+            .find(|c| c.purpose == purpose)
+            .ok_or_else(errors::expired_code)?;
+        code.check(sent, now)?;
+        self.discard(purpose);
+        Ok(())
+    }
+
+    /// Forgets the code of `purpose`, if any.
+    pub fn discard(&mut self, purpose: CodePurpose) {
+        self.0.retain(|c| c.purpose != purpose);
+        if self.0.is_empty() {
+            self.0 = Vec::new();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn six_digits_expiry_and_attempt_limit() {
-        let mut code = PendingCode::new(1000);
-        let digits = code.digits();
-        assert_eq!(digits.len(), 6);
-        assert!(digits.chars().all(|c| c.is_ascii_digit()));
-        let wrong = if digits == "000000" {
+    fn wrong(code: &PendingCode) -> &'static str {
+        if code.digits() == "000000" {
             "000001"
         } else {
             "000000"
-        };
+        }
+    }
+
+    #[test]
+    fn six_digits_expiry_and_attempt_limit() {
+        let validity = CodePurpose::SignUp.validity_secs();
+        let mut code = PendingCode::new(CodePurpose::SignUp, 1000);
+        let digits = code.digits();
+        assert_eq!(digits.len(), 6);
+        assert!(digits.chars().all(|c| c.is_ascii_digit()));
+        let wrong = wrong(&code);
         assert_eq!(
             code.check(wrong, 1000).unwrap_err().code,
             "CodeMismatchException"
         );
         assert_eq!(
             code.clone()
-                .check(&digits, 1000 + VALIDITY_SECS + 1)
+                .check(&digits, 1000 + validity + 1)
                 .unwrap_err()
                 .code,
             "ExpiredCodeException"
@@ -83,5 +153,45 @@ mod tests {
             code.check(&digits, 1000).unwrap_err().code,
             "LimitExceededException"
         );
+    }
+
+    #[test]
+    fn each_purpose_has_its_own_code_and_reset_codes_last_an_hour() {
+        let mut codes = Codes::default();
+        let sign_up = codes.issue(CodePurpose::SignUp, 0);
+        let reset = codes.issue(CodePurpose::ResetPassword, 0);
+        assert_eq!(
+            codes
+                .redeem(CodePurpose::ResetPassword, &reset.digits(), 3601)
+                .unwrap_err()
+                .code,
+            "ExpiredCodeException"
+        );
+        codes
+            .redeem(CodePurpose::SignUp, &sign_up.digits(), 3601)
+            .unwrap();
+        assert_eq!(
+            codes
+                .redeem(CodePurpose::SignUp, &sign_up.digits(), 3601)
+                .unwrap_err()
+                .code,
+            "ExpiredCodeException",
+            "a used code is gone"
+        );
+        let first = codes.issue(CodePurpose::SignUp, 0);
+        let second = codes.issue(CodePurpose::SignUp, 0);
+        if first.digits() != second.digits() {
+            assert_eq!(
+                codes
+                    .redeem(CodePurpose::SignUp, &first.digits(), 1)
+                    .unwrap_err()
+                    .code,
+                "CodeMismatchException",
+                "a replaced code no longer works"
+            );
+        }
+        codes
+            .redeem(CodePurpose::SignUp, &second.digits(), 1)
+            .unwrap();
     }
 }

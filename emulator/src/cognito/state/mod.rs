@@ -15,6 +15,8 @@ pub(crate) mod challenges;
 pub(crate) mod clients;
 pub(crate) mod codes;
 pub(crate) mod devices;
+pub(crate) mod domains;
+pub(crate) mod groups;
 pub(crate) mod password_policy;
 pub(crate) mod pool;
 pub(crate) mod random;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use super::clients::AppClient;
+use super::groups::GroupStore;
 use super::settings::PoolSettings;
 use super::users::UserStore;
 use crate::aws_json::ServiceError;
@@ -21,6 +22,7 @@ pub(crate) struct Pool {
     settings: RwLock<Arc<PoolSettings>>,
     pub clients: RwLock<HashMap<Box<str>, Arc<AppClient>>>,
     pub users: UserStore,
+    pub groups: GroupStore,
 }
 
 /// Pools with fewer users than this free too little to be worth a trim.
@@ -55,6 +57,7 @@ impl Pool {
             settings: RwLock::new(Arc::new(settings)),
             clients: RwLock::new(HashMap::new()),
             users: UserStore::default(),
+            groups: GroupStore::default(),
             id,
         }
     }

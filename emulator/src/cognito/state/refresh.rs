@@ -47,6 +47,23 @@ impl RefreshGrant {
             nonce: rand::random(),
         }
     }
+
+    /// Identifies this one refresh token (grants of one sign-in share
+    /// their `origin_jti` but not this).
+    pub fn token_id(&self) -> u64 {
+        self.nonce
+    }
+
+    /// The grant of the refresh token that replaces this one when the app
+    /// client rotates refresh tokens: the same sign-in, a new token, valid
+    /// until `expires_at`.
+    pub fn rotated(&self, expires_at: i64) -> Self {
+        RefreshGrant {
+            expires_at,
+            nonce: rand::random(),
+            ..self.clone()
+        }
+    }
 }
 
 /// Seals and opens the refresh tokens of one emulator.

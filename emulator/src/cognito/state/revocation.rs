@@ -1,8 +1,80 @@
 //! Revocation by time: every token carries an `origin_jti` whose first six
 //! bytes are its sign-in time, and a user's `revoked_before` refuses every
 //! token signed in before it (GlobalSignOut, AdminUserGlobalSignOut).
+//!
+//! Revocation of one sign-in: RevokeToken ends a refresh token and every
+//! access and ID token issued from it, which all share its `origin_jti`;
+//! [`Revocations`] remembers those until the refresh token would have
+//! expired anyway. A refresh token rotated out by GetTokensFromRefreshToken
+//! is remembered by its own id, with the end of its grace period.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
 
 use rand::RngCore;
+
+/// Revoked sign-ins and rotated-out refresh tokens of one emulator.
+#[derive(Default)]
+pub(crate) struct Revocations {
+    inner: Mutex<Revoked>,
+}
+
+#[derive(Default)]
+struct Revoked {
+    /// `origin_jti` → when to forget it (epoch seconds).
+    sessions: HashMap<String, i64>,
+    /// Refresh token id → (valid until, forget after), epoch seconds.
+    rotated: HashMap<u64, (i64, i64)>,
+}
+
+impl Revoked {
+    /// Forgets what has expired anyway, now and then (when the maps double).
+    fn trim(&mut self, now: i64) {
+        if self.sessions.len() > 1024 && self.sessions.len().is_power_of_two() {
+            self.sessions.retain(|_, forget| *forget > now);
+        }
+        if self.rotated.len() > 1024 && self.rotated.len().is_power_of_two() {
+            self.rotated.retain(|_, (_, forget)| *forget > now);
+        }
+    }
+}
+
+impl Revocations {
+    fn lock(&self) -> MutexGuard<'_, Revoked> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Revokes the sign-in `origin_jti`, remembered until `forget_after`.
+    pub fn revoke_session(&self, origin_jti: &str, forget_after: i64, now: i64) {
+        let mut revoked = self.lock();
+        revoked.trim(now);
+        revoked.sessions.insert(origin_jti.to_owned(), forget_after);
+    }
+
+    pub fn session_revoked(&self, origin_jti: &str) -> bool {
+        self.lock().sessions.contains_key(origin_jti)
+    }
+
+    /// Marks the refresh token `token_id` rotated out: it works until
+    /// `valid_until` (its grace period), and is refused after.
+    pub fn rotate_out(&self, token_id: u64, valid_until: i64, forget_after: i64, now: i64) {
+        let mut revoked = self.lock();
+        revoked.trim(now);
+        revoked
+            .rotated
+            .entry(token_id)
+            .or_insert((valid_until, forget_after));
+    }
+
+    /// Whether the refresh token `token_id` was rotated out and its grace
+    /// period is over at `now`.
+    pub fn rotated_out(&self, token_id: u64, now: i64) -> bool {
+        self.lock()
+            .rotated
+            .get(&token_id)
+            .is_some_and(|(valid_until, _)| now > *valid_until)
+    }
+}
 
 /// A fresh `origin_jti`: a UUID whose first six bytes are the sign-in time
 /// (`now` in epoch milliseconds, but strictly after `not_before`), so that
@@ -31,6 +103,21 @@ pub(crate) fn origin_time(origin_jti: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn revoked_sessions_and_rotated_tokens() {
+        let revocations = Revocations::default();
+        assert!(!revocations.session_revoked("a"));
+        revocations.revoke_session("a", 100, 0);
+        assert!(revocations.session_revoked("a"));
+        revocations.rotate_out(7, 10, 100, 0);
+        assert!(!revocations.rotated_out(7, 10), "still in its grace period");
+        assert!(revocations.rotated_out(7, 11));
+        // Rotating out again does not extend the grace period.
+        revocations.rotate_out(7, 50, 100, 20);
+        assert!(revocations.rotated_out(7, 20));
+        assert!(!revocations.rotated_out(8, 20));
+    }
 
     #[test]
     fn origin_jti_carries_its_time_and_respects_revocation() {

@@ -168,6 +168,13 @@ impl PoolSettings {
                 request.insert((*member).to_owned(), value.clone());
             }
         }
+        // Tags belong to the pool as a resource (TagResource, UntagResource
+        // change them): an update that sends none keeps them.
+        if !request.contains_key("UserPoolTags") {
+            if let Some(tags) = self.request.get("UserPoolTags") {
+                request.insert("UserPoolTags".into(), tags.clone());
+            }
+        }
         let name = request
             .get("PoolName")
             .and_then(Value::as_str)

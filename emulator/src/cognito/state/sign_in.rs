@@ -73,6 +73,7 @@ pub(crate) fn check_status(
 ) -> Result<(), ServiceError> {
     match status {
         UserStatus::Unconfirmed => Err(errors::user_not_confirmed()),
+        UserStatus::ResetRequired => Err(errors::password_reset_required()),
         UserStatus::ForceChangePassword
             if temporary_password_expires != 0 && now > temporary_password_expires =>
         {

@@ -7,7 +7,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use uuid::Uuid;
 
-use super::codes::PendingCode;
+use super::attributes::AttributeSchema;
+use super::codes::{CodePurpose, Codes, PendingCode};
 use super::devices::Device;
 use super::settings::PoolSettings;
 use super::software_token::SoftwareToken;
@@ -22,6 +23,9 @@ pub(crate) enum UserStatus {
     Unconfirmed,
     Confirmed,
     ForceChangePassword,
+    /// AdminResetUserPassword: the password no longer works; the user must
+    /// reset it with a code (ConfirmForgotPassword) before signing in.
+    ResetRequired,
 }
 
 impl UserStatus {
@@ -30,6 +34,7 @@ impl UserStatus {
             UserStatus::Unconfirmed => "UNCONFIRMED",
             UserStatus::Confirmed => "CONFIRMED",
             UserStatus::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+            UserStatus::ResetRequired => "RESET_REQUIRED",
         }
     }
 }
@@ -46,7 +51,7 @@ pub(crate) struct User {
     pub password: Option<PasswordDigest>,
     /// Epoch seconds after which a temporary password no longer works (0: none).
     pub temporary_password_expires: i64,
-    pub code: Option<PendingCode>,
+    pub codes: Codes,
     pub software_token: Option<Box<SoftwareToken>>,
     pub devices: Vec<Device>,
     /// Tokens whose sign-in started at or before this (epoch ms) are revoked.
@@ -54,6 +59,34 @@ pub(crate) struct User {
 }
 
 impl User {
+    /// A new user of `status`, created at `now` (epoch milliseconds).
+    pub fn new(
+        username: &str,
+        password: Option<PasswordDigest>,
+        status: UserStatus,
+        attributes: &[(&str, &str)],
+        now: i64,
+    ) -> Self {
+        User {
+            username: username.into(),
+            sub: crate::new_uuid(),
+            status,
+            enabled: true,
+            created: now,
+            modified: now,
+            attributes: attributes
+                .iter()
+                .map(|(n, v)| ((*n).into(), (*v).into()))
+                .collect(),
+            password,
+            temporary_password_expires: 0,
+            codes: Codes::default(),
+            software_token: None,
+            devices: Vec::new(),
+            revoked_before: 0,
+        }
+    }
+
     /// Revokes every token of the user: those whose sign-in started at or
     /// before `now` (epoch milliseconds).
     pub fn sign_out_everywhere(&mut self, now: i64) {
@@ -67,11 +100,320 @@ impl User {
             .map(|(_, v)| &**v)
     }
 
+    /// The stored attributes as name/value pairs.
+    pub fn attribute_pairs(&self) -> Vec<(&str, &str)> {
+        self.attributes.iter().map(|(n, v)| (&**n, &**v)).collect()
+    }
+
     pub fn set_attribute(&mut self, name: &str, value: &str) {
         match self.attributes.iter_mut().find(|(n, _)| &**n == name) {
             Some(entry) => entry.1 = value.into(),
             None => self.attributes.push((name.into(), value.into())),
         }
+    }
+
+    /// Marks the email address and phone number verified, as a PreSignUp
+    /// trigger's `autoVerifyEmail` / `autoVerifyPhone` ask (each only when
+    /// the user has that attribute).
+    pub fn auto_verify(&mut self, email: bool, phone: bool) {
+        if email && self.attribute("email").is_some() {
+            self.set_attribute("email_verified", "true");
+        }
+        if phone && self.attribute("phone_number").is_some() {
+            self.set_attribute("phone_number_verified", "true");
+        }
+    }
+
+    /// Refuses confirming a user who is not UNCONFIRMED, in AWS's words.
+    fn check_unconfirmed(&self) -> Result<(), ServiceError> {
+        if self.status != UserStatus::Unconfirmed {
+            return Err(errors::not_authorized(format!(
+                "User cannot be confirmed. Current status is {}",
+                self.status.as_str()
+            )));
+        }
+        Ok(())
+    }
+
+    /// ConfirmSignUp: checks the code the user was sent and confirms them
+    /// at `now` (epoch milliseconds), verifying the attribute the code went
+    /// to. A wrong code counts toward the code's attempt limit.
+    pub fn confirm_sign_up(
+        &mut self,
+        settings: &PoolSettings,
+        sent: &str,
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        self.check_unconfirmed()?;
+        self.codes
+            .redeem(CodePurpose::SignUp, sent, now.div_euclid(1000))?;
+        let verified = Delivery::for_verification(settings, &self.attribute_pairs())
+            .map(|delivery| delivery.attribute);
+        if let Some(attribute) = verified {
+            self.set_attribute(&format!("{attribute}_verified"), "true");
+        }
+        self.status = UserStatus::Confirmed;
+        self.modified = now;
+        Ok(())
+    }
+
+    /// AdminConfirmSignUp: confirms the user without a code.
+    pub fn admin_confirm_sign_up(&mut self, now: i64) -> Result<(), ServiceError> {
+        self.check_unconfirmed()?;
+        self.status = UserStatus::Confirmed;
+        self.codes.discard(CodePurpose::SignUp);
+        self.modified = now;
+        Ok(())
+    }
+
+    /// ResendConfirmationCode: a new sign-up code (the old one stops
+    /// working) and where it goes.
+    pub fn renew_confirmation_code(
+        &mut self,
+        settings: &PoolSettings,
+        now: i64,
+    ) -> Result<(Delivery, PendingCode), ServiceError> {
+        if self.status != UserStatus::Unconfirmed {
+            return Err(errors::invalid_parameter("User is already confirmed."));
+        }
+        let delivery =
+            Delivery::for_verification(settings, &self.attribute_pairs()).ok_or_else(|| {
+                errors::invalid_parameter("Cannot resend codes. Auto verification not turned on.")
+            })?;
+        let code = self.codes.issue(CodePurpose::SignUp, now.div_euclid(1000));
+        Ok((delivery, code))
+    }
+
+    /// AdminCreateUser with `MessageAction: RESEND`: a new temporary
+    /// password, valid until `expires` (epoch seconds), for a user who has
+    /// not replaced the first one yet.
+    pub fn renew_temporary_password(
+        &mut self,
+        digest: PasswordDigest,
+        expires: i64,
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        if self.status != UserStatus::ForceChangePassword {
+            return Err(errors::resend_not_possible(&self.username));
+        }
+        self.password = Some(digest);
+        self.temporary_password_expires = expires;
+        self.modified = now;
+        Ok(())
+    }
+
+    /// The user's own new password (NEW_PASSWORD_REQUIRED): the user is
+    /// CONFIRMED and the temporary password's expiry no longer applies.
+    pub fn set_password(&mut self, digest: PasswordDigest, now: i64) {
+        self.password = Some(digest);
+        self.status = UserStatus::Confirmed;
+        self.temporary_password_expires = 0;
+        self.modified = now;
+    }
+
+    /// The NEW_PASSWORD_REQUIRED challenge parameters, as AWS sends them:
+    /// `requiredAttributes`, a JSON list of the pool's required attributes
+    /// the user lacks as `userAttributes.<name>`, and `userAttributes`, a
+    /// JSON object of the user's attributes (`sub` aside).
+    pub fn new_password_parameters(&self, schema: &AttributeSchema) -> serde_json::Value {
+        let mut missing: Vec<String> = schema
+            .missing_required(|name| self.attribute(name).is_some_and(|v| !v.is_empty()))
+            .into_iter()
+            .map(|name| format!("userAttributes.{name}"))
+            .collect();
+        missing.sort();
+        let attributes: serde_json::Map<String, serde_json::Value> = self
+            .attributes
+            .iter()
+            .map(|(name, value)| (name.to_string(), serde_json::json!(&**value)))
+            .collect();
+        serde_json::json!({
+            "USER_ID_FOR_SRP": &*self.username,
+            "requiredAttributes": serde_json::Value::from(missing).to_string(),
+            "userAttributes": serde_json::Value::Object(attributes).to_string(),
+        })
+    }
+
+    /// The answer to NEW_PASSWORD_REQUIRED: the attributes sent
+    /// (`userAttributes.<name>`) must exist in the schema and, with those
+    /// the user has, cover every required one; then the new password and
+    /// the attributes are set together.
+    pub fn complete_new_password(
+        &mut self,
+        schema: &AttributeSchema,
+        digest: PasswordDigest,
+        updates: &[(String, String)],
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        schema.check_writable(updates)?;
+        let present = |name: &str| {
+            updates
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+                .or(self.attribute(name))
+                .is_some_and(|v| !v.is_empty())
+        };
+        if let Some(missing) = schema.missing_required(present).first() {
+            return Err(errors::invalid_parameter(format!(
+                "Invalid attributes given, {missing} is missing"
+            )));
+        }
+        self.set_password(digest, now);
+        self.set_attributes(updates, now);
+        Ok(())
+    }
+
+    /// AdminDisableUser: the user cannot sign in or refresh, and the
+    /// tokens issued so far are revoked ("Deactivates a user profile and
+    /// revokes all access tokens for the user", API reference).
+    pub fn disable(&mut self, now: i64) {
+        self.enabled = false;
+        self.sign_out_everywhere(now);
+        self.modified = now;
+    }
+
+    /// AdminEnableUser: the user may sign in again (tokens revoked by
+    /// AdminDisableUser stay revoked).
+    pub fn enable(&mut self, now: i64) {
+        self.enabled = true;
+        self.modified = now;
+    }
+
+    /// Sets each attribute to its new value.
+    pub fn set_attributes(&mut self, updates: &[(String, String)], now: i64) {
+        for (name, value) in updates {
+            self.set_attribute(name, value);
+        }
+        self.modified = now;
+    }
+
+    /// ForgotPassword: a password reset code and where it goes (the
+    /// pool's account recovery setting picks a verified address).
+    pub fn start_password_reset(
+        &mut self,
+        settings: &PoolSettings,
+        now: i64,
+    ) -> Result<(Delivery, PendingCode), ServiceError> {
+        if !self.enabled {
+            return Err(errors::user_disabled());
+        }
+        if self.status == UserStatus::ForceChangePassword {
+            return Err(errors::password_cannot_be_reset());
+        }
+        let delivery = Delivery::for_recovery(settings, self)?;
+        let code = self
+            .codes
+            .issue(CodePurpose::ResetPassword, now.div_euclid(1000));
+        Ok((delivery, code))
+    }
+
+    /// ConfirmForgotPassword: uses up the reset code and sets the new
+    /// password; a user whose password was reset is CONFIRMED again.
+    pub fn finish_password_reset(
+        &mut self,
+        sent: &str,
+        digest: PasswordDigest,
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        self.codes
+            .redeem(CodePurpose::ResetPassword, sent, now.div_euclid(1000))?;
+        self.password = Some(digest);
+        if matches!(
+            self.status,
+            UserStatus::ResetRequired | UserStatus::ForceChangePassword
+        ) {
+            self.status = UserStatus::Confirmed;
+        }
+        self.temporary_password_expires = 0;
+        self.modified = now;
+        Ok(())
+    }
+
+    /// ChangePassword: `previous` must be the current password (the
+    /// digest is salted with `srp_name` and the stored user name).
+    pub fn change_password(
+        &mut self,
+        srp_name: &str,
+        previous: &str,
+        digest: PasswordDigest,
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        let matches = self
+            .password
+            .as_ref()
+            .is_some_and(|d| d.matches(srp_name, &self.username, previous));
+        if !matches {
+            return Err(errors::incorrect_password());
+        }
+        self.password = Some(digest);
+        self.modified = now;
+        Ok(())
+    }
+
+    /// AdminSetUserPassword: a permanent password confirms the user; a
+    /// temporary one (valid until `temporary_until`, epoch seconds) puts
+    /// them in FORCE_CHANGE_PASSWORD, to be replaced at the next sign-in.
+    pub fn admin_set_password(
+        &mut self,
+        digest: PasswordDigest,
+        temporary_until: Option<i64>,
+        now: i64,
+    ) {
+        match temporary_until {
+            None => self.set_password(digest, now),
+            Some(expires) => {
+                self.password = Some(digest);
+                self.status = UserStatus::ForceChangePassword;
+                self.temporary_password_expires = expires;
+                self.modified = now;
+            }
+        }
+        self.codes.discard(CodePurpose::ResetPassword);
+    }
+
+    /// AdminResetUserPassword: the password stops working (RESET_REQUIRED)
+    /// and, when the user has a verified address recovery may use, a reset
+    /// code goes there. Only confirmed users can be reset (as moto does; the
+    /// API reference does not say what other states answer).
+    pub fn admin_reset_password(
+        &mut self,
+        settings: &PoolSettings,
+        now: i64,
+    ) -> Result<Option<(Delivery, PendingCode)>, ServiceError> {
+        if !self.enabled {
+            return Err(errors::user_disabled());
+        }
+        if !matches!(
+            self.status,
+            UserStatus::Confirmed | UserStatus::ResetRequired
+        ) {
+            return Err(errors::password_cannot_be_reset());
+        }
+        self.status = UserStatus::ResetRequired;
+        self.password = None;
+        self.modified = now;
+        // "If ... a verified phone number exists for the user, or ... a
+        // verified email exists for the user, calling this API will also
+        // result in sending a message" (API reference): no address, no
+        // message, and no error.
+        let Ok(delivery) = Delivery::for_recovery(settings, self) else {
+            self.codes.discard(CodePurpose::ResetPassword);
+            return Ok(None);
+        };
+        let code = self
+            .codes
+            .issue(CodePurpose::ResetPassword, now.div_euclid(1000));
+        Ok(Some((delivery, code)))
+    }
+
+    /// Whether `code` is a current code of the user's verified software
+    /// token at `now` (epoch seconds); an accepted code's time step is
+    /// remembered, so the same code is not accepted twice.
+    pub fn accept_totp(&mut self, code: &str, now: i64) -> bool {
+        self.software_token
+            .as_deref_mut()
+            .is_some_and(|token| token.accept(code, now))
     }
 }
 
@@ -113,6 +455,15 @@ impl UserTable {
     }
 }
 
+/// Why a new user could not be stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Taken {
+    /// Another user has that user name.
+    Username,
+    /// Another user signs in with that email address or phone number.
+    Alias,
+}
+
 #[derive(Default)]
 pub(crate) struct UserStore {
     table: Mutex<UserTable>,
@@ -126,6 +477,7 @@ impl UserStore {
     pub fn len(&self) -> usize {
         self.lock().users.len()
     }
+
     /// Inserts a new user unless the name (or sign-in alias) is taken; one
     /// lock section, so two sign-ups of one name make one user.
     pub fn insert(
@@ -133,21 +485,53 @@ impl UserStore {
         settings: &PoolSettings,
         user: User,
         alias: Option<&str>,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<(), Taken> {
         let key = settings.user_key(&user.username);
+        let alias_key: Option<Box<str>> = alias.map(|a| a.to_lowercase().into());
         let mut table = self.lock();
-        if let Some(alias) = alias {
-            let alias_key: Box<str> = alias.to_lowercase().into();
-            if table.aliases.contains_key(&alias_key) {
-                return Err(errors::alias_exists());
+        if let Some(alias_key) = &alias_key {
+            if table.aliases.contains_key(alias_key) {
+                return Err(Taken::Alias);
             }
-            table.aliases.insert(alias_key, key.clone());
         }
         if table.users.contains_key(&key) {
-            return Err(errors::username_exists());
+            return Err(Taken::Username);
+        }
+        if let Some(alias_key) = alias_key {
+            table.aliases.insert(alias_key, key.clone());
         }
         table.users.insert(key, user);
         Ok(())
+    }
+
+    /// Finds the user a caller named (by user name or sign-in alias) and
+    /// applies `change`, under one lock, so the user changed is the one
+    /// found. `None` when there is no such user.
+    pub fn update_named<T>(
+        &self,
+        settings: &PoolSettings,
+        name: &str,
+        change: impl FnOnce(&mut User) -> T,
+    ) -> Option<T> {
+        self.lock().find_mut(settings, name).map(change)
+    }
+
+    /// The stored user name of the user a caller named: what password
+    /// digests are salted with, to compute before taking the lock again.
+    pub fn stored_username(&self, settings: &PoolSettings, name: &str) -> Option<String> {
+        self.lock()
+            .find(settings, name)
+            .map(|user| user.username.to_string())
+    }
+
+    /// Applies `change` to the user stored under `key`; `None` when there is none.
+    pub fn update<T>(&self, key: &str, change: impl FnOnce(&mut User) -> T) -> Option<T> {
+        self.lock().users.get_mut(key).map(change)
+    }
+
+    /// Reads the user stored under `key`; `None` when there is none.
+    pub fn read<T>(&self, key: &str, read: impl FnOnce(&User) -> T) -> Option<T> {
+        self.lock().users.get(key).map(read)
     }
 }
 
@@ -192,6 +576,102 @@ impl Delivery {
     }
 }
 
+/// The pool's `AccountRecoverySetting` mechanisms, highest priority first.
+/// Without one, the legacy behaviour of the API reference: "SMS is
+/// preferred through email".
+fn recovery_mechanisms(settings: &PoolSettings) -> Vec<&str> {
+    let listed = settings
+        .request
+        .get("AccountRecoverySetting")
+        .and_then(|s| s.get("RecoveryMechanisms"))
+        .and_then(serde_json::Value::as_array);
+    let Some(listed) = listed.filter(|l| !l.is_empty()) else {
+        return vec!["verified_phone_number", "verified_email"];
+    };
+    let mut mechanisms: Vec<(i64, &str)> = listed
+        .iter()
+        .filter_map(|m| {
+            let name = m.get("Name")?.as_str()?;
+            let priority = m.get("Priority").and_then(serde_json::Value::as_i64);
+            Some((priority.unwrap_or(i64::MAX), name))
+        })
+        .collect();
+    mechanisms.sort_by_key(|(priority, _)| *priority);
+    mechanisms.into_iter().map(|(_, name)| name).collect()
+}
+
+impl Delivery {
+    /// Where a password reset code goes: the first recovery mechanism
+    /// whose address the user has verified.
+    pub fn for_recovery(settings: &PoolSettings, user: &User) -> Result<Delivery, ServiceError> {
+        let mechanisms = recovery_mechanisms(settings);
+        if mechanisms.first() == Some(&"admin_only") {
+            return Err(errors::not_authorized(
+                "Contact administrator to reset password.",
+            ));
+        }
+        for mechanism in mechanisms {
+            let (attribute, medium) = match mechanism {
+                "verified_email" => ("email", DeliveryMedium::Email),
+                "verified_phone_number" => ("phone_number", DeliveryMedium::Sms),
+                _ => continue,
+            };
+            let verified = user.attribute(&format!("{attribute}_verified")) == Some("true");
+            if let Some(destination) = user.attribute(attribute).filter(|_| verified) {
+                return Ok(Delivery {
+                    attribute,
+                    medium,
+                    destination: destination.to_owned(),
+                });
+            }
+        }
+        Err(errors::invalid_parameter(
+            "Cannot reset password for the user as there is no registered/verified email or phone_number",
+        ))
+    }
+
+    /// What ForgotPassword answers for a user who does not exist when the
+    /// client hides that (`PreventUserExistenceErrors`): a delivery that
+    /// looks like a real one. AWS documents that it is simulated, not its
+    /// form: this one goes by the first recovery mechanism whose attribute
+    /// the pool verifies (else the first one), and the name sent.
+    pub fn simulated_recovery(settings: &PoolSettings, name: &str) -> Delivery {
+        let mechanisms = recovery_mechanisms(settings);
+        let verifies = |mechanism: &&&str| {
+            let attribute = mechanism.trim_start_matches("verified_");
+            settings.auto_verified.iter().any(|a| a == attribute)
+        };
+        let chosen = mechanisms
+            .iter()
+            .find(verifies)
+            .or(mechanisms.first())
+            .copied();
+        let by_phone = chosen == Some("verified_phone_number");
+        if by_phone {
+            let destination = if name.starts_with('+') {
+                name.to_owned()
+            } else {
+                "+10000000000".to_owned()
+            };
+            return Delivery {
+                attribute: "phone_number",
+                medium: DeliveryMedium::Sms,
+                destination,
+            };
+        }
+        let destination = if name.contains('@') {
+            name.to_owned()
+        } else {
+            format!("{name}@example.com")
+        };
+        Delivery {
+            attribute: "email",
+            medium: DeliveryMedium::Email,
+            destination,
+        }
+    }
+}
+
 /// Checks a new user's name against the pool's `UsernameAttributes`:
 /// returns the name to store and the alias attribute it came from.
 pub(crate) fn username_for(
@@ -220,4 +700,85 @@ pub(crate) fn username_for(
         crate::new_uuid().to_string(),
         Some((alias, requested.to_owned())),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Map;
+
+    use super::*;
+    use crate::cognito::state::attributes::AttributeSchema;
+
+    fn settings(request: serde_json::Value) -> PoolSettings {
+        let request: Map<String, serde_json::Value> =
+            serde_json::from_value(request).expect("an object");
+        PoolSettings::from_request("pool", request, AttributeSchema::default(), false, None)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_taken_name_or_alias_says_which_and_leaves_no_trace() {
+        let settings = settings(serde_json::json!({"UsernameAttributes": ["email"]}));
+        let store = UserStore::default();
+        let first = User::new("id-1", None, UserStatus::Confirmed, &[], 0);
+        store
+            .insert(&settings, first, Some("a@example.com"))
+            .unwrap();
+        let same_alias = User::new("id-2", None, UserStatus::Confirmed, &[], 0);
+        assert_eq!(
+            store.insert(&settings, same_alias, Some("A@example.com")),
+            Err(Taken::Alias)
+        );
+        let same_name = User::new("id-1", None, UserStatus::Confirmed, &[], 0);
+        assert_eq!(
+            store.insert(&settings, same_name, Some("b@example.com")),
+            Err(Taken::Username)
+        );
+        // The refused insert did not claim its alias.
+        assert!(store.lock().resolve(&settings, "b@example.com").is_none());
+        assert_eq!(store.len(), 1);
+    }
+
+    #[test]
+    fn confirming_checks_status_and_code_and_verifies_the_address() {
+        let settings = settings(serde_json::json!({"AutoVerifiedAttributes": ["email"]}));
+        let mut user = User::new(
+            "ann",
+            None,
+            UserStatus::Unconfirmed,
+            &[("email", "ann@example.com")],
+            0,
+        );
+        assert_eq!(
+            user.confirm_sign_up(&settings, "123456", 1000)
+                .unwrap_err()
+                .code,
+            "ExpiredCodeException",
+            "no code was sent"
+        );
+        let (delivery, code) = user.renew_confirmation_code(&settings, 1000).unwrap();
+        assert_eq!(delivery.attribute, "email");
+        let wrong = if code.digits() == "000000" {
+            "000001"
+        } else {
+            "000000"
+        };
+        assert_eq!(
+            user.confirm_sign_up(&settings, wrong, 2000)
+                .unwrap_err()
+                .code,
+            "CodeMismatchException"
+        );
+        user.confirm_sign_up(&settings, &code.digits(), 3000)
+            .unwrap();
+        assert_eq!(user.status, UserStatus::Confirmed);
+        assert_eq!(user.attribute("email_verified"), Some("true"));
+        assert_eq!(user.modified, 3000);
+        let again = user.confirm_sign_up(&settings, &code.digits(), 4000);
+        assert_eq!(
+            again.unwrap_err().message,
+            "User cannot be confirmed. Current status is CONFIRMED"
+        );
+        assert!(user.admin_confirm_sign_up(4000).is_err());
+    }
 }

@@ -1,0 +1,130 @@
+//! User pool domains: CreateUserPoolDomain, DescribeUserPoolDomain,
+//! UpdateUserPoolDomain and DeleteUserPoolDomain (the API only: the hosted
+//! endpoints of a domain are not served yet). The domains live in
+//! `state::domains`.
+
+use serde_json::{Value, json};
+
+use super::state::domains::Domain;
+use super::{CognitoService, Input, Outcome, errors};
+
+/// The `DomainDescriptionType` of DescribeUserPoolDomain.
+fn describe(domain: &Domain, account_id: &str, cloudfront: &str) -> Value {
+    let mut out = json!({
+        "UserPoolId": domain.pool_id,
+        "AWSAccountId": account_id,
+        "Domain": domain.name,
+        "CloudFrontDistribution": cloudfront,
+        "Version": "1",
+        "Status": "ACTIVE",
+        "ManagedLoginVersion": domain.managed_login_version,
+    });
+    if let Some(custom) = &domain.custom {
+        out["CustomDomainConfig"] = custom.clone();
+    }
+    out
+}
+
+impl CognitoService {
+    /// The CloudFront name a domain would be served from (a stable,
+    /// made-up name: the emulator serves no CloudFront distribution).
+    fn cloudfront_name(&self, domain: &Domain) -> String {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(format!("{}/{}", domain.pool_id, domain.name));
+        let hex: String = digest[..7].iter().map(|b| format!("{b:02x}")).collect();
+        format!("d{hex}.cloudfront.net")
+    }
+
+    /// The domain of a pool, for DescribeUserPool (`Domain` or `CustomDomain`).
+    pub(super) fn pool_domain(&self, pool_id: &str) -> Option<Domain> {
+        self.domains
+            .lock()
+            .values()
+            .find(|d| d.pool_id == pool_id)
+            .cloned()
+    }
+
+    pub(super) fn create_user_pool_domain(&self, input: &Input<'_>) -> Outcome {
+        let name = input.required("Domain")?;
+        let pool = self.pool(input.required("UserPoolId")?)?;
+        let domain = Domain {
+            name: name.to_owned(),
+            pool_id: pool.id.to_string(),
+            managed_login_version: input.i64("ManagedLoginVersion").unwrap_or(1),
+            custom: input.value("CustomDomainConfig").cloned(),
+        };
+        let mut domains = self.domains.lock();
+        let live = |d: &Domain| self.pool(&d.pool_id).is_ok();
+        if domains.get(name).is_some_and(live) {
+            return Err(errors::invalid_parameter(
+                "Domain already associated with another user pool.",
+            ));
+        }
+        if domains.values().any(|d| d.pool_id == *pool.id) {
+            return Err(errors::invalid_parameter(
+                "User pool already has a domain configured.",
+            ));
+        }
+        let mut output = json!({ "ManagedLoginVersion": domain.managed_login_version });
+        if domain.custom.is_some() {
+            output["CloudFrontDomain"] = json!(self.cloudfront_name(&domain));
+        }
+        domains.insert(name.to_owned(), domain);
+        Ok(output)
+    }
+
+    /// An unknown domain is no error: AWS answers with an empty description.
+    pub(super) fn describe_user_pool_domain(&self, input: &Input<'_>) -> Outcome {
+        let name = input.required("Domain")?;
+        let domain = self
+            .domains
+            .lock()
+            .get(name)
+            .filter(|d| self.pool(&d.pool_id).is_ok())
+            .cloned();
+        let description = match domain {
+            Some(domain) => describe(&domain, &self.account_id, &self.cloudfront_name(&domain)),
+            None => json!({}),
+        };
+        Ok(json!({ "DomainDescription": description }))
+    }
+
+    /// UpdateUserPoolDomain changes the managed login version, or the
+    /// certificate of a custom domain; what it leaves out stays.
+    pub(super) fn update_user_pool_domain(&self, input: &Input<'_>) -> Outcome {
+        let name = input.required("Domain")?;
+        let pool = self.pool(input.required("UserPoolId")?)?;
+        let mut domains = self.domains.lock();
+        let domain = domains
+            .get_mut(name)
+            .filter(|d| d.pool_id == *pool.id)
+            .ok_or_else(no_such_domain)?;
+        if let Some(version) = input.i64("ManagedLoginVersion") {
+            domain.managed_login_version = version;
+        }
+        if let Some(custom) = input.value("CustomDomainConfig") {
+            domain.custom = Some(custom.clone());
+        }
+        let mut output = json!({ "ManagedLoginVersion": domain.managed_login_version });
+        if domain.custom.is_some() {
+            output["CloudFrontDomain"] = json!(self.cloudfront_name(domain));
+        }
+        Ok(output)
+    }
+
+    pub(super) fn delete_user_pool_domain(&self, input: &Input<'_>) -> Outcome {
+        let name = input.required("Domain")?;
+        let pool = self.pool(input.required("UserPoolId")?)?;
+        let mut domains = self.domains.lock();
+        if domains.get(name).is_none_or(|d| d.pool_id != *pool.id) {
+            return Err(no_such_domain());
+        }
+        domains.remove(name);
+        Ok(json!({}))
+    }
+}
+
+/// `InvalidParameterException` for a domain the named pool does not have.
+fn no_such_domain() -> crate::aws_json::ServiceError {
+    errors::invalid_parameter("No such domain or user pool exists.")
+}
