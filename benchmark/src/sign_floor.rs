@@ -107,6 +107,7 @@ pub fn measure(sign_ins_per_round: u32, rounds: u32, measured: &str) -> SignFloo
         username: "sign-floor-user",
         email: Some("sign-floor@example.com"),
         email_verified: Some(true),
+        custom_attributes: &[],
         device_key: None,
         auth_time: 1_700_000_000,
         origin_jti: "6c1f8a52-1111-4111-8111-111111111111",

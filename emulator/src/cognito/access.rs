@@ -15,6 +15,8 @@ use base64::Engine;
 pub(crate) struct Caller {
     pub pool: Arc<Pool>,
     pub user_key: Box<str>,
+    /// The app client the access token was issued to.
+    pub client_id: Box<str>,
 }
 
 /// The `iss` claim of a JWT, read without verifying it (to find the pool).
@@ -57,7 +59,11 @@ impl CognitoService {
                 return Err(errors::access_token_revoked());
             }
         }
-        Ok(Caller { pool, user_key })
+        Ok(Caller {
+            pool,
+            user_key,
+            client_id: claims.client_id.into(),
+        })
     }
 }
 

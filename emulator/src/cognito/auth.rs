@@ -12,6 +12,7 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use super::srp::{PasswordDigest, ServerHandshake};
+use super::state::attribute_changes::client_attributes;
 use super::state::challenges::{Challenge, Step, new_secret_block};
 use super::state::clients::{AppClient, ClientProof};
 use super::state::devices::Device;
@@ -395,7 +396,7 @@ impl CognitoService {
                 _ => None,
             };
             (
-                TokenSubject::of(user),
+                TokenSubject::of(user, &client),
                 user.revoked_before,
                 used_device,
                 new_device,
@@ -419,6 +420,7 @@ impl CognitoService {
                 username: &snapshot.username,
                 email: snapshot.email.as_deref(),
                 email_verified: snapshot.email_verified,
+                custom_attributes: &snapshot.custom,
                 device_key: claimed_device,
                 auth_time,
                 origin_jti: &origin_jti,
@@ -582,7 +584,7 @@ impl CognitoService {
                 let digest = PasswordDigest::new(&pool.srp_name, &challenge_user, password);
                 let now = self.now_millis();
                 pool.users
-                    .update(&user_key, |user| {
+                    .change(&settings, &user_key, false, |user| {
                         user.complete_new_password(&settings.schema, digest, &updates, now)
                     })
                     .ok_or_else(errors::user_not_found)??;
@@ -721,10 +723,15 @@ pub(super) struct TokenSubject {
     pub username: String,
     pub email: Option<String>,
     pub email_verified: Option<bool>,
+    /// The `custom:` attributes, claims of the ID token.
+    pub custom: Vec<(String, String)>,
 }
 
 impl TokenSubject {
-    pub(super) fn of(user: &User) -> Self {
+    /// What the tokens of `client` say about `user`: custom attributes
+    /// only where the client's ReadAttributes (when set) lets it read them.
+    pub(super) fn of(user: &User, client: &AppClient) -> Self {
+        let readable = client_attributes(client, "ReadAttributes");
         TokenSubject {
             sub: user.sub.to_string(),
             username: user.username.to_string(),
@@ -732,6 +739,13 @@ impl TokenSubject {
             email_verified: user
                 .attribute("email")
                 .map(|_| user.attribute("email_verified") == Some("true")),
+            custom: user
+                .attributes
+                .iter()
+                .filter(|(name, _)| name.starts_with("custom:"))
+                .filter(|(name, _)| readable.as_ref().is_none_or(|r| r.contains(&&**name)))
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
         }
     }
 }

@@ -55,6 +55,9 @@ impl CognitoService {
         };
         let mut domains = self.domains.lock();
         let live = |d: &Domain| self.pool(&d.pool_id).is_ok();
+        // Both refusals are InvalidParameterException with these messages in
+        // AWS's answers quoted in aws-samples/aws-cdk-examples issue 402 (name
+        // taken) and aws/aws-cdk issue 10062 (pool has a domain already).
         if domains.get(name).is_some_and(live) {
             return Err(errors::invalid_parameter(
                 "Domain already associated with another user pool.",
@@ -73,7 +76,9 @@ impl CognitoService {
         Ok(output)
     }
 
-    /// An unknown domain is no error: AWS answers with an empty description.
+    /// An unknown domain is no error: AWS answers with an empty description
+    /// (`{"DomainDescription": {}}` for a deleted domain, as the Amplify CLI's
+    /// end-to-end tests of hosted UI domains expect).
     pub(super) fn describe_user_pool_domain(&self, input: &Input<'_>) -> Outcome {
         let name = input.required("Domain")?;
         let domain = self
@@ -125,6 +130,9 @@ impl CognitoService {
 }
 
 /// `InvalidParameterException` for a domain the named pool does not have.
+/// DeleteUserPoolDomain answers this (the Amplify CLI's end-to-end tests of
+/// hosted UI domains expect it when deleting a domain that is gone); that
+/// UpdateUserPoolDomain answers the same is unverified (no source says).
 fn no_such_domain() -> crate::aws_json::ServiceError {
     errors::invalid_parameter("No such domain or user pool exists.")
 }

@@ -21,7 +21,9 @@ pub(crate) fn not_authorized(message: impl Into<String>) -> ServiceError {
 }
 
 /// `NotAuthorizedException` for a wrong password or SRP proof (and for an
-/// unknown user when the client hides that users do not exist).
+/// unknown user when the client hides that users do not exist). ChangePassword
+/// with a wrong previous password answers the same (AWS's response headers
+/// quoted in aws-amplify/amplify-js issue 1580).
 pub(crate) fn incorrect_password() -> ServiceError {
     not_authorized("Incorrect username or password.")
 }
@@ -102,11 +104,12 @@ pub(crate) fn user_account_exists() -> ServiceError {
 }
 
 /// `UsernameExistsException` in pools that sign in by email or phone: another
-/// user already signs in with that address.
-pub(crate) fn alias_exists() -> ServiceError {
+/// user already signs in with that address (`attribute`: `email`,
+/// `phone_number`).
+pub(crate) fn alias_exists(attribute: &str) -> ServiceError {
     ServiceError::new(
         "UsernameExistsException",
-        "An account with the given email already exists.",
+        format!("An account with the given {attribute} already exists."),
     )
 }
 
@@ -199,23 +202,28 @@ pub(crate) fn unrecognizable_lambda_output() -> ServiceError {
 
 // Groups, app clients, tokens, devices, tags and domains.
 
-/// `ResourceNotFoundException` for a group name the pool has no group of.
+/// `ResourceNotFoundException` for a group name the pool has no group of
+/// (code and message as AWS answers AdminAddUserToGroup in the logs quoted in
+/// aws-amplify/amplify-cli issue 2214).
 pub(crate) fn group_not_found() -> ServiceError {
     ServiceError::new("ResourceNotFoundException", "Group not found.")
 }
 
 /// `GroupExistsException` of CreateGroup: the pool has a group of that name.
-pub(crate) fn group_exists(name: &str) -> ServiceError {
+/// AWS does not name the group: the message is the one of
+/// aws-amplify/amplify-backend issue 1781 (its title) and of moto.
+pub(crate) fn group_exists() -> ServiceError {
     ServiceError::new(
         "GroupExistsException",
-        format!("A group with the name {name} already exists."),
+        "A group with the name already exists",
     )
 }
 
 // Users, passwords and attributes.
 
 /// `PasswordResetRequiredException`: sign-in of a user whose password an
-/// administrator reset (RESET_REQUIRED), whatever the password sent.
+/// administrator reset (RESET_REQUIRED), whatever the password sent (the
+/// message AWS shows in aws-amplify/amplify-js issue 4890).
 pub(crate) fn password_reset_required() -> ServiceError {
     ServiceError::new(
         "PasswordResetRequiredException",
@@ -224,14 +232,19 @@ pub(crate) fn password_reset_required() -> ServiceError {
 }
 
 /// `NotAuthorizedException` of ForgotPassword and AdminResetUserPassword for
-/// a user whose state has no password to reset (FORCE_CHANGE_PASSWORD,
-/// UNCONFIRMED).
+/// a user whose state has no password to reset. For ForgotPassword of a
+/// FORCE_CHANGE_PASSWORD user, code and message are AWS's as quoted in
+/// aws-amplify/amplify-js issue 1340 and aws-amplify/amplify-flutter issue
+/// 3048; AdminResetUserPassword of a user that is not CONFIRMED answering
+/// the same follows moto (unverified against AWS).
 pub(crate) fn password_cannot_be_reset() -> ServiceError {
     not_authorized("User password cannot be reset in the current state.")
 }
 
 /// `UnsupportedOperationException` of RevokeToken for an app client whose
-/// `EnableTokenRevocation` is off.
+/// `EnableTokenRevocation` is off: the code is the API reference's ("an
+/// operation that isn't enabled for the user pool client"); the message is
+/// unverified (no source quotes it), our own wording.
 pub(crate) fn token_revocation_disabled() -> ServiceError {
     ServiceError::new(
         "UnsupportedOperationException",
@@ -240,11 +253,30 @@ pub(crate) fn token_revocation_disabled() -> ServiceError {
 }
 
 /// `UnsupportedTokenTypeException` of RevokeToken for a token that is not
-/// a refresh token (an access or ID token).
+/// a refresh token (an access or ID token): the code is the API reference's,
+/// and the developer guide's revocation endpoint answers the same case with
+/// `unsupported_token_type`; the message is unverified, our own wording.
 pub(crate) fn unsupported_token_type() -> ServiceError {
     ServiceError::new(
         "UnsupportedTokenTypeException",
         "Only refresh tokens can be revoked.",
+    )
+}
+
+/// `NotAuthorizedException`: a user's app client may not write an
+/// attribute the request changes (its `WriteAttributes`, or a `*_verified`
+/// flag, which only a code or an administrator sets).
+pub(crate) fn unauthorized_attribute_write() -> ServiceError {
+    not_authorized("A client attempted to write unauthorized attribute")
+}
+
+/// `AliasExistsException`: a change (a verified address, a new email or
+/// phone number, a preferred_username) would give this user a sign-in
+/// alias another user holds.
+pub(crate) fn alias_exists_for_change(attribute: &str) -> ServiceError {
+    ServiceError::new(
+        "AliasExistsException",
+        format!("An account with the given {attribute} already exists."),
     )
 }
 

@@ -17,10 +17,12 @@
 //! 6. Handlers, one module per service area (`pools`, `clients`, `users`,
 //!    `auth`, `refresh_tokens`, `mfa`, `devices`, `access`, `passwords`,
 //!    `groups`, `tags`, `domains`), each adding its operations to
+//!    `auth`, `mfa`, `devices`, `access`, `passwords`, `attributes`), each adding its operations to
 //!    [`CognitoService`]: read the request, call the state, build the
 //!    response.
 
 mod access;
+mod attributes;
 mod auth;
 mod clients;
 mod devices;
@@ -285,6 +287,13 @@ operations! { service, input;
     "DescribeUserPoolDomain" => service.describe_user_pool_domain(input),
     "UpdateUserPoolDomain" => service.update_user_pool_domain(input),
     "DeleteUserPoolDomain" => service.delete_user_pool_domain(input),
+    "UpdateUserAttributes" => service.update_user_attributes(input),
+    "AdminUpdateUserAttributes" => service.admin_update_user_attributes(input),
+    "DeleteUserAttributes" => service.delete_user_attributes(input),
+    "AdminDeleteUserAttributes" => service.admin_delete_user_attributes(input),
+    "GetUserAttributeVerificationCode" => service.get_user_attribute_verification_code(input),
+    "VerifyUserAttribute" => service.verify_user_attribute(input),
+    "AddCustomAttributes" => service.add_custom_attributes(input),
 }
 
 /// The names of every Cognito operation this emulator implements (the

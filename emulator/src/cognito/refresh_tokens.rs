@@ -66,7 +66,7 @@ impl CognitoService {
             if !same_user || started <= user.revoked_before {
                 return Err(errors::refresh_token_revoked());
             }
-            TokenSubject::of(user)
+            TokenSubject::of(user, client)
         };
         let issuer = self.issuer(&pool.id);
         let groups = group_claims(pool, &snapshot.sub);
@@ -78,6 +78,7 @@ impl CognitoService {
                 username: &snapshot.username,
                 email: snapshot.email.as_deref(),
                 email_verified: snapshot.email_verified,
+                custom_attributes: &snapshot.custom,
                 device_key: grant.device_key.as_deref(),
                 auth_time: grant.auth_time,
                 origin_jti: &grant.origin_jti,
@@ -127,13 +128,18 @@ impl CognitoService {
 
     /// RevokeToken ends the sign-in of a refresh token: the refresh token,
     /// every access and ID token issued from it, and (with rotation) the
-    /// refresh tokens that replaced it. The API reference lists no error for
-    /// a token that is not one of this client's refresh tokens; as OAuth 2.0
-    /// revocation (RFC 7009, section 2.2) does, an unknown token is answered
-    /// with success, and one of another client is refused.
+    /// refresh tokens that replaced it. An unknown token is answered with
+    /// success, as the developer guide's revocation endpoint page says ("HTTP
+    /// 200 ... if the client submitted an invalid token"). Wrong client
+    /// credentials are `UnauthorizedException` (that page: 401
+    /// `invalid_client`). A token of another client is refused the same way:
+    /// the guide says only that refresh tokens "must be revoked using the
+    /// same client ID", so that code is unverified, and so is every message
+    /// here (no source quotes RevokeToken's messages).
     pub(super) fn revoke_token(&self, input: &Input<'_>) -> Outcome {
         let client_id = input.required("ClientId")?;
         let token = input.required("Token")?;
+        // Message unverified: our own wording.
         let unauthorized = || {
             ServiceError::new(
                 "UnauthorizedException",

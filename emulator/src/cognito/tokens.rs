@@ -230,6 +230,7 @@ impl TokenSigner {
             groups: params.groups,
             roles: params.roles,
             preferred_role: params.preferred_role,
+            custom: CustomClaims(params.custom_attributes),
         };
         let access_token = key.sign(&access);
         let digest = token_digest(&access_token);
@@ -334,6 +335,8 @@ pub struct TokenParams<'a> {
     pub email: Option<&'a str>,
     /// `email_verified` claim of the ID token, when known.
     pub email_verified: Option<bool>,
+    /// The user's `custom:` attributes, each a claim of the ID token.
+    pub custom_attributes: &'a [(String, String)],
     /// `device_key` claim of the access token, when the device is tracked.
     pub device_key: Option<&'a str>,
     /// When the user authenticated (Unix seconds); kept across refreshes.
@@ -460,6 +463,17 @@ struct IdTokenClaims<'a> {
     jti: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<&'a str>,
+    #[serde(flatten)]
+    custom: CustomClaims<'a>,
+}
+
+/// `custom:` attributes as claims of their own (`"custom:team": "blue"`).
+struct CustomClaims<'a>(&'a [(String, String)]);
+
+impl Serialize for CustomClaims<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+    }
 }
 
 #[derive(Deserialize)]
@@ -504,6 +518,7 @@ mod tests {
             username: "alice",
             email: Some("alice@example.com"),
             email_verified: Some(true),
+            custom_attributes: &[],
             device_key: None,
             auth_time: unix_now() - 5,
             origin_jti: "0b6d6b0e-1111-4111-8111-111111111111",
@@ -642,6 +657,25 @@ mod tests {
         );
         // Another signer has another key.
         assert_ne!(TokenSigner::new().kid(), SIGNER.kid());
+    }
+
+    #[test]
+    fn custom_attributes_are_claims_of_the_id_token_only() {
+        let custom = [
+            ("custom:team".to_owned(), "blue".to_owned()),
+            ("custom:level".to_owned(), "3".to_owned()),
+        ];
+        let p = TokenParams {
+            custom_attributes: &custom,
+            ..params()
+        };
+        let issued = SIGNER.issue(&p);
+        let id = decode_with_jwks(&SIGNER, &issued.id_token, Some("client123")).unwrap();
+        assert_eq!(id.claims["custom:team"], "blue");
+        assert_eq!(id.claims["custom:level"], "3");
+        assert_eq!(id.claims["cognito:username"], "alice");
+        let access = decode_with_jwks(&SIGNER, &issued.access_token, None).unwrap();
+        assert!(access.claims.get("custom:team").is_none());
     }
 
     #[test]

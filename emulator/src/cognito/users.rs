@@ -8,11 +8,12 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::srp::PasswordDigest;
+use super::state::attribute_changes::client_attributes;
 use super::state::codes::CodePurpose;
 use super::state::pool::Pool;
 use super::state::settings::PoolSettings;
 use super::state::user_filter::UserFilter;
-use super::state::users::{Delivery, Taken, User, UserStatus, username_for};
+use super::state::users::{Delivery, NewUsername, Taken, User, UserStatus, username_for};
 use super::triggers::{Caller, TriggerSource};
 use super::{CognitoService, Input, Outcome, epoch, errors};
 use crate::aws_json::ServiceError;
@@ -42,11 +43,12 @@ pub(super) fn user_type(user: &User, wanted: &[&str]) -> Value {
     })
 }
 
-/// AdminGetUser and GetUser: attributes plus MFA settings.
-fn describe_user(user: &User, with_dates: bool) -> Value {
+/// AdminGetUser and GetUser: attributes (only `wanted` ones when given)
+/// plus MFA settings.
+fn describe_user(user: &User, with_dates: bool, wanted: &[&str]) -> Value {
     let mut output = json!({
         "Username": &*user.username,
-        "UserAttributes": attributes_json(user, &[]),
+        "UserAttributes": attributes_json(user, wanted),
     });
     if with_dates {
         output["UserCreateDate"] = epoch(user.created);
@@ -138,7 +140,11 @@ impl CognitoService {
             .str("Password")
             .ok_or_else(|| errors::invalid_parameter("Password is required for this user pool"))?;
         settings.password_policy.check(password)?;
-        let (username, alias) = username_for(&settings, requested)?;
+        let NewUsername {
+            username,
+            sub,
+            alias,
+        } = username_for(&settings, requested)?;
         let mut attributes = input.attributes("UserAttributes");
         if let Some((name, value)) = &alias {
             attributes.retain(|(n, _)| n != name);
@@ -172,13 +178,17 @@ impl CognitoService {
             .as_ref()
             .map(|_| user.codes.issue(CodePurpose::SignUp, now / 1000));
         user.auto_verify(hook.auto_verify_email, hook.auto_verify_phone);
+        if let Some(sub) = sub {
+            user.sub = sub;
+        }
         let sub = user.sub;
-        let alias_value = alias.as_ref().map(|(_, v)| v.as_str());
         pool.users
-            .insert(&settings, user, alias_value)
+            .insert(&settings, user, false)
             .map_err(|taken| match taken {
                 Taken::Username => errors::username_exists(),
-                Taken::Alias => errors::alias_exists(),
+                Taken::SignInName(attribute) | Taken::Alias(attribute) => {
+                    errors::alias_exists(attribute)
+                }
             })?;
         let mut output =
             json!({ "UserConfirmed": hook.auto_confirm_user, "UserSub": sub.to_string() });
@@ -204,7 +214,8 @@ impl CognitoService {
         let sent = input.required("ConfirmationCode")?;
         let secret_hash = input.str("SecretHash");
         let now = self.now_millis();
-        let confirmed = pool.users.update_named(&settings, name, |user| {
+        let force = input.bool("ForceAliasCreation").unwrap_or(false);
+        let confirmed = pool.users.change_named(&settings, name, force, |user| {
             client.check_secret_hash(secret_hash, &[name, &user.username])?;
             user.confirm_sign_up(&settings, sent, now)?;
             Ok::<_, ServiceError>(user.username.to_string())
@@ -328,7 +339,11 @@ impl CognitoService {
                 })
                 .ok_or_else(errors::user_not_found)??
         } else {
-            let (username, alias) = username_for(&settings, requested)?;
+            let NewUsername {
+                username,
+                sub,
+                alias,
+            } = username_for(&settings, requested)?;
             let mut attributes = input.attributes("UserAttributes");
             if let Some((name, value)) = &alias {
                 attributes.retain(|(n, _)| n != name);
@@ -360,13 +375,17 @@ impl CognitoService {
             );
             user.temporary_password_expires = expires;
             user.auto_verify(hook.auto_verify_email, hook.auto_verify_phone);
+            if let Some(sub) = sub {
+                user.sub = sub;
+            }
             let described = user_type(&user, &[]);
-            let alias_value = alias.as_ref().map(|(_, v)| v.as_str());
+            let force = input.bool("ForceAliasCreation").unwrap_or(false);
             pool.users
-                .insert(&settings, user, alias_value)
+                .insert(&settings, user, force)
                 .map_err(|taken| match taken {
                     Taken::Username => errors::user_account_exists(),
-                    Taken::Alias => errors::alias_exists(),
+                    Taken::SignInName(attribute) => errors::alias_exists(attribute),
+                    Taken::Alias(_) => taken.as_change_error(),
                 })?;
             let attributes = attributes
                 .iter()
@@ -415,7 +434,7 @@ impl CognitoService {
         let user = table
             .find(&settings, input.required("Username")?)
             .ok_or_else(errors::user_not_found)?;
-        Ok(describe_user(user, true))
+        Ok(describe_user(user, true, &[]))
     }
 
     pub(super) fn admin_disable_user(&self, input: &Input<'_>) -> Outcome {
@@ -502,12 +521,21 @@ impl CognitoService {
 impl CognitoService {
     pub(super) fn get_user(&self, input: &Input<'_>) -> Outcome {
         let caller = self.authenticate(input.required("AccessToken")?)?;
-        let table = caller.pool.users.lock();
-        let user = table
+        // The app client's ReadAttributes, when it sets them, limit what
+        // the user reads of themselves (`sub` is always readable).
+        let client = caller.pool.client(&caller.client_id).ok();
+        let mut wanted = client
+            .as_deref()
+            .and_then(|c| client_attributes(c, "ReadAttributes"))
+            .unwrap_or_default();
+        if !wanted.is_empty() {
+            wanted.push("sub");
+        }
+        caller
+            .pool
             .users
-            .get(&caller.user_key)
-            .ok_or_else(errors::access_token_revoked)?;
-        Ok(describe_user(user, false))
+            .read(&caller.user_key, |user| describe_user(user, false, &wanted))
+            .ok_or_else(errors::access_token_revoked)
     }
 
     pub(super) fn delete_user(&self, input: &Input<'_>) -> Outcome {

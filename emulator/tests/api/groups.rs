@@ -101,7 +101,22 @@ async fn groups_are_created_described_updated_listed_and_deleted() {
     );
     assert_eq!(
         code_and_message(&again).1,
-        "A group with the name admins already exists."
+        "A group with the name already exists"
+    );
+    // Another letter case of the name is the same name to CreateGroup.
+    let other_case = client
+        .create_group()
+        .user_pool_id(&pool_id)
+        .group_name("Admins")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code_and_message(&other_case),
+        (
+            "GroupExistsException".to_owned(),
+            "A group with the name already exists".to_owned()
+        )
     );
 
     // UpdateGroup changes what it names and keeps the rest.

@@ -9,6 +9,7 @@ mod lambda_support;
 mod sdk_client;
 mod service_client;
 
+mod attributes;
 mod auth;
 mod challenges;
 mod clients;
@@ -30,4 +31,5 @@ mod robustness;
 mod server;
 mod tags;
 mod triggers;
+mod usernames;
 mod users;

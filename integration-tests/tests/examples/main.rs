@@ -4,6 +4,7 @@
 //! One test binary, one module per group of examples: each binary links the
 //! AWS SDKs, and one binary lets the slow scenario tests run side by side.
 
+mod account_actions;
 mod actions;
 mod auto_confirm;
 mod failures;

@@ -1,8 +1,9 @@
 //! Codes a user is sent: six random digits, single use, replaced when a new
 //! one of the same purpose is sent, and refused after too many wrong tries.
-//! Sign-up codes are valid 24 hours; password
+//! Sign-up and attribute verification codes are valid 24 hours; password
 //! reset codes one hour (the Amazon Cognito developer guide, "Recovering
-//! user accounts").
+//! user accounts"). A verification code may carry the new value of an
+//! attribute that is only changed once verified.
 
 use rand::Rng;
 
@@ -18,6 +19,10 @@ pub(crate) enum CodePurpose {
     SignUp,
     /// ConfirmForgotPassword (sent by ForgotPassword and AdminResetUserPassword).
     ResetPassword,
+    /// VerifyUserAttribute of `email`.
+    VerifyEmail,
+    /// VerifyUserAttribute of `phone_number`.
+    VerifyPhone,
 }
 
 impl CodePurpose {
@@ -26,6 +31,15 @@ impl CodePurpose {
         match self {
             CodePurpose::ResetPassword => 3600,
             _ => 24 * 3600,
+        }
+    }
+
+    /// The verification purpose of an attribute that can be verified.
+    pub fn verifying(attribute: &str) -> Option<Self> {
+        match attribute {
+            "email" => Some(CodePurpose::VerifyEmail),
+            "phone_number" => Some(CodePurpose::VerifyPhone),
+            _ => None,
         }
     }
 }
@@ -37,6 +51,9 @@ pub(crate) struct PendingCode {
     expires_at: i64,
     failures: u8,
     purpose: CodePurpose,
+    /// The attribute value that takes effect when this code is redeemed
+    /// (`AttributesRequireVerificationBeforeUpdate`).
+    pending_value: Option<Box<str>>,
 }
 
 impl PendingCode {
@@ -47,6 +64,7 @@ impl PendingCode {
             expires_at: now + purpose.validity_secs(),
             failures: 0,
             purpose,
+            pending_value: None,
         }
     }
 
@@ -81,28 +99,52 @@ impl Codes {
     /// Sends a new code of `purpose` at `now` (epoch seconds): the one it
     /// replaces stops working.
     pub fn issue(&mut self, purpose: CodePurpose, now: i64) -> PendingCode {
-        let code = PendingCode::new(purpose, now);
+        self.issue_with(purpose, now, None)
+    }
+
+    /// [`Codes::issue`] for a code that, once redeemed, sets the attribute
+    /// it verifies to `pending_value`.
+    pub fn issue_with(
+        &mut self,
+        purpose: CodePurpose,
+        now: i64,
+        pending_value: Option<Box<str>>,
+    ) -> PendingCode {
+        let mut code = PendingCode::new(purpose, now);
+        code.pending_value = pending_value;
         self.discard(purpose);
         self.0.push(code.clone());
         code
     }
 
-    /// Uses up the code of `purpose` if `sent` is it; a user holding none
-    /// gets `ExpiredCodeException`, as AWS answers for a code never sent.
+    /// The value waiting for the code of `purpose`, if any.
+    pub fn pending_value(&self, purpose: CodePurpose) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|c| c.purpose == purpose)
+            .and_then(|c| c.pending_value.as_deref())
+    }
+
+    /// Uses up the code of `purpose` if `sent` is it, and returns the value
+    /// it was waiting for; a user holding none gets `ExpiredCodeException`,
+    /// as AWS answers for a code never sent.
     pub fn redeem(
         &mut self,
         purpose: CodePurpose,
         sent: &str,
         now: i64,
-    ) -> Result<(), ServiceError> {
-        let code = self
+    ) -> Result<Option<Box<str>>, ServiceError> {
+        let index = self
             .0
-            .iter_mut()
-            .find(|c| c.purpose == purpose)
+            .iter()
+            .position(|c| c.purpose == purpose)
             .ok_or_else(errors::expired_code)?;
-        code.check(sent, now)?;
-        self.discard(purpose);
-        Ok(())
+        self.0[index].check(sent, now)?;
+        let code = self.0.remove(index);
+        if self.0.is_empty() {
+            self.0 = Vec::new();
+        }
+        Ok(code.pending_value)
     }
 
     /// Forgets the code of `purpose`, if any.
@@ -178,20 +220,31 @@ mod tests {
             "ExpiredCodeException",
             "a used code is gone"
         );
-        let first = codes.issue(CodePurpose::SignUp, 0);
-        let second = codes.issue(CodePurpose::SignUp, 0);
+        let first = codes.issue(CodePurpose::VerifyEmail, 0);
+        let second = codes.issue_with(CodePurpose::VerifyEmail, 0, Some("new@example.com".into()));
+        assert_eq!(
+            codes.pending_value(CodePurpose::VerifyEmail),
+            Some("new@example.com")
+        );
         if first.digits() != second.digits() {
             assert_eq!(
                 codes
-                    .redeem(CodePurpose::SignUp, &first.digits(), 1)
+                    .redeem(CodePurpose::VerifyEmail, &first.digits(), 1)
                     .unwrap_err()
                     .code,
                 "CodeMismatchException",
                 "a replaced code no longer works"
             );
         }
-        codes
-            .redeem(CodePurpose::SignUp, &second.digits(), 1)
-            .unwrap();
+        assert_eq!(
+            codes
+                .redeem(CodePurpose::VerifyEmail, &second.digits(), 1)
+                .unwrap()
+                .as_deref(),
+            Some("new@example.com")
+        );
+        // The expired reset code stays until replaced or discarded.
+        codes.discard(CodePurpose::ResetPassword);
+        assert_eq!(codes, Codes::default(), "no code is left");
     }
 }

@@ -101,10 +101,15 @@ impl GroupTable {
             .ok_or_else(errors::group_not_found)
     }
 
-    /// Adds a new group, or `GroupExistsException`.
+    /// Adds a new group, or `GroupExistsException` when the pool has a group
+    /// of that name in any letter case: AWS refuses "Admins" beside "ADMINS"
+    /// (an AWS maintainer in aws-amplify/amplify-backend issue 1781: changing
+    /// the casing of a group leads to this error). Lookups by name stay exact:
+    /// no source says whether GetGroup "admins" finds "Admins" (unverified).
     pub fn create(&mut self, group: Group) -> Result<&Group, ServiceError> {
-        if self.groups.contains_key(&group.name) {
-            return Err(errors::group_exists(&group.name));
+        let folded = group.name.to_lowercase();
+        if self.groups.keys().any(|name| name.to_lowercase() == folded) {
+            return Err(errors::group_exists());
         }
         let name = group.name.clone();
         Ok(self.groups.entry(name).or_insert(group))

@@ -9,9 +9,11 @@
 //! Layering inside (each module uses only those above it):
 //! `random`, `codes`, `refresh`, `revocation`, `software_token`,
 //! `password_policy`, `attributes`, `groups`, `domains` → `settings`,
-//! `devices`, `clients`, `challenges` → `users` → `user_filter`, `pool` →
+//! `devices`, `clients`, `challenges` → `users` → `attribute_changes`,
+//! `user_filter`, `pool` →
 //! `sign_in`.
 
+pub(crate) mod attribute_changes;
 pub(crate) mod attributes;
 pub(crate) mod challenges;
 pub(crate) mod clients;

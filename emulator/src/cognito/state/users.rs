@@ -40,6 +40,7 @@ impl UserStatus {
 }
 
 /// One user. Kept small: the benchmark stores hundreds of thousands.
+#[derive(Clone)]
 pub(crate) struct User {
     pub username: Box<str>,
     pub sub: Uuid,
@@ -421,8 +422,49 @@ impl User {
 #[derive(Default)]
 pub(crate) struct UserTable {
     pub users: BTreeMap<Box<str>, User>,
-    /// Email/phone sign-in names of pools with `UsernameAttributes` → user key.
+    /// Sign-in aliases (lower-cased) → user key: the email or phone number
+    /// of pools with `UsernameAttributes`, the verified email, verified
+    /// phone number or preferred_username of pools with `AliasAttributes`.
     pub aliases: HashMap<Box<str>, Box<str>>,
+}
+
+/// The pool's `AliasAttributes` (set at creation only).
+fn alias_attributes(settings: &PoolSettings) -> Vec<&str> {
+    settings
+        .request
+        .get("AliasAttributes")
+        .and_then(serde_json::Value::as_array)
+        .map(|names| names.iter().filter_map(serde_json::Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Whether users of the pool sign in by anything but their user name.
+fn has_aliases(settings: &PoolSettings) -> bool {
+    !settings.username_attributes.is_empty() || !alias_attributes(settings).is_empty()
+}
+
+/// The sign-in aliases a user holds in the pool: each with the attribute
+/// it comes from. Email addresses and phone numbers that are user names
+/// count whether verified or not; alias attributes only once verified
+/// (preferred_username needs no verification), as the developer guide's
+/// "User pool attributes" says.
+fn aliases_of(settings: &PoolSettings, user: &User) -> Vec<(&'static str, Box<str>)> {
+    let mut aliases = Vec::new();
+    let known: [&'static str; 3] = ["email", "phone_number", "preferred_username"];
+    let alias_attributes = alias_attributes(settings);
+    for attribute in known {
+        let Some(value) = user.attribute(attribute).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        let username = settings.username_attributes.iter().any(|a| a == attribute);
+        let alias = alias_attributes.contains(&attribute)
+            && (attribute == "preferred_username"
+                || user.attribute(&format!("{attribute}_verified")) == Some("true"));
+        if username || alias {
+            aliases.push((attribute, value.to_lowercase().into_boxed_str()));
+        }
+    }
+    aliases
 }
 
 impl UserTable {
@@ -432,7 +474,7 @@ impl UserTable {
         if self.users.contains_key(&key) {
             return Some(key);
         }
-        if settings.username_attributes.is_empty() {
+        if self.aliases.is_empty() {
             return None;
         }
         self.aliases.get(name.to_lowercase().as_str()).cloned()
@@ -453,15 +495,83 @@ impl UserTable {
         self.aliases.retain(|_, k| &**k != key);
         Some(user)
     }
+
+    /// Checks that the aliases `user` (stored under `key`) would hold are
+    /// not another user's; with `force` (ForceAliasCreation) an alias
+    /// attribute's alias moves to this user, and its previous holder's
+    /// attribute is no longer verified. User-name attributes never move.
+    fn check_aliases(
+        &self,
+        settings: &PoolSettings,
+        key: &str,
+        user: &User,
+        force: bool,
+    ) -> Result<Vec<(&'static str, Box<str>)>, Taken> {
+        let wanted = aliases_of(settings, user);
+        for (attribute, alias) in &wanted {
+            let held_by_other = self.aliases.get(alias).is_some_and(|owner| &**owner != key);
+            if !held_by_other {
+                continue;
+            }
+            if settings.username_attributes.iter().any(|a| a == attribute) {
+                return Err(Taken::SignInName(attribute));
+            }
+            if !force {
+                return Err(Taken::Alias(attribute));
+            }
+        }
+        Ok(wanted)
+    }
+
+    /// Makes `wanted` (from [`UserTable::check_aliases`]) the aliases of
+    /// the user under `key`, in place of `previous`.
+    fn claim_aliases(
+        &mut self,
+        key: &str,
+        previous: &[(&'static str, Box<str>)],
+        wanted: Vec<(&'static str, Box<str>)>,
+    ) {
+        for (_, alias) in previous {
+            if self.aliases.get(alias).is_some_and(|owner| &**owner == key) {
+                self.aliases.remove(alias);
+            }
+        }
+        for (attribute, alias) in wanted {
+            let Some(owner) = self.aliases.insert(alias, key.into()) else {
+                continue;
+            };
+            if &*owner != key {
+                if let Some(previous_holder) = self.users.get_mut(&owner) {
+                    previous_holder.set_attribute(&format!("{attribute}_verified"), "false");
+                }
+            }
+        }
+    }
 }
 
-/// Why a new user could not be stored.
+/// Why a user could not be stored or changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Taken {
     /// Another user has that user name.
     Username,
-    /// Another user signs in with that email address or phone number.
-    Alias,
+    /// Another user signs in with that email address or phone number, the
+    /// pool's user names (`UsernameAttributes`).
+    SignInName(&'static str),
+    /// Another user holds that alias (`AliasAttributes`).
+    Alias(&'static str),
+}
+
+impl Taken {
+    /// The error of a change (not a new user) that would take another
+    /// user's sign-in name or alias: `AliasExistsException`.
+    pub fn as_change_error(self) -> ServiceError {
+        match self {
+            Taken::Username => errors::username_exists(),
+            Taken::SignInName(attribute) | Taken::Alias(attribute) => {
+                errors::alias_exists_for_change(attribute)
+            }
+        }
+    }
 }
 
 #[derive(Default)]
@@ -478,30 +588,68 @@ impl UserStore {
         self.lock().users.len()
     }
 
-    /// Inserts a new user unless the name (or sign-in alias) is taken; one
-    /// lock section, so two sign-ups of one name make one user.
+    /// Inserts a new user unless the name (or a sign-in alias) is taken;
+    /// one lock section, so two sign-ups of one name make one user.
+    /// `force_alias` is AdminCreateUser's ForceAliasCreation.
     pub fn insert(
         &self,
         settings: &PoolSettings,
         user: User,
-        alias: Option<&str>,
+        force_alias: bool,
     ) -> Result<(), Taken> {
         let key = settings.user_key(&user.username);
-        let alias_key: Option<Box<str>> = alias.map(|a| a.to_lowercase().into());
         let mut table = self.lock();
-        if let Some(alias_key) = &alias_key {
-            if table.aliases.contains_key(alias_key) {
-                return Err(Taken::Alias);
-            }
-        }
         if table.users.contains_key(&key) {
             return Err(Taken::Username);
         }
-        if let Some(alias_key) = alias_key {
-            table.aliases.insert(alias_key, key.clone());
+        if has_aliases(settings) {
+            let wanted = table.check_aliases(settings, &key, &user, force_alias)?;
+            table.claim_aliases(&key, &[], wanted);
         }
         table.users.insert(key, user);
         Ok(())
+    }
+
+    /// Applies `change` to the user stored under `key` and keeps the
+    /// pool's sign-in aliases in step, under one lock. A change that
+    /// succeeds but would take another user's alias is undone and answers
+    /// `AliasExistsException` (unless `force_alias`). A change that fails
+    /// keeps what it did (a wrong code's count). `None`: no such user.
+    pub fn change<T>(
+        &self,
+        settings: &PoolSettings,
+        key: &str,
+        force_alias: bool,
+        change: impl FnOnce(&mut User) -> Result<T, ServiceError>,
+    ) -> Option<Result<T, ServiceError>> {
+        let mut table = self.lock();
+        if !has_aliases(settings) {
+            return table.users.get_mut(key).map(change);
+        }
+        let user = table.users.get(key)?;
+        let previous = aliases_of(settings, user);
+        let mut changed = user.clone();
+        let outcome = change(&mut changed);
+        if outcome.is_ok() {
+            match table.check_aliases(settings, key, &changed, force_alias) {
+                Ok(wanted) => table.claim_aliases(key, &previous, wanted),
+                Err(taken) => return Some(Err(taken.as_change_error())),
+            }
+        }
+        table.users.insert(key.into(), changed);
+        Some(outcome)
+    }
+
+    /// [`UserStore::change`] of the user a caller named.
+    pub fn change_named<T>(
+        &self,
+        settings: &PoolSettings,
+        name: &str,
+        force_alias: bool,
+        change: impl FnOnce(&mut User) -> Result<T, ServiceError>,
+    ) -> Option<Result<T, ServiceError>> {
+        let key = self.lock().resolve(settings, name)?;
+        self.change(settings, &key, force_alias, change)
     }
 
     /// Finds the user a caller named (by user name or sign-in alias) and
@@ -672,14 +820,41 @@ impl Delivery {
     }
 }
 
-/// Checks a new user's name against the pool's `UsernameAttributes`:
-/// returns the name to store and the alias attribute it came from.
+/// A new user's name as stored: in pools whose user names are email
+/// addresses or phone numbers, the user's `sub`, and the attribute the
+/// requested name is.
+pub(crate) struct NewUsername {
+    pub username: String,
+    pub sub: Option<Uuid>,
+    pub alias: Option<SignInAlias>,
+}
+
+/// Checks a new user's name against the pool's `UsernameAttributes` and
+/// `AliasAttributes`.
 pub(crate) fn username_for(
     settings: &PoolSettings,
     requested: &str,
-) -> Result<(String, Option<SignInAlias>), ServiceError> {
+) -> Result<NewUsername, ServiceError> {
     if settings.username_attributes.is_empty() {
-        return Ok((requested.to_owned(), None));
+        let aliases = alias_attributes(settings);
+        if aliases.contains(&"email") && requested.contains('@') {
+            return Err(errors::invalid_parameter(
+                "Username cannot be of email format, since user pool is configured for email alias.",
+            ));
+        }
+        if aliases.contains(&"phone_number")
+            && requested.starts_with('+')
+            && requested[1..].chars().all(|c| c.is_ascii_digit())
+        {
+            return Err(errors::invalid_parameter(
+                "Username cannot be of phone number format, since user pool is configured for phone_number alias.",
+            ));
+        }
+        return Ok(NewUsername {
+            username: requested.to_owned(),
+            sub: None,
+            alias: None,
+        });
     }
     let allows = |name: &str| settings.username_attributes.iter().any(|a| a == name);
     let alias = if allows("email") && requested.contains('@') {
@@ -696,10 +871,12 @@ pub(crate) fn username_for(
         };
         return Err(errors::invalid_parameter(what));
     };
-    Ok((
-        crate::new_uuid().to_string(),
-        Some((alias, requested.to_owned())),
-    ))
+    let sub = crate::new_uuid();
+    Ok(NewUsername {
+        username: sub.to_string(),
+        sub: Some(sub),
+        alias: Some((alias, requested.to_owned())),
+    })
 }
 
 #[cfg(test)]
@@ -720,23 +897,83 @@ mod tests {
     fn a_taken_name_or_alias_says_which_and_leaves_no_trace() {
         let settings = settings(serde_json::json!({"UsernameAttributes": ["email"]}));
         let store = UserStore::default();
-        let first = User::new("id-1", None, UserStatus::Confirmed, &[], 0);
+        let user = |name: &str, email: &str| {
+            User::new(name, None, UserStatus::Confirmed, &[("email", email)], 0)
+        };
         store
-            .insert(&settings, first, Some("a@example.com"))
+            .insert(&settings, user("id-1", "a@example.com"), false)
             .unwrap();
-        let same_alias = User::new("id-2", None, UserStatus::Confirmed, &[], 0);
         assert_eq!(
-            store.insert(&settings, same_alias, Some("A@example.com")),
-            Err(Taken::Alias)
+            store.insert(&settings, user("id-2", "A@example.com"), true),
+            Err(Taken::SignInName("email")),
+            "a user name attribute is never forced"
         );
-        let same_name = User::new("id-1", None, UserStatus::Confirmed, &[], 0);
         assert_eq!(
-            store.insert(&settings, same_name, Some("b@example.com")),
+            store.insert(&settings, user("id-1", "b@example.com"), false),
             Err(Taken::Username)
         );
         // The refused insert did not claim its alias.
         assert!(store.lock().resolve(&settings, "b@example.com").is_none());
         assert_eq!(store.len(), 1);
+    }
+
+    #[test]
+    fn alias_attributes_count_once_verified_and_can_be_forced() {
+        let settings = settings(serde_json::json!({"AliasAttributes": ["email"]}));
+        let store = UserStore::default();
+        let user = |name: &str| {
+            User::new(
+                name,
+                None,
+                UserStatus::Confirmed,
+                &[("email", "same@example.com")],
+                0,
+            )
+        };
+        store.insert(&settings, user("ann"), false).unwrap();
+        store.insert(&settings, user("bob"), false).unwrap();
+        assert!(
+            store
+                .lock()
+                .resolve(&settings, "same@example.com")
+                .is_none(),
+            "not verified: no alias"
+        );
+        let verify = |user: &mut User| {
+            user.set_attribute("email_verified", "true");
+            Ok(())
+        };
+        store
+            .change(&settings, "ann", false, verify)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            store
+                .lock()
+                .resolve(&settings, "SAME@example.com")
+                .as_deref(),
+            Some("ann")
+        );
+        let refused = store.change(&settings, "bob", false, verify).unwrap();
+        assert_eq!(refused.unwrap_err().code, "AliasExistsException");
+        assert_eq!(
+            store.lock().users["bob"].attribute("email_verified"),
+            None,
+            "the refused change was undone"
+        );
+        store
+            .change(&settings, "bob", true, verify)
+            .unwrap()
+            .unwrap();
+        let table = store.lock();
+        assert_eq!(
+            table.resolve(&settings, "same@example.com").as_deref(),
+            Some("bob")
+        );
+        assert_eq!(
+            table.users["ann"].attribute("email_verified"),
+            Some("false")
+        );
     }
 
     #[test]
