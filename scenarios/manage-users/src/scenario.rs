@@ -8,11 +8,13 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::process::ExitCode;
 
+use admin_create_user::Invitation;
 use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::types::DeliveryMediumType;
 use aws_sdk_cognitoidentityprovider::types::{AuthenticationResultType, ChallengeNameType};
+use confirm_forgot_password::PasswordReset;
 use example_cli::scenario::{Interrupt, Prompter, Stop};
 use example_cli::{ExampleError, shorten};
-use manage_users::account::{self, PasswordReset};
 use manage_users::claims;
 use manage_users::outbox::Outbox;
 
@@ -212,11 +214,18 @@ impl Scenario<'_> {
 
         let seen = self.outbox_seen().await?;
         let invited = self
-            .call(account::invite_user(
+            // The administrator vouches for the address (`email_verified`),
+            // so codes such as ForgotPassword's can go there.
+            .call(admin_create_user::admin_create_user(
                 self.client,
-                &pool.user_pool_id,
-                &username,
-                &email,
+                &Invitation {
+                    user_pool_id: &pool.user_pool_id,
+                    username: &username,
+                    temporary_password: None,
+                    attributes: &[("email", &email), ("email_verified", "true")],
+                    message_action: None,
+                    delivery_mediums: &[DeliveryMediumType::Email],
+                },
             ))
             .await?;
         println!("Invited {username}.");
@@ -443,10 +452,11 @@ impl Scenario<'_> {
     async fn reset_password(&self, pool: &Pool, user: &mut User) -> Result<(), Stop> {
         let seen = self.outbox_seen().await?;
         let sent = self
-            .call(account::forgot_password(
+            .call(forgot_password::forgot_password(
                 self.client,
                 &pool.client_id,
                 &user.username,
+                None,
             ))
             .await?;
         if let Some(sent) = sent.code_delivery_details() {
@@ -463,10 +473,11 @@ impl Scenario<'_> {
         loop {
             let answer = self
                 .interrupt
-                .race(account::confirm_forgot_password(
+                .race(confirm_forgot_password::confirm_forgot_password(
                     self.client,
                     &PasswordReset {
                         client_id: &pool.client_id,
+                        client_secret: None,
                         username: &user.username,
                         code: &code,
                         new_password: &new_password,
@@ -512,7 +523,7 @@ impl Scenario<'_> {
     /// Step 7: AdminDisableUser (the sign-in is refused), AdminEnableUser
     /// (it works again).
     async fn disable_and_enable(&self, pool: &Pool, user: &mut User) -> Result<(), Stop> {
-        self.call(account::disable_user(
+        self.call(admin_disable_user::admin_disable_user(
             self.client,
             &pool.user_pool_id,
             &user.username,
@@ -526,7 +537,7 @@ impl Scenario<'_> {
             }
         }
 
-        self.call(account::enable_user(
+        self.call(admin_enable_user::admin_enable_user(
             self.client,
             &pool.user_pool_id,
             &user.username,
