@@ -13,7 +13,7 @@ use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::DeliveryMediumType;
 use aws_sdk_cognitoidentityprovider::types::{AuthenticationResultType, ChallengeNameType};
 use confirm_forgot_password::PasswordReset;
-use example_cli::scenario::{Interrupt, Prompter, Stop};
+use example_cli::scenario::{self, Interrupt, Prompter, Stop};
 use example_cli::{ExampleError, shorten};
 use manage_users::claims;
 use manage_users::outbox::Outbox;
@@ -45,21 +45,9 @@ pub async fn run(client: &Client, args: Args, endpoint: Option<&str>) -> ExitCod
     };
 
     let outcome = scenario.steps().await;
-    match &outcome {
-        Ok(()) => {}
-        Err(Stop::Interrupted) => eprintln!("Interrupted."),
-        Err(Stop::Failed(err)) => eprintln!("error: {err}"),
-    }
+    scenario::report(&outcome);
     let cleaned_up = scenario.clean_up(&outcome).await;
-    match outcome {
-        Ok(()) if cleaned_up => {
-            println!("\nDone.");
-            ExitCode::SUCCESS
-        }
-        Ok(()) | Err(Stop::Failed(_)) => ExitCode::FAILURE,
-        // The shell's convention for "ended by SIGINT".
-        Err(Stop::Interrupted) => ExitCode::from(130),
-    }
+    scenario::exit_code(outcome, cleaned_up)
 }
 
 /// The user pool and app client the scenario created.

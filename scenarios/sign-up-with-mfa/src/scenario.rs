@@ -16,7 +16,7 @@ use sign_up_with_mfa::authenticator::Authenticator;
 use sign_up_with_mfa::cleanup::{self, Created, CreatedUser, Removal};
 use verify_software_token::Credential as VerifyWith;
 
-use example_cli::scenario::{Interrupt, Prompter, Stop};
+use example_cli::scenario::{self, Interrupt, Prompter, Stop};
 
 use crate::{Args, input};
 
@@ -46,21 +46,9 @@ pub async fn run(client: &Client, args: Args) -> ExitCode {
     };
 
     let outcome = scenario.steps().await;
-    match &outcome {
-        Ok(()) => {}
-        Err(Stop::Interrupted) => eprintln!("Interrupted."),
-        Err(Stop::Failed(err)) => eprintln!("error: {err}"),
-    }
+    scenario::report(&outcome);
     let cleaned_up = scenario.clean_up(&outcome).await;
-    match outcome {
-        Ok(()) if cleaned_up => {
-            println!("\nDone.");
-            ExitCode::SUCCESS
-        }
-        Ok(()) | Err(Stop::Failed(_)) => ExitCode::FAILURE,
-        // The shell's convention for "ended by SIGINT".
-        Err(Stop::Interrupted) => ExitCode::from(130),
-    }
+    scenario::exit_code(outcome, cleaned_up)
 }
 
 /// The user pool and app client the scenario works with.

@@ -20,7 +20,7 @@ use aws_sdk_lambda::types::Architecture;
 use example_cli::{ExampleError, shorten};
 use update_user_pool::SetTriggerError;
 
-use example_cli::scenario::{Interrupt, Prompter, Stop};
+use example_cli::scenario::{self, Interrupt, Prompter, Stop};
 
 use crate::Args;
 
@@ -135,21 +135,9 @@ pub async fn run(clients: Clients, args: Args) -> ExitCode {
     };
 
     let outcome = scenario.steps().await;
-    match &outcome {
-        Ok(()) => {}
-        Err(Stop::Interrupted) => eprintln!("Interrupted."),
-        Err(Stop::Failed(err)) => eprintln!("error: {err}"),
-    }
+    scenario::report(&outcome);
     let cleaned_up = scenario.clean_up().await;
-    match outcome {
-        Ok(()) if cleaned_up => {
-            println!("\nDone.");
-            ExitCode::SUCCESS
-        }
-        Ok(()) | Err(Stop::Failed(_)) => ExitCode::FAILURE,
-        // The shell's convention for "ended by SIGINT".
-        Err(Stop::Interrupted) => ExitCode::from(130),
-    }
+    scenario::exit_code(outcome, cleaned_up)
 }
 
 /// The user pool and app client the scenario works with.
