@@ -1,7 +1,7 @@
 //! What every example program needs besides the one SDK call it shows:
 //! a Cognito client configured the usual way, `--region`, one-line errors
 //! with a non-zero exit, the `SECRET_HASH` that app clients with a secret
-//! require, and shortened tokens for printing.
+//! require, shortened tokens and where a code went, for printing.
 //!
 //! With the feature `scenario`, also what the guided scenarios share:
 //! prompts and Ctrl-C handling ([`scenario`]).
@@ -9,12 +9,14 @@
 //! The SDK calls themselves live in each example's own `lib.rs`.
 
 mod connection;
+mod delivery;
 mod error;
 #[cfg(feature = "scenario")]
 pub mod scenario;
 mod secret_hash;
 mod tokens;
 
+pub use delivery::code_delivery;
 pub use error::ExampleError;
 pub use secret_hash::secret_hash;
 pub use tokens::{authentication_result_lines, shorten};

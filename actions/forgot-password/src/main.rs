@@ -42,7 +42,7 @@ async fn run(client: &Client, args: Args) -> Result<(), ExampleError> {
     .await?;
 
     match output.code_delivery_details() {
-        Some(details) => println!("Code sent: {}", forgot_password::delivery(details)),
+        Some(details) => println!("Code sent: {}", example_cli::code_delivery(details)),
         None => println!("Code sent: yes (Cognito did not say where)"),
     }
     println!("Set the new password with that code: confirm-forgot-password --code ...");

@@ -10,7 +10,6 @@
 use std::process::ExitCode;
 
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::types::CodeDeliveryDetailsType;
 use clap::Parser;
 use example_cli::{ExampleError, RegionArg};
 
@@ -41,21 +40,10 @@ async fn run(client: &Client, args: Args) -> Result<(), ExampleError> {
     .await?;
 
     match output.code_delivery_details() {
-        Some(details) => println!("Code sent: {}", delivery(details)),
+        Some(details) => println!("Code sent: {}", example_cli::code_delivery(details)),
         None => println!("Code sent: yes (Cognito did not say where)"),
     }
     Ok(())
-}
-
-/// "EMAIL to a***@e***": the medium and the masked destination Cognito reports.
-fn delivery(details: &CodeDeliveryDetailsType) -> String {
-    format!(
-        "{} to {}",
-        details
-            .delivery_medium()
-            .map_or("(unknown medium)", |medium| medium.as_str()),
-        details.destination().unwrap_or("(undisclosed destination)")
-    )
 }
 
 #[tokio::main]
@@ -64,19 +52,4 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let client = example_cli::cognito_client(&args.region).await;
     example_cli::exit_code(run(&client, args).await)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use aws_sdk_cognitoidentityprovider::types::DeliveryMediumType;
-
-    #[test]
-    fn delivery_names_medium_and_masked_destination() {
-        let details = CodeDeliveryDetailsType::builder()
-            .delivery_medium(DeliveryMediumType::Sms)
-            .destination("+*******0100")
-            .build();
-        assert_eq!(delivery(&details), "SMS to +*******0100");
-    }
 }

@@ -12,7 +12,6 @@
 use std::process::ExitCode;
 
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::types::CodeDeliveryDetailsType;
 use clap::Parser;
 use example_cli::{ExampleError, RegionArg};
 
@@ -54,22 +53,11 @@ async fn run(client: &Client, args: Args) -> Result<(), ExampleError> {
 
     println!("Confirmed: {}", output.user_confirmed());
     match output.code_delivery_details() {
-        Some(details) => println!("Code sent: {}", delivery(details)),
+        Some(details) => println!("Code sent: {}", example_cli::code_delivery(details)),
         None => println!("Code sent: no (nothing to confirm by code)"),
     }
     println!("User sub: {}", output.user_sub());
     Ok(())
-}
-
-/// "EMAIL to a***@e***": the medium and the masked destination Cognito reports.
-fn delivery(details: &CodeDeliveryDetailsType) -> String {
-    format!(
-        "{} to {}",
-        details
-            .delivery_medium()
-            .map_or("(unknown medium)", |medium| medium.as_str()),
-        details.destination().unwrap_or("(undisclosed destination)")
-    )
 }
 
 #[tokio::main]
@@ -84,7 +72,6 @@ async fn main() -> ExitCode {
 mod tests {
     use super::*;
     use aws_sdk_cognitoidentityprovider::operation::sign_up::SignUpError;
-    use aws_sdk_cognitoidentityprovider::types::DeliveryMediumType;
     use aws_sdk_cognitoidentityprovider::types::error::InvalidPasswordException;
     use aws_smithy_mocks::{mock, mock_client};
     use aws_smithy_types::error::ErrorMetadata;
@@ -101,15 +88,6 @@ mod tests {
             "--email",
             "alice@example.com",
         ])
-    }
-
-    #[test]
-    fn delivery_names_medium_and_masked_destination() {
-        let details = CodeDeliveryDetailsType::builder()
-            .delivery_medium(DeliveryMediumType::Email)
-            .destination("a***@e***")
-            .build();
-        assert_eq!(delivery(&details), "EMAIL to a***@e***");
     }
 
     #[tokio::test]
