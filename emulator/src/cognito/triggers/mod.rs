@@ -17,6 +17,14 @@
 //! - no answer within 5 seconds → `UnexpectedLambdaException` ("... failed
 //!   due to error Socket timeout while invoking Lambda function.");
 //! - an answer that is not the event → `InvalidLambdaResponseException`.
+//!
+//! This module holds what every trigger shares (the event's common part,
+//! the invocation and its errors) and the sign-up and sign-in triggers of
+//! the first release. Each later trigger family lives in its own submodule
+//! and adds its methods to [`Triggers`]:
+//! `messages` (CustomMessage), `token_generation` (PreTokenGeneration V1
+//! and V2), `migration` (UserMigration) and `custom_auth` (Define, Create
+//! and VerifyAuthChallenge).
 
 use std::sync::Arc;
 use std::time::Duration;
