@@ -1,6 +1,7 @@
 //! The pool's Lambda triggers: PreSignUp, PostConfirmation,
-//! PreAuthentication and PostAuthentication, run through the emulator's own
-//! Lambda service when the pool's `LambdaConfig` names a function.
+//! PreAuthentication and PostAuthentication here, the custom authentication
+//! trio in `custom_auth`, run through the emulator's own Lambda service when
+//! the pool's `LambdaConfig` names a function.
 //!
 //! Each trigger gets the documented event (`version`, `region`,
 //! `userPoolId`, `userName`, `callerContext`, `triggerSource`, `request`,
@@ -17,6 +18,8 @@
 //! - no answer within 5 seconds → `UnexpectedLambdaException` ("... failed
 //!   due to error Socket timeout while invoking Lambda function.");
 //! - an answer that is not the event → `InvalidLambdaResponseException`.
+
+pub(crate) mod custom_auth;
 
 use std::sync::Arc;
 use std::time::Duration;
