@@ -723,7 +723,9 @@ impl CognitoService {
                 sign_in.device_authenticated = true;
                 self.next_step(sign_in).await
             }
-            Step::CustomChallenge(flow) => self.answer_custom_challenge(sign_in, *flow, input).await,
+            Step::CustomChallenge(flow) => {
+                self.answer_custom_challenge(sign_in, *flow, input).await
+            }
             Step::CustomPasswordVerifier {
                 handshake,
                 secret_block,

@@ -214,12 +214,7 @@ impl CognitoService {
     /// PASSWORD_VERIFIER inside the flow: the same SRP parameters USER_SRP_AUTH
     /// returns. A user that does not exist gets a handshake against a
     /// random verifier, so the answer looks the same and can only fail.
-    fn custom_password_challenge(
-        &self,
-        sign_in: SignIn,
-        flow: CustomAuth,
-        srp_a: &str,
-    ) -> Outcome {
+    fn custom_password_challenge(&self, sign_in: SignIn, flow: CustomAuth, srp_a: &str) -> Outcome {
         let digest = if flow.user_not_found {
             None
         } else {

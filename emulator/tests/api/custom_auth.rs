@@ -302,7 +302,13 @@ async fn srp_first(
         Some(&ChallengeNameType::PasswordVerifier)
     );
     let p = started.challenge_parameters().unwrap();
-    for key in ["SALT", "SECRET_BLOCK", "SRP_B", "USER_ID_FOR_SRP", "USERNAME"] {
+    for key in [
+        "SALT",
+        "SECRET_BLOCK",
+        "SRP_B",
+        "USER_ID_FOR_SRP",
+        "USERNAME",
+    ] {
         assert!(p.contains_key(key), "{key} in {p:?}");
     }
     let proof = srp
@@ -427,7 +433,10 @@ async fn srp_first_then_two_custom_challenges_issue_tokens() {
     );
 
     let created = events(&env, "create", 2).await;
-    assert_eq!(created[0]["triggerSource"], "CreateAuthChallenge_Authentication");
+    assert_eq!(
+        created[0]["triggerSource"],
+        "CreateAuthChallenge_Authentication"
+    );
     assert_eq!(created[0]["request"]["challengeName"], "CUSTOM_CHALLENGE");
     assert_eq!(created[0]["request"]["session"], json!([srp_a, verifier]));
     assert_eq!(
@@ -461,9 +470,15 @@ async fn custom_challenges_without_srp_and_a_wrong_answer() {
     let captcha = start_custom(&cognito, &client_id, "alice").await.unwrap();
     assert_eq!(captcha.name, Some(ChallengeNameType::CustomChallenge));
     assert_eq!(captcha.parameters["captchaUrl"], "url/123.jpg");
-    let question = answer(&cognito, &client_id, captcha.session.as_deref().unwrap(), "alice", "5")
-        .await
-        .unwrap();
+    let question = answer(
+        &cognito,
+        &client_id,
+        captcha.session.as_deref().unwrap(),
+        "alice",
+        "5",
+    )
+    .await
+    .unwrap();
     let done = answer(
         &cognito,
         &client_id,
@@ -479,10 +494,16 @@ async fn custom_challenges_without_srp_and_a_wrong_answer() {
 
     // A wrong answer: DefineAuthChallenge sees it false and fails the sign-in.
     let captcha = start_custom(&cognito, &client_id, "alice").await.unwrap();
-    let wrong = answer(&cognito, &client_id, captcha.session.as_deref().unwrap(), "alice", "6")
-        .await
-        .err()
-        .expect("a wrong answer ends the sign-in");
+    let wrong = answer(
+        &cognito,
+        &client_id,
+        captcha.session.as_deref().unwrap(),
+        "alice",
+        "6",
+    )
+    .await
+    .err()
+    .expect("a wrong answer ends the sign-in");
     assert_eq!(
         wrong,
         (
@@ -562,7 +583,9 @@ async fn sessions_are_single_use_and_expire() {
         .await
         .expect("the first answer");
     assert_eq!(
-        answer(&cognito, &client_id, &session, "alice", "5").await.err(),
+        answer(&cognito, &client_id, &session, "alice", "5")
+            .await
+            .err(),
         Some((
             "NotAuthorizedException".to_owned(),
             "Invalid session for the user, session can only be used once.".to_owned()
@@ -676,9 +699,15 @@ async fn unknown_users_run_the_triggers_only_when_the_client_hides_them() {
         .expect("a challenge, as for a user that exists");
     assert_eq!(captcha.name, Some(ChallengeNameType::CustomChallenge));
     assert_eq!(captcha.parameters["USERNAME"], "nobody");
-    let question = answer(&cognito, &hiding, captcha.session.as_deref().unwrap(), "nobody", "5")
-        .await
-        .unwrap();
+    let question = answer(
+        &cognito,
+        &hiding,
+        captcha.session.as_deref().unwrap(),
+        "nobody",
+        "5",
+    )
+    .await
+    .unwrap();
     let refused = answer(
         &cognito,
         &hiding,
@@ -714,7 +743,10 @@ async fn unknown_users_run_the_triggers_only_when_the_client_hides_them() {
 async fn failing_and_unusable_functions() {
     let (env, cognito) = start_with(&[
         ("broken", failing_function("no challenge today")),
-        ("garbled", fixed_script(r#"{"response":{"issueTokens":"yes"}}"#)),
+        (
+            "garbled",
+            fixed_script(r#"{"response":{"issueTokens":"yes"}}"#),
+        ),
     ])
     .await;
     let cases = [
@@ -757,13 +789,138 @@ async fn failing_and_unusable_functions() {
     confirmed_user(&cognito, &pool_id, &client_id, "alice").await;
     let captcha = start_custom(&cognito, &client_id, "alice").await.unwrap();
     assert_eq!(
-        answer(&cognito, &client_id, captcha.session.as_deref().unwrap(), "alice", "5")
-            .await
-            .err(),
+        answer(
+            &cognito,
+            &client_id,
+            captcha.session.as_deref().unwrap(),
+            "alice",
+            "5"
+        )
+        .await
+        .err(),
         Some((
             "UserLambdaValidationException".to_owned(),
             "VerifyAuthChallengeResponse failed with error no challenge today.".to_owned()
         ))
     );
+    env.emulator.stop().await;
+}
+
+/// `Base64(HMAC-SHA256(secret, username + client_id))`, computed here
+/// independently of the emulator.
+fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(username.as_bytes());
+    mac.update(client_id.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+#[tokio::test]
+async fn a_client_with_a_secret_needs_its_hash_in_every_step() {
+    let (env, cognito) = start_with(&[]).await;
+    let (pool_id, _) = custom_pool(&env, &cognito).await;
+    let created = cognito
+        .create_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_name("server")
+        .generate_secret(true)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowCustomAuth)
+        .send()
+        .await
+        .expect("CreateUserPoolClient")
+        .user_pool_client
+        .unwrap();
+    let (client_id, secret) = (created.client_id.unwrap(), created.client_secret.unwrap());
+    let hash = secret_hash(&secret, "alice", &client_id);
+    let initiate = |with_hash: bool| {
+        let mut request = cognito
+            .initiate_auth()
+            .client_id(&client_id)
+            .auth_flow(AuthFlowType::CustomAuth)
+            .auth_parameters("USERNAME", "alice");
+        if with_hash {
+            request = request.auth_parameters("SECRET_HASH", &hash);
+        }
+        request.send()
+    };
+    let (code, message) = failure(initiate(false).await.unwrap_err().into_service_error());
+    assert_eq!(code, "NotAuthorizedException");
+    assert!(
+        message.contains("SECRET_HASH was not received"),
+        "{message}"
+    );
+
+    let respond = |session: String, reply: &'static str, with_hash: bool| {
+        let mut request = cognito
+            .respond_to_auth_challenge()
+            .client_id(&client_id)
+            .challenge_name(ChallengeNameType::CustomChallenge)
+            .session(session)
+            .challenge_responses("USERNAME", "alice")
+            .challenge_responses("ANSWER", reply);
+        if with_hash {
+            request = request.challenge_responses("SECRET_HASH", &hash);
+        }
+        request.send()
+    };
+    let captcha = initiate(true).await.expect("with its SECRET_HASH");
+    let (code, _) = failure(
+        respond(captcha.session.unwrap(), "5", false)
+            .await
+            .unwrap_err()
+            .into_service_error(),
+    );
+    assert_eq!(code, "NotAuthorizedException");
+
+    let captcha = initiate(true).await.unwrap();
+    let question = respond(captcha.session.unwrap(), "5", true)
+        .await
+        .expect("the CAPTCHA with the SECRET_HASH");
+    let done = respond(question.session.unwrap(), "Peccy", true)
+        .await
+        .expect("the question with the SECRET_HASH");
+    assert!(done.authentication_result.is_some());
+    env.emulator.stop().await;
+}
+
+#[tokio::test]
+async fn after_the_challenges_mfa_comes_as_after_a_password() {
+    use aws_sdk_cognitoidentityprovider::types::{SoftwareTokenMfaConfigType, UserPoolMfaType};
+    let (env, cognito) = start_with(&[]).await;
+    let (pool_id, client_id) = custom_pool(&env, &cognito).await;
+    cognito
+        .set_user_pool_mfa_config()
+        .user_pool_id(&pool_id)
+        .software_token_mfa_configuration(
+            SoftwareTokenMfaConfigType::builder().enabled(true).build(),
+        )
+        .mfa_configuration(UserPoolMfaType::On)
+        .send()
+        .await
+        .expect("SetUserPoolMfaConfig");
+    let captcha = start_custom(&cognito, &client_id, "alice").await.unwrap();
+    let question = answer(
+        &cognito,
+        &client_id,
+        captcha.session.as_deref().unwrap(),
+        "alice",
+        "5",
+    )
+    .await
+    .unwrap();
+    let mfa = answer(
+        &cognito,
+        &client_id,
+        question.session.as_deref().unwrap(),
+        "alice",
+        "Peccy",
+    )
+    .await
+    .unwrap();
+    assert!(!mfa.tokens, "MFA is required before tokens");
+    assert_eq!(mfa.name, Some(ChallengeNameType::MfaSetup));
+    assert!(mfa.session.is_some());
     env.emulator.stop().await;
 }

@@ -219,7 +219,10 @@ mod tests {
         let both = define(Some(CUSTOM_CHALLENGE), true, true);
         assert_eq!(next_round(&both, &flow, false).unwrap(), NextRound::Fail);
         let tokens = define(Some(CUSTOM_CHALLENGE), true, false);
-        assert_eq!(next_round(&tokens, &flow, false).unwrap(), NextRound::Tokens);
+        assert_eq!(
+            next_round(&tokens, &flow, false).unwrap(),
+            NextRound::Tokens
+        );
         let challenge = define(Some(CUSTOM_CHALLENGE), false, false);
         assert_eq!(
             next_round(&challenge, &flow, false).unwrap(),
@@ -277,9 +280,15 @@ mod tests {
             NextRound::CustomChallenge
         );
         flow.record(CUSTOM_CHALLENGE, false, None);
-        assert_eq!(next_round(&challenge, &flow, false).unwrap(), NextRound::Fail);
+        assert_eq!(
+            next_round(&challenge, &flow, false).unwrap(),
+            NextRound::Fail
+        );
         // Tokens are still the function's to give at the limit.
         let tokens = define(None, true, false);
-        assert_eq!(next_round(&tokens, &flow, false).unwrap(), NextRound::Tokens);
+        assert_eq!(
+            next_round(&tokens, &flow, false).unwrap(),
+            NextRound::Tokens
+        );
     }
 }

@@ -187,7 +187,10 @@ fn text(response: &Map<String, Value>, name: &str) -> Result<Option<String>, Ser
 /// A map of strings (absent or `null` reads as empty). Numbers and
 /// booleans are taken as their text, as a JavaScript function that sets
 /// `attempts: 1` expects; nested values are refused.
-fn string_map(response: &Map<String, Value>, name: &str) -> Result<Map<String, Value>, ServiceError> {
+fn string_map(
+    response: &Map<String, Value>,
+    name: &str,
+) -> Result<Map<String, Value>, ServiceError> {
     let entries = match response.get(name) {
         None | Some(Value::Null) => return Ok(Map::new()),
         Some(Value::Object(entries)) => entries,
@@ -278,7 +281,10 @@ mod tests {
             Value::Object(created.private_parameters),
             json!({"answer": "5", "strict": "true"})
         );
-        assert_eq!(created.challenge_metadata.as_deref(), Some("CAPTCHA_CHALLENGE"));
+        assert_eq!(
+            created.challenge_metadata.as_deref(),
+            Some("CAPTCHA_CHALLENGE")
+        );
         let empty = read_create(&json!({"response": {}})).unwrap();
         assert_eq!(empty, CreatedChallenge::default());
         let nested = read_create(&json!({"response": {
