@@ -1,6 +1,7 @@
 //! The pool's Lambda triggers: PreSignUp, PostConfirmation,
-//! PreAuthentication and PostAuthentication, run through the emulator's own
-//! Lambda service when the pool's `LambdaConfig` names a function.
+//! PreAuthentication and PostAuthentication here, the custom authentication
+//! trio in `custom_auth`, run through the emulator's own Lambda service when
+//! the pool's `LambdaConfig` names a function.
 //!
 //! Each trigger gets the documented event (`version`, `region`,
 //! `userPoolId`, `userName`, `callerContext`, `triggerSource`, `request`,
@@ -25,6 +26,8 @@
 //! `messages` (CustomMessage), `token_generation` (PreTokenGeneration V1
 //! and V2), `migration` (UserMigration) and `custom_auth` (Define, Create
 //! and VerifyAuthChallenge).
+
+pub(crate) mod custom_auth;
 
 use std::sync::Arc;
 use std::time::Duration;
