@@ -1,5 +1,12 @@
-//! Messages Cognito would have sent by email or SMS, kept for tests to read
-//! at `GET /_emulator/outbox`.
+//! Messages Cognito would have sent by email or SMS, and the mail Amazon SES
+//! would have delivered, kept for tests to read at `GET /_emulator/outbox`.
+//!
+//! An SES message (`trigger: "SES.SendEmail"` or `"SES.VerifyEmailIdentity"`)
+//! comes from no user pool: `userPoolId` and `username` are empty, and it is
+//! listed once per recipient (To, Cc and Bcc alike), `destination` being that
+//! recipient; `message` is the text body (the HTML body when there is no text
+//! body), `subject`, `source`, `html` and `messageId` are what SES was given
+//! and answered.
 
 use std::sync::{Arc, Mutex};
 
@@ -37,6 +44,18 @@ pub struct OutboxMessage {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub code: Option<String>,
     pub message: String,
+    /// The subject line (email only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub subject: Option<String>,
+    /// SES: the sender (`Source`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub source: Option<String>,
+    /// SES: the HTML body, when the message has one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub html: Option<String>,
+    /// SES: the `MessageId` SendEmail answered.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub message_id: Option<String>,
 }
 
 /// A message as stored: compact, with the text rendered only when read.
@@ -47,16 +66,36 @@ pub(crate) struct Envelope {
     pub medium: DeliveryMedium,
     pub trigger: &'static str,
     pub code: Option<Box<str>>,
-    /// Text with `{####}` standing for the code and `{username}` for the user name.
+    /// Text with `{####}` standing for the code and `{username}` for the
+    /// user name (Cognito's messages; an SES body is kept as sent).
     pub template: Arc<str>,
+    /// The subject (email only), with the same placeholders as `template`.
+    pub subject: Option<Arc<str>>,
+    /// What only an SES message has (`None` for Cognito's).
+    pub mail: Option<Box<Mail>>,
+}
+
+/// The parts of an SES message that Cognito's messages do not have.
+pub(crate) struct Mail {
+    pub source: Arc<str>,
+    pub html: Option<Arc<str>>,
+    pub message_id: Arc<str>,
 }
 
 impl Envelope {
-    fn render(&self) -> OutboxMessage {
-        let mut message = self.template.replace("{username}", &self.username);
-        if let Some(code) = &self.code {
-            message = message.replace("{####}", code);
+    /// `text` with the placeholders filled in (Cognito's messages only).
+    fn fill(&self, text: &str) -> String {
+        if self.mail.is_some() {
+            return text.to_owned();
         }
+        let mut filled = text.replace("{username}", &self.username);
+        if let Some(code) = &self.code {
+            filled = filled.replace("{####}", code);
+        }
+        filled
+    }
+
+    fn render(&self) -> OutboxMessage {
         OutboxMessage {
             user_pool_id: self.user_pool_id.to_string(),
             username: self.username.to_string(),
@@ -64,7 +103,14 @@ impl Envelope {
             delivery_medium: self.medium,
             trigger: self.trigger.to_owned(),
             code: self.code.as_ref().map(|c| c.to_string()),
-            message,
+            message: self.fill(&self.template),
+            subject: self.subject.as_deref().map(|s| self.fill(s)),
+            source: self.mail.as_ref().map(|m| m.source.to_string()),
+            html: self
+                .mail
+                .as_ref()
+                .and_then(|m| m.html.as_ref().map(|h| h.to_string())),
+            message_id: self.mail.as_ref().map(|m| m.message_id.to_string()),
         }
     }
 }

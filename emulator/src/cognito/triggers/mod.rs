@@ -1,5 +1,5 @@
 //! The pool's Lambda triggers: PreSignUp, PostConfirmation,
-//! PreAuthentication and PostAuthentication, run through the emulator's own
+//! PreAuthentication, PostAuthentication and CustomMessage (`messages`), run through the emulator's own
 //! Lambda service when the pool's `LambdaConfig` names a function.
 //!
 //! Each trigger gets the documented event (`version`, `region`,
@@ -17,6 +17,8 @@
 //! - no answer within 5 seconds → `UnexpectedLambdaException` ("... failed
 //!   due to error Socket timeout while invoking Lambda function.");
 //! - an answer that is not the event → `InvalidLambdaResponseException`.
+
+mod messages;
 
 use std::sync::Arc;
 use std::time::Duration;
