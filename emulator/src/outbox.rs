@@ -145,3 +145,67 @@ impl Outbox {
             .and_then(|e| e.code.as_ref().map(|c| c.to_string()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cognito_envelope() -> Envelope {
+        Envelope {
+            user_pool_id: "us-east-1_a".into(),
+            username: "alice".into(),
+            destination: "alice@example.com".into(),
+            medium: DeliveryMedium::Email,
+            trigger: "AdminCreateUser",
+            code: Some("Temp-Pass-1".into()),
+            template: "Hello {username}, use {####}".into(),
+            subject: Some("Welcome {username}".into()),
+            mail: None,
+        }
+    }
+
+    #[test]
+    fn cognito_messages_have_their_placeholders_filled() {
+        let message = cognito_envelope().render();
+        assert_eq!(message.message, "Hello alice, use Temp-Pass-1");
+        assert_eq!(message.subject.as_deref(), Some("Welcome alice"));
+        let json = serde_json::to_value(&message).unwrap();
+        assert_eq!(json["userPoolId"], "us-east-1_a");
+        assert_eq!(json["code"], "Temp-Pass-1");
+        // The SES members are left out of Cognito's messages.
+        assert!(json.get("source").is_none() && json.get("messageId").is_none());
+        // An SMS has no subject member at all.
+        let mut sms = cognito_envelope();
+        sms.medium = DeliveryMedium::Sms;
+        sms.subject = None;
+        let json = serde_json::to_value(sms.render()).unwrap();
+        assert!(json.get("subject").is_none(), "{json}");
+    }
+
+    #[test]
+    fn ses_mail_is_kept_as_sent() {
+        let envelope = Envelope {
+            user_pool_id: "".into(),
+            username: "".into(),
+            destination: "bob@example.com".into(),
+            medium: DeliveryMedium::Email,
+            trigger: "SES.SendEmail",
+            code: None,
+            template: "Literally {username} and {####}".into(),
+            subject: Some("About {username}".into()),
+            mail: Some(Box::new(Mail {
+                source: "sender@example.com".into(),
+                html: Some("<p>hi</p>".into()),
+                message_id: "0123-id-000000".into(),
+            })),
+        };
+        let json = serde_json::to_value(envelope.render()).unwrap();
+        assert_eq!(json["message"], "Literally {username} and {####}");
+        assert_eq!(json["subject"], "About {username}");
+        assert_eq!(json["source"], "sender@example.com");
+        assert_eq!(json["html"], "<p>hi</p>");
+        assert_eq!(json["messageId"], "0123-id-000000");
+        assert_eq!(json["trigger"], "SES.SendEmail");
+        assert_eq!(json["userPoolId"], "");
+    }
+}
