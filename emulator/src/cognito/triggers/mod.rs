@@ -1,5 +1,5 @@
 //! The pool's Lambda triggers: PreSignUp, PostConfirmation,
-//! PreAuthentication, PostAuthentication and CustomMessage (`messages`), run through the emulator's own
+//! PreAuthentication and PostAuthentication, run through the emulator's own
 //! Lambda service when the pool's `LambdaConfig` names a function.
 //!
 //! Each trigger gets the documented event (`version`, `region`,
@@ -18,6 +18,7 @@
 //!   due to error Socket timeout while invoking Lambda function.");
 //! - an answer that is not the event → `InvalidLambdaResponseException`.
 
+// CustomMessage: every message the pool sends.
 mod messages;
 
 use std::sync::Arc;
