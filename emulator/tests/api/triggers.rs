@@ -887,3 +887,64 @@ async fn without_permission_no_custom_message_is_sent() {
     );
     pool.env.emulator.stop().await;
 }
+
+/// A PostConfirmation function that welcomes the user by email through SES,
+/// as the project's confirmation-post function does: the emulator's SES
+/// (reached through `AWS_ENDPOINT_URL`, like an SDK in the function would)
+/// puts the mail in the outbox.
+fn welcoming_trigger() -> String {
+    runtime_loop(
+        "",
+        r#"  EMAIL="$(printf '%s' "$EVENT" | sed -e 's/.*"email":"\([^"]*\)".*/\1/')"
+  NAME="$(printf '%s' "$EVENT" | sed -e 's/.*"userName":"\([^"]*\)".*/\1/')"
+  curl -sS -o /dev/null "$AWS_ENDPOINT_URL/" \
+    -H "Authorization: AWS4-HMAC-SHA256 Credential=$AWS_ACCESS_KEY_ID/20260101/$AWS_REGION/ses/aws4_request, SignedHeaders=host, Signature=0" \
+    --data-urlencode "Action=SendEmail" --data-urlencode "Version=2010-12-01" \
+    --data-urlencode "Source=welcome@example.com" \
+    --data-urlencode "Destination.ToAddresses.member.1=$EMAIL" \
+    --data-urlencode "Message.Subject.Data=Cognito Identity Provider registration completed" \
+    --data-urlencode "Message.Body.Text.Data=Congratulations $NAME, you have been confirmed."
+  curl -sS -X POST "$API/invocation/$ID/response" -d "$EVENT" >/dev/null"#,
+    )
+}
+
+#[tokio::test]
+async fn a_trigger_function_sends_mail_through_ses() {
+    let pool = pool_with(
+        &[("PostConfirmation", "welcome", welcoming_trigger(), 3)],
+        true,
+    )
+    .await;
+    let ses = crate::service_client::ses(&pool.env.emulator.endpoint());
+    ses.verify_email_identity()
+        .email_address("welcome@example.com")
+        .send()
+        .await
+        .expect("VerifyEmailIdentity");
+    pool.sign_up("hana").send().await.expect("SignUp");
+    pool.cognito
+        .admin_confirm_sign_up()
+        .user_pool_id(&pool.id)
+        .username("hana")
+        .send()
+        .await
+        .expect("AdminConfirmSignUp");
+    let mail = pool
+        .env
+        .emulator
+        .outbox()
+        .into_iter()
+        .find(|m| m.trigger == "SES.SendEmail")
+        .expect("the function's mail");
+    assert_eq!(mail.destination, "hana@example.com");
+    assert_eq!(mail.source.as_deref(), Some("welcome@example.com"));
+    assert_eq!(
+        mail.subject.as_deref(),
+        Some("Cognito Identity Provider registration completed")
+    );
+    assert_eq!(
+        mail.message,
+        "Congratulations hana, you have been confirmed."
+    );
+    pool.env.emulator.stop().await;
+}
