@@ -28,7 +28,9 @@
 //!   amazon-archives/amazon-cognito-identity-js issues 99 and 446 and
 //!   aws-amplify/amplify-js issue 6917); the SMS text is checked the same
 //!   way, under the name `smsMessage` (AWS's name for it there is not
-//!   documented);
+//!   documented). An invitation should also carry `{username}` (developer
+//!   guide); what AWS does without it is not documented, so it is not
+//!   required here;
 //! - the developer guide caps an email at 20,000 characters and an SMS at
 //!   140, code included; longer ones get the same kind of validation error.
 //!   The subject is held to `EmailVerificationSubject`'s limit in the
