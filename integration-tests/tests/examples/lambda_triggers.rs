@@ -1,0 +1,376 @@
+//! The Lambda trigger functions of `scenarios/lambda-triggers/`, each
+//! deployed as its real binary (offline: to the emulator, which runs it on
+//! this machine; live: the cargo-lambda zip), attached to a new user pool,
+//! and shown at work through the SDK: a user confirmed without a code, a
+//! sign-in refused, a log line in CloudWatch Logs. Everything a test creates
+//! is removed at its end, also when it fails.
+//!
+//! Live (`COGNITO_EXAMPLES_LIVE=1`) they need each function's zip:
+//! `cargo lambda build --release --output-format zip -p NAME`.
+
+use std::collections::HashMap;
+
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_cognitoidentityprovider::operation::initiate_auth::{
+    InitiateAuthError, InitiateAuthOutput,
+};
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeType, AuthFlowType, ExplicitAuthFlowsType, MessageActionType, UserStatusType,
+    VerifiedAttributeType,
+};
+use integration_tests::trigger_functions::{FUNCTION_PROCESSES, Settings, TriggerFunction, attach};
+use integration_tests::{PoolGuard, Target, unique};
+
+const PASSWORD: &str = "Correct-Horse-7";
+
+/// A new user pool (Cognito's defaults), removed at the end of the test.
+struct Pool<'a> {
+    id: String,
+    arn: String,
+    guard: PoolGuard<'a>,
+}
+
+impl<'a> Pool<'a> {
+    async fn create(target: &'a Target, cognito: &Client, prefix: &str) -> Pool<'a> {
+        Self::create_with(target, cognito, prefix, &[]).await
+    }
+
+    /// A new pool that sends a code to verify these attributes (`email`).
+    async fn create_with(
+        target: &'a Target,
+        cognito: &Client,
+        prefix: &str,
+        auto_verified: &[VerifiedAttributeType],
+    ) -> Pool<'a> {
+        let pool = cognito
+            .create_user_pool()
+            .pool_name(unique(prefix))
+            .set_auto_verified_attributes(
+                (!auto_verified.is_empty()).then(|| auto_verified.to_vec()),
+            )
+            .send()
+            .await
+            .expect("CreateUserPool")
+            .user_pool
+            .expect("a user pool");
+        let id = pool.id().expect("an id").to_string();
+        Pool {
+            guard: PoolGuard::new(target, &id),
+            arn: pool.arn().expect("an ARN").to_string(),
+            id,
+        }
+    }
+
+    /// An app client without a secret that signs in with a password
+    /// (plain or SRP), with custom challenges, or with a refresh token.
+    async fn client(&self, cognito: &Client, name: &str) -> String {
+        cognito
+            .create_user_pool_client()
+            .user_pool_id(&self.id)
+            .client_name(name)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowCustomAuth)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+            .send()
+            .await
+            .expect("CreateUserPoolClient")
+            .user_pool_client
+            .and_then(|client| client.client_id)
+            .expect("a client id")
+    }
+
+    /// A confirmed user with a permanent password, created by the administrator.
+    async fn user(&self, cognito: &Client, username: &str) {
+        cognito
+            .admin_create_user()
+            .user_pool_id(&self.id)
+            .username(username)
+            .user_attributes(attribute("email", &format!("{username}@example.com")))
+            .message_action(MessageActionType::Suppress)
+            .send()
+            .await
+            .expect("AdminCreateUser");
+        cognito
+            .admin_set_user_password()
+            .user_pool_id(&self.id)
+            .username(username)
+            .password(PASSWORD)
+            .permanent(true)
+            .send()
+            .await
+            .expect("AdminSetUserPassword");
+    }
+
+    /// The user's status and attributes.
+    async fn user_state(
+        &self,
+        cognito: &Client,
+        username: &str,
+    ) -> (UserStatusType, HashMap<String, String>) {
+        let user = cognito
+            .admin_get_user()
+            .user_pool_id(&self.id)
+            .username(username)
+            .send()
+            .await
+            .expect("AdminGetUser");
+        let attributes = user
+            .user_attributes()
+            .iter()
+            .map(|a| {
+                (
+                    a.name().to_string(),
+                    a.value().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        (user.user_status().expect("a status").clone(), attributes)
+    }
+
+    async fn delete(self, cognito: &Client) {
+        cognito
+            .delete_user_pool()
+            .user_pool_id(&self.id)
+            .send()
+            .await
+            .expect("DeleteUserPool");
+        self.guard.deleted();
+    }
+}
+
+fn attribute(name: &str, value: &str) -> AttributeType {
+    AttributeType::builder()
+        .name(name)
+        .value(value)
+        .build()
+        .expect("a name")
+}
+
+/// SignUp with a password and these attributes; whether Cognito confirmed the user.
+async fn sign_up(
+    cognito: &Client,
+    client_id: &str,
+    username: &str,
+    attributes: &[(&str, &str)],
+) -> bool {
+    let mut request = cognito
+        .sign_up()
+        .client_id(client_id)
+        .username(username)
+        .password(PASSWORD);
+    for (name, value) in attributes {
+        request = request.user_attributes(attribute(name, value));
+    }
+    request.send().await.expect("SignUp").user_confirmed()
+}
+
+/// InitiateAuth with USER_PASSWORD_AUTH.
+async fn sign_in(
+    cognito: &Client,
+    client_id: &str,
+    username: &str,
+    password: &str,
+) -> Result<InitiateAuthOutput, SdkError<InitiateAuthError>> {
+    cognito
+        .initiate_auth()
+        .client_id(client_id)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", username)
+        .auth_parameters("PASSWORD", password)
+        .send()
+        .await
+}
+
+/// The trigger function `crate_name`, deployed and allowed to serve `pool`.
+async fn deploy(
+    target: &Target,
+    pool: &Pool<'_>,
+    crate_name: &str,
+    settings: &Settings<'_>,
+) -> TriggerFunction {
+    let function = TriggerFunction::deploy(target, crate_name, settings).await;
+    function.allow_pool(&pool.arn).await;
+    function
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn sign_up_pre_auto_confirm_domain_confirms_only_the_configured_domain() {
+    let _turn = FUNCTION_PROCESSES.read().unwrap_or_else(|p| p.into_inner());
+    let target = Target::from_env().await;
+    let cognito = target.client().await;
+    let pool = Pool::create(&target, &cognito, "lt-domain-").await;
+    let settings = Settings {
+        environment: &[("ALLOWED_DOMAIN", "example.net")],
+        ..Settings::default()
+    };
+    let function = deploy(&target, &pool, "sign-up-pre-auto-confirm-domain", &settings).await;
+    attach(&cognito, &pool.id, |config| {
+        config.pre_sign_up = Some(function.function_arn.clone())
+    })
+    .await;
+    let client_id = pool.client(&cognito, "sign-up").await;
+
+    let insider = unique("insider");
+    let email = format!("{insider}@Example.NET");
+    assert!(sign_up(&cognito, &client_id, &insider, &[("email", &email)]).await);
+    let (status, attributes) = pool.user_state(&cognito, &insider).await;
+    assert_eq!(status, UserStatusType::Confirmed);
+    // Confirmed, but the email is not marked verified by this function.
+    assert_ne!(
+        attributes.get("email_verified").map(String::as_str),
+        Some("true")
+    );
+
+    let outsider = unique("outsider");
+    let email = format!("{outsider}@example.com");
+    assert!(!sign_up(&cognito, &client_id, &outsider, &[("email", &email)]).await);
+    let (status, _) = pool.user_state(&cognito, &outsider).await;
+    assert_eq!(status, UserStatusType::Unconfirmed);
+
+    function.remove().await;
+    pool.delete(&cognito).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn sign_up_pre_auto_confirm_verify_confirms_and_verifies_email_and_phone() {
+    let _turn = FUNCTION_PROCESSES.read().unwrap_or_else(|p| p.into_inner());
+    let target = Target::from_env().await;
+    let cognito = target.client().await;
+    let pool = Pool::create(&target, &cognito, "lt-verify-").await;
+    let function = deploy(
+        &target,
+        &pool,
+        "sign-up-pre-auto-confirm-verify",
+        &Settings::default(),
+    )
+    .await;
+    attach(&cognito, &pool.id, |config| {
+        config.pre_sign_up = Some(function.function_arn.clone())
+    })
+    .await;
+    let client_id = pool.client(&cognito, "sign-up").await;
+
+    let both = unique("both");
+    let email = format!("{both}@example.com");
+    let attributes = [("email", email.as_str()), ("phone_number", "+12065550100")];
+    assert!(sign_up(&cognito, &client_id, &both, &attributes).await);
+    let (status, attributes) = pool.user_state(&cognito, &both).await;
+    assert_eq!(status, UserStatusType::Confirmed);
+    assert_eq!(attributes["email_verified"], "true");
+    assert_eq!(attributes["phone_number_verified"], "true");
+
+    // Only what the user has is verified.
+    let email_only = unique("email-only");
+    let email = format!("{email_only}@example.com");
+    assert!(sign_up(&cognito, &client_id, &email_only, &[("email", &email)]).await);
+    let (status, attributes) = pool.user_state(&cognito, &email_only).await;
+    assert_eq!(status, UserStatusType::Confirmed);
+    assert_eq!(attributes["email_verified"], "true");
+    assert!(
+        !attributes.contains_key("phone_number_verified"),
+        "{attributes:?}"
+    );
+
+    // Signed up without a code, the user signs in at once.
+    let signed_in = sign_in(&cognito, &client_id, &both, PASSWORD)
+        .await
+        .expect("sign-in");
+    assert!(signed_in.authentication_result().is_some());
+
+    function.remove().await;
+    pool.delete(&cognito).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn authentication_pre_refuses_sign_ins_through_the_blocked_client_only() {
+    let _turn = FUNCTION_PROCESSES.read().unwrap_or_else(|p| p.into_inner());
+    let target = Target::from_env().await;
+    let cognito = target.client().await;
+    let pool = Pool::create(&target, &cognito, "lt-pre-auth-").await;
+    let blocked = pool.client(&cognito, "blocked").await;
+    let allowed = pool.client(&cognito, "allowed").await;
+    let settings = Settings {
+        environment: &[("BLOCKED_CLIENT_ID", &blocked)],
+        ..Settings::default()
+    };
+    let function = deploy(&target, &pool, "authentication-pre", &settings).await;
+    attach(&cognito, &pool.id, |config| {
+        config.pre_authentication = Some(function.function_arn.clone())
+    })
+    .await;
+    let username = unique("user");
+    pool.user(&cognito, &username).await;
+
+    let err = sign_in(&cognito, &blocked, &username, PASSWORD)
+        .await
+        .expect_err("the blocked client is refused");
+    assert_eq!(err.code(), Some("UserLambdaValidationException"), "{err:?}");
+    assert_eq!(
+        err.message(),
+        Some(
+            "PreAuthentication failed with error \
+             Cannot authenticate users from this user pool app client."
+        )
+    );
+
+    let signed_in = sign_in(&cognito, &allowed, &username, PASSWORD)
+        .await
+        .expect("the other client signs in");
+    assert!(signed_in.authentication_result().is_some());
+
+    function.remove().await;
+    pool.delete(&cognito).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn authentication_post_logs_each_sign_in_to_cloudwatch_logs() {
+    let _turn = FUNCTION_PROCESSES.read().unwrap_or_else(|p| p.into_inner());
+    let target = Target::from_env().await;
+    let cognito = target.client().await;
+    let pool = Pool::create(&target, &cognito, "lt-post-auth-").await;
+    let function = deploy(&target, &pool, "authentication-post", &Settings::default()).await;
+    attach(&cognito, &pool.id, |config| {
+        config.post_authentication = Some(function.function_arn.clone())
+    })
+    .await;
+    let client_id = pool.client(&cognito, "app").await;
+    let username = unique("user");
+    pool.user(&cognito, &username).await;
+
+    // A failed sign-in does not reach the trigger.
+    let wrong = sign_in(&cognito, &client_id, &username, "Wrong-Horse-7").await;
+    assert_eq!(
+        wrong.expect_err("a wrong password").code(),
+        Some("NotAuthorizedException")
+    );
+    let signed_in = sign_in(&cognito, &client_id, &username, PASSWORD)
+        .await
+        .expect("sign-in");
+    assert!(signed_in.authentication_result().is_some());
+
+    let user_line = format!("User ID = {username}");
+    let log = function.wait_for_log_line(|line| line == user_line).await;
+    for expected in [
+        "Authentication successful".to_string(),
+        "Trigger function = PostAuthentication_Authentication".to_string(),
+        format!("User pool = {}", pool.id),
+        format!("App client ID = {client_id}"),
+        user_line.clone(),
+    ] {
+        assert_eq!(
+            log.iter().filter(|line| **line == expected).count(),
+            1,
+            "{expected:?} once in\n{}",
+            log.join("\n")
+        );
+    }
+
+    function.remove().await;
+    pool.delete(&cognito).await;
+}
