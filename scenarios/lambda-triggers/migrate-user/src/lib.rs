@@ -8,8 +8,9 @@
 //!   (SRP cannot work: Cognito never sees the password), with the password
 //!   in `request.password`. When the directory knows the user and the
 //!   password, the function answers the user's attributes, `finalUserStatus`
-//!   `CONFIRMED` and `messageAction` `SUPPRESS` (no welcome message);
-//!   Cognito creates the user with that password and signs them in.
+//!   `CONFIRMED` (`RESET_REQUIRED` for a weak password, see below) and
+//!   `messageAction` `SUPPRESS` (no welcome message); Cognito creates the
+//!   user with that password and signs them in.
 //! - `UserMigration_ForgotPassword`: ForgotPassword for an unknown name.
 //!   When the directory knows the user, the function answers their
 //!   attributes, including `email_verified` `true` so that Cognito may send
@@ -20,13 +21,17 @@
 //! goes back unchanged, without attributes, and Cognito answers as it does
 //! for any unknown user (`UserNotFoundException`).
 //!
-//! **The password must satisfy the pool's password policy**: Cognito creates
-//! the migrated user with it and refuses the migration otherwise. The
-//! JavaScript example's `Test123` breaks the default policy (8 characters or
-//! more with a lowercase and an uppercase letter, a digit and a symbol), so
-//! the one legacy user here has `Test123!`. A real legacy store will hold
-//! passwords weaker than the pool allows: migrate those users through
-//! ForgotPassword instead, or relax the policy for the migration.
+//! **Weak legacy passwords.** Cognito does not apply the pool's password
+//! policy to a migrated password: it takes whatever the function accepts
+//! (the developer guide, "Migrate user Lambda trigger", `finalUserStatus`).
+//! So the function checks the password itself against Cognito's default
+//! policy (8 characters or more, with a lowercase and an uppercase letter, a
+//! digit and a symbol): a password that breaks it migrates the user as
+//! `RESET_REQUIRED`, and the user must choose a new password (ForgotPassword,
+//! then ConfirmForgotPassword) before they can sign in. A pool with another
+//! policy needs the same rules here. The JavaScript example's `Test123`
+//! would break the default policy; the one legacy user here has `Test123!`,
+//! which meets it, so they sign in at once.
 //!
 //! The directory is a single user kept in the code, as in the JavaScript
 //! example; a real function asks the old user store (a database, an LDAP
@@ -65,28 +70,44 @@ pub struct LegacyUser {
 /// short. A real function looks users up in the old user store instead.
 pub const LEGACY_USERS: &[LegacyUser] = &[LegacyUser {
     username: "belladonna",
-    // Strong enough for Cognito's default password policy, which the
-    // migrated user's password must satisfy.
     password: "Test123!",
     email: "bella@example.com",
 }];
 
-/// The legacy user named `username`, if any.
-pub fn legacy_user(username: &str) -> Option<&'static LegacyUser> {
-    LEGACY_USERS.iter().find(|user| user.username == username)
+/// The symbols Cognito's password policy counts (the developer guide,
+/// "Password requirements"), the space included.
+pub const PASSWORD_SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
+
+/// Whether `password` meets Cognito's default password policy: at least 8
+/// characters, with a lowercase letter, an uppercase letter, a digit and a
+/// symbol.
+pub fn meets_default_password_policy(password: &str) -> bool {
+    password.chars().count() >= 8
+        && password.chars().any(|c| c.is_ascii_lowercase())
+        && password.chars().any(|c| c.is_ascii_uppercase())
+        && password.chars().any(|c| c.is_ascii_digit())
+        && password.chars().any(|c| PASSWORD_SYMBOLS.contains(c))
 }
 
 // snippet-start:[rust.cognito-idp.lambda-triggers.MigrateUser]
-/// Answers with the legacy user's attributes when the directory knows the
+/// Answers with the legacy user's attributes when [`LEGACY_USERS`] knows the
 /// user (and, on sign-in, their password); otherwise returns the event
 /// unchanged, which Cognito takes as "no such user".
-pub fn migrate_user(mut event: MigrateUserEvent) -> MigrateUserEvent {
+pub fn migrate_user(event: MigrateUserEvent) -> MigrateUserEvent {
+    migrate_user_from(LEGACY_USERS, event)
+}
+
+/// [`migrate_user`] with the users of `directory`.
+pub fn migrate_user_from(
+    directory: &[LegacyUser],
+    mut event: MigrateUserEvent,
+) -> MigrateUserEvent {
     let username = event
         .cognito_event_user_pools_header
         .user_name
         .as_deref()
         .unwrap_or_default();
-    let Some(user) = legacy_user(username) else {
+    let Some(user) = directory.iter().find(|user| user.username == username) else {
         return event;
     };
     let attributes: HashMap<String, String> = [
@@ -105,7 +126,13 @@ pub fn migrate_user(mut event: MigrateUserEvent) -> MigrateUserEvent {
                 return event;
             }
             response.user_attributes = attributes;
-            response.final_user_status = Some("CONFIRMED".to_string());
+            // Cognito keeps the password as it is: a weak one must be replaced.
+            let status = if meets_default_password_policy(user.password) {
+                "CONFIRMED"
+            } else {
+                "RESET_REQUIRED"
+            };
+            response.final_user_status = Some(status.to_string());
             response.message_action = Some("SUPPRESS".to_string());
         }
         Some(CognitoEventUserPoolsMigrateUserTriggerSource::ForgotPassword) => {
@@ -215,26 +242,41 @@ mod tests {
         }
     }
 
-    /// Cognito's default password policy: at least 8 characters, with a
-    /// lowercase letter, an uppercase letter, a digit and one of the symbols
-    /// the developer guide lists.
-    fn satisfies_default_policy(password: &str) -> bool {
-        const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
-        password.chars().count() >= 8
-            && password.chars().any(|c| c.is_ascii_lowercase())
-            && password.chars().any(|c| c.is_ascii_uppercase())
-            && password.chars().any(|c| c.is_ascii_digit())
-            && password.chars().any(|c| SYMBOLS.contains(c))
+    #[test]
+    fn a_weak_legacy_password_migrates_the_user_as_reset_required() {
+        let weak = [LegacyUser {
+            username: "belladonna",
+            // The JavaScript example's password: no symbol.
+            password: "Test123",
+            email: "bella@example.com",
+        }];
+        let sent = event(
+            "UserMigration_Authentication",
+            "belladonna",
+            Some("Test123"),
+        );
+        let answered = serde_json::to_value(migrate_user_from(&weak, sent)).expect("serialisable");
+        assert_eq!(answered["response"]["finalUserStatus"], "RESET_REQUIRED");
+        assert_eq!(
+            answered["response"]["userAttributes"]["email"],
+            "bella@example.com"
+        );
     }
 
     #[test]
-    fn every_legacy_password_satisfies_the_default_pool_policy() {
-        // The JavaScript example's password would be refused.
-        assert!(!satisfies_default_policy("Test123"));
+    fn the_default_policy_needs_length_both_cases_a_digit_and_a_symbol() {
+        assert!(meets_default_password_policy("Test123!"));
+        assert!(meets_default_password_policy("Correct Horse 7"));
+        for weak in [
+            "Test123", "test123!", "TEST123!", "TestABC!", "Test1234", "Te1!",
+        ] {
+            assert!(!meets_default_password_policy(weak), "{weak}");
+        }
+        // Every legacy user signs in at once.
         for user in LEGACY_USERS {
             assert!(
-                satisfies_default_policy(user.password),
-                "{}'s password breaks the default policy",
+                meets_default_password_policy(user.password),
+                "{}",
                 user.username
             );
         }
