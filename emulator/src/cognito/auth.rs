@@ -130,6 +130,7 @@ impl CognitoService {
                     param("DEVICE_KEY"),
                 )
             }
+            ("CUSTOM_AUTH", _) => self.start_custom_auth(pool, client, input).await,
             ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN", _) => {
                 if !client.flows.refresh_token {
                     return Err(errors::invalid_parameter(
@@ -290,6 +291,14 @@ impl CognitoService {
     /// After the first factor: a forced new password, a device proof, MFA,
     /// or tokens, as `sign_in::next_step` decides from the user's facts.
     pub(super) async fn next_step(&self, sign_in: SignIn) -> Outcome {
+        self.next_step_after(sign_in, true).await
+    }
+
+    /// `next_step`, for a sign-in that may not have checked the password
+    /// (`password_checked` false: a custom flow without SRP, whose
+    /// challenges replace the password, so a temporary one is not asked to
+    /// be replaced).
+    pub(super) async fn next_step_after(&self, sign_in: SignIn, password_checked: bool) -> Outcome {
         let settings = sign_in.pool.settings();
         enum Next {
             Challenge(Step, Value),
@@ -312,7 +321,8 @@ impl CognitoService {
                 .filter(|t| t.secret.is_some());
             let facts = SignInFacts {
                 pool_mfa: settings.mfa,
-                must_change_password: user.status == UserStatus::ForceChangePassword,
+                must_change_password: password_checked
+                    && user.status == UserStatus::ForceChangePassword,
                 device_remembered: device.map(|d| d.remembered),
                 device_authenticated: sign_in.device_authenticated,
                 totp_verified: token.is_some(),
@@ -712,6 +722,17 @@ impl CognitoService {
                 sign_in.device_key = Some(device_key);
                 sign_in.device_authenticated = true;
                 self.next_step(sign_in).await
+            }
+            Step::CustomChallenge(flow) => {
+                self.answer_custom_challenge(sign_in, *flow, input).await
+            }
+            Step::CustomPasswordVerifier {
+                handshake,
+                secret_block,
+                flow,
+            } => {
+                self.answer_custom_password(sign_in, &handshake, &secret_block, *flow, input)
+                    .await
             }
         }
     }

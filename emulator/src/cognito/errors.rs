@@ -191,6 +191,20 @@ pub(crate) fn user_lambda_validation(trigger: &str, message: &str) -> ServiceErr
     )
 }
 
+/// `InvalidParameterException` for CUSTOM_AUTH when the app client's
+/// ExplicitAuthFlows lacks ALLOW_CUSTOM_AUTH (AWS's message, as the
+/// Amplify UI translation tables quote it).
+pub(crate) fn custom_auth_not_enabled() -> ServiceError {
+    invalid_parameter("CUSTOM_AUTH is not enabled for the client.")
+}
+
+/// `InvalidParameterException` for CUSTOM_AUTH in a pool without a
+/// DefineAuthChallenge function (code and message as AWS answers them in
+/// aws-amplify/amplify-js issue 5623).
+pub(crate) fn custom_auth_not_configured() -> ServiceError {
+    invalid_parameter("Custom auth lambda trigger is not configured for the user pool.")
+}
+
 /// `InvalidLambdaResponseException`: a trigger answered with something
 /// that is not its event.
 pub(crate) fn unrecognizable_lambda_output() -> ServiceError {

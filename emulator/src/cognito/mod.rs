@@ -15,7 +15,7 @@
 //!    `client`, `open_session`), and the route table that the JSON front
 //!    door ([`aws_json::call`]) hands a validated request to.
 //! 6. Handlers, one module per service area (`pools`, `clients`, `users`,
-//!    `auth`, `refresh_tokens`, `mfa`, `devices`, `access`, `passwords`,
+//!    `auth`, `custom_auth`, `refresh_tokens`, `mfa`, `devices`, `access`, `passwords`,
 //!    `groups`, `tags`, `domains`), each adding its operations to
 //!    `auth`, `mfa`, `devices`, `access`, `passwords`, `attributes`), each adding its operations to
 //!    [`CognitoService`]: read the request, call the state, build the
@@ -25,6 +25,7 @@ mod access;
 mod attributes;
 mod auth;
 mod clients;
+mod custom_auth;
 mod devices;
 mod domains;
 mod errors;

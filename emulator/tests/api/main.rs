@@ -16,6 +16,7 @@ mod clients;
 mod clock;
 mod command;
 mod conformance;
+mod custom_auth;
 mod devices;
 mod domains;
 mod dynamodb;
