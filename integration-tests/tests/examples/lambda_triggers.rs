@@ -2,22 +2,27 @@
 //! deployed as its real binary (offline: to the emulator, which runs it on
 //! this machine; live: the cargo-lambda zip), attached to a new user pool,
 //! and shown at work through the SDK: a user confirmed without a code, a
-//! sign-in refused, a log line in CloudWatch Logs. Everything a test creates
-//! is removed at its end, also when it fails.
+//! sign-in refused, a log line in CloudWatch Logs, a sign-in through custom
+//! challenges. Everything a test creates is removed at its end, also when
+//! it fails.
 //!
 //! Live (`COGNITO_EXAMPLES_LIVE=1`) they need each function's zip:
 //! `cargo lambda build --release --output-format zip -p NAME`.
 
 use std::collections::HashMap;
 
+use aws_cognito_srp::{SrpClient, User};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::operation::initiate_auth::{
     InitiateAuthError, InitiateAuthOutput,
 };
+use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::{
+    RespondToAuthChallengeError, RespondToAuthChallengeOutput,
+};
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, AuthFlowType, ExplicitAuthFlowsType, MessageActionType, UserStatusType,
-    VerifiedAttributeType,
+    AttributeType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, MessageActionType,
+    UserStatusType, VerifiedAttributeType,
 };
 use integration_tests::trigger_functions::{FUNCTION_PROCESSES, Settings, TriggerFunction, attach};
 use integration_tests::{PoolGuard, Target, unique};
@@ -372,5 +377,159 @@ async fn authentication_post_logs_each_sign_in_to_cloudwatch_logs() {
     }
 
     function.remove().await;
+    pool.delete(&cognito).await;
+}
+
+/// The three functions of a custom sign-in, deployed and attached to `pool`.
+async fn custom_auth_functions(
+    target: &Target,
+    cognito: &Client,
+    pool: &Pool<'_>,
+) -> [TriggerFunction; 3] {
+    let define = deploy(target, pool, "auth-challenge-define", &Settings::default()).await;
+    let create = deploy(target, pool, "auth-challenge-create", &Settings::default()).await;
+    let verify = deploy(target, pool, "auth-challenge-verify", &Settings::default()).await;
+    attach(cognito, &pool.id, |config| {
+        config.define_auth_challenge = Some(define.function_arn.clone());
+        config.create_auth_challenge = Some(create.function_arn.clone());
+        config.verify_auth_challenge_response = Some(verify.function_arn.clone());
+    })
+    .await;
+    [define, create, verify]
+}
+
+/// Starts a `CUSTOM_AUTH` sign-in with SRP and proves the password: the
+/// answer to the PASSWORD_VERIFIER challenge, with the first custom challenge.
+async fn custom_sign_in_with_password(
+    cognito: &Client,
+    pool: &Pool<'_>,
+    client_id: &str,
+    username: &str,
+) -> RespondToAuthChallengeOutput {
+    let srp = SrpClient::new(User::new(&pool.id, username, PASSWORD), client_id, None);
+    let started = cognito
+        .initiate_auth()
+        .client_id(client_id)
+        .auth_flow(AuthFlowType::CustomAuth)
+        .auth_parameters("USERNAME", username)
+        .auth_parameters("SRP_A", srp.get_auth_parameters().a)
+        // SRP first, as the developer guide's custom flow with SRP says.
+        .auth_parameters("CHALLENGE_NAME", "SRP_A")
+        .send()
+        .await
+        .expect("InitiateAuth CUSTOM_AUTH");
+    assert_eq!(
+        started.challenge_name(),
+        Some(&ChallengeNameType::PasswordVerifier)
+    );
+    let parameter = |name: &str| {
+        started
+            .challenge_parameters()
+            .and_then(|p| p.get(name))
+            .unwrap_or_else(|| panic!("no {name} in {started:?}"))
+            .clone()
+    };
+    let user_id = parameter("USER_ID_FOR_SRP");
+    let proof = srp
+        .verify(
+            &parameter("SECRET_BLOCK"),
+            &user_id,
+            &parameter("SALT"),
+            &parameter("SRP_B"),
+        )
+        .expect("an SRP proof");
+    cognito
+        .respond_to_auth_challenge()
+        .client_id(client_id)
+        .challenge_name(ChallengeNameType::PasswordVerifier)
+        .set_session(started.session().map(str::to_string))
+        .challenge_responses("USERNAME", &user_id)
+        .challenge_responses(
+            "PASSWORD_CLAIM_SECRET_BLOCK",
+            proof.password_claim_secret_block,
+        )
+        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", proof.password_claim_signature)
+        .challenge_responses("TIMESTAMP", proof.timestamp)
+        .send()
+        .await
+        .expect("the password verified")
+}
+
+/// Answers a CUSTOM_CHALLENGE with `answer`.
+async fn answer_custom_challenge(
+    cognito: &Client,
+    client_id: &str,
+    username: &str,
+    asked: &RespondToAuthChallengeOutput,
+    answer: &str,
+) -> Result<RespondToAuthChallengeOutput, SdkError<RespondToAuthChallengeError>> {
+    assert_eq!(
+        asked.challenge_name(),
+        Some(&ChallengeNameType::CustomChallenge),
+        "{asked:?}"
+    );
+    cognito
+        .respond_to_auth_challenge()
+        .client_id(client_id)
+        .challenge_name(ChallengeNameType::CustomChallenge)
+        .set_session(asked.session().map(str::to_string))
+        .challenge_responses("USERNAME", username)
+        .challenge_responses("ANSWER", answer)
+        .send()
+        .await
+}
+
+fn public_parameter<'a>(asked: &'a RespondToAuthChallengeOutput, name: &str) -> Option<&'a str> {
+    asked
+        .challenge_parameters()
+        .and_then(|parameters| parameters.get(name))
+        .map(String::as_str)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn auth_challenge_functions_sign_in_through_the_password_a_captcha_and_a_question() {
+    let _turn = FUNCTION_PROCESSES.read().unwrap_or_else(|p| p.into_inner());
+    let target = Target::from_env().await;
+    let cognito = target.client().await;
+    let pool = Pool::create(&target, &cognito, "lt-custom-auth-").await;
+    let functions = custom_auth_functions(&target, &cognito, &pool).await;
+    let client_id = pool.client(&cognito, "app").await;
+    let username = unique("user");
+    pool.user(&cognito, &username).await;
+
+    let captcha = custom_sign_in_with_password(&cognito, &pool, &client_id, &username).await;
+    assert_eq!(
+        public_parameter(&captcha, "captchaUrl"),
+        Some("url/123.jpg")
+    );
+    // The expected answer stays private.
+    assert_eq!(public_parameter(&captcha, "answer"), None);
+    let question = answer_custom_challenge(&cognito, &client_id, &username, &captcha, "5")
+        .await
+        .expect("the captcha answered");
+    assert_eq!(
+        public_parameter(&question, "securityQuestion"),
+        Some("Who is your favorite team mascot?")
+    );
+    let signed_in = answer_custom_challenge(&cognito, &client_id, &username, &question, "Peccy")
+        .await
+        .expect("the question answered");
+    let tokens = signed_in.authentication_result().expect("tokens");
+    assert!(tokens.access_token().is_some());
+
+    // A wrong answer ends the sign-in.
+    let captcha = custom_sign_in_with_password(&cognito, &pool, &client_id, &username).await;
+    let question = answer_custom_challenge(&cognito, &client_id, &username, &captcha, "5")
+        .await
+        .expect("the captcha answered");
+    let err = answer_custom_challenge(&cognito, &client_id, &username, &question, "peccy")
+        .await
+        .expect_err("a wrong answer");
+    assert_eq!(err.code(), Some("NotAuthorizedException"), "{err:?}");
+
+    for function in functions {
+        function.remove().await;
+    }
     pool.delete(&cognito).await;
 }
