@@ -214,6 +214,15 @@ pub(crate) fn unrecognizable_lambda_output() -> ServiceError {
     )
 }
 
+/// `InvalidParameterException` for a CustomMessage answer Cognito will not
+/// send (no code placeholder, too long), worded as AWS words validation
+/// errors ("... at 'emailBody' failed to satisfy constraint: ...").
+pub(crate) fn custom_message_refused(value: &str, member: &str, constraint: &str) -> ServiceError {
+    invalid_parameter(format!(
+        "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
+    ))
+}
+
 // Groups, app clients, tokens, devices, tags and domains.
 
 /// `ResourceNotFoundException` for a group name the pool has no group of

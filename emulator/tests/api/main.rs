@@ -30,6 +30,7 @@ mod pools;
 mod revocation;
 mod robustness;
 mod server;
+mod ses;
 mod tags;
 mod triggers;
 mod usernames;

@@ -2,7 +2,8 @@
 //! deployed as its real binary (offline: to the emulator, which runs it on
 //! this machine; live: the cargo-lambda zip), attached to a new user pool,
 //! and shown at work through the SDK: a user confirmed without a code, a
-//! sign-in refused, a log line in CloudWatch Logs, a sign-in through custom
+//! sign-in refused, a log line in CloudWatch Logs, a message of its own in
+//! the outbox, a welcome mailed through SES, a sign-in through custom
 //! challenges. Everything a test creates is removed at its end, also when
 //! it fails.
 //!
@@ -21,9 +22,11 @@ use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::{
     RespondToAuthChallengeError, RespondToAuthChallengeOutput,
 };
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, MessageActionType,
-    UserStatusType, VerifiedAttributeType,
+    AttributeType, AuthFlowType, ChallengeNameType, DeliveryMediumType, ExplicitAuthFlowsType,
+    MessageActionType, UserStatusType, VerifiedAttributeType,
 };
+use emulator::Emulator;
+use emulator::outbox::OutboxMessage;
 use integration_tests::trigger_functions::{FUNCTION_PROCESSES, Settings, TriggerFunction, attach};
 use integration_tests::{PoolGuard, Target, unique};
 
@@ -531,5 +534,274 @@ async fn auth_challenge_functions_sign_in_through_the_password_a_captcha_and_a_q
     for function in functions {
         function.remove().await;
     }
+    pool.delete(&cognito).await;
+}
+
+/// The newest message the emulator's outbox has for `username` in `pool_id`.
+fn latest_message(emulator: &Emulator, pool_id: &str, username: &str) -> OutboxMessage {
+    emulator
+        .outbox()
+        .into_iter()
+        .rev()
+        .find(|message| message.user_pool_id == pool_id && message.username == username)
+        .unwrap_or_else(|| panic!("no message to {username} in the outbox"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn custom_message_sign_up_writes_the_confirmation_code_message() {
+    let _turn = FUNCTION_PROCESSES.read().unwrap_or_else(|p| p.into_inner());
+    let target = Target::from_env().await;
+    let Target::Offline(emulator) = &target else {
+        eprintln!("skipped live: the message goes to a real mailbox");
+        return;
+    };
+    let cognito = target.client().await;
+    let pool = Pool::create_with(
+        &target,
+        &cognito,
+        "lt-message-",
+        &[VerifiedAttributeType::Email],
+    )
+    .await;
+    let function = deploy(
+        &target,
+        &pool,
+        "custom-message-sign-up",
+        &Settings::default(),
+    )
+    .await;
+    attach(&cognito, &pool.id, |config| {
+        config.custom_message = Some(function.function_arn.clone())
+    })
+    .await;
+    let client_id = pool.client(&cognito, "app").await;
+
+    let username = unique("user");
+    let email = format!("{username}@example.com");
+    assert!(!sign_up(&cognito, &client_id, &username, &[("email", &email)]).await);
+    let sent = latest_message(emulator, &pool.id, &username);
+    let code = sent.code.clone().expect("a code");
+    assert_eq!(sent.destination, email);
+    assert_eq!(
+        sent.message,
+        format!("Thank you for signing up. Your confirmation code is {code}.")
+    );
+    assert_eq!(sent.subject.as_deref(), Some("Welcome to the service."));
+
+    // A resent code is not a sign-up message: the pool's own text.
+    cognito
+        .resend_confirmation_code()
+        .client_id(&client_id)
+        .username(&username)
+        .send()
+        .await
+        .expect("ResendConfirmationCode");
+    let resent = latest_message(emulator, &pool.id, &username);
+    let code = resent.code.clone().expect("a code");
+    assert!(resent.message.contains(&code), "{resent:?}");
+    assert!(
+        !resent.message.starts_with("Thank you for signing up"),
+        "{resent:?}"
+    );
+
+    // The code in the message confirms the user.
+    cognito
+        .confirm_sign_up()
+        .client_id(&client_id)
+        .username(&username)
+        .confirmation_code(&code)
+        .send()
+        .await
+        .expect("ConfirmSignUp");
+    let (status, _) = pool.user_state(&cognito, &username).await;
+    assert_eq!(status, UserStatusType::Confirmed);
+
+    function.remove().await;
+    pool.delete(&cognito).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn custom_message_admin_create_writes_the_invitation() {
+    let _turn = FUNCTION_PROCESSES.read().unwrap_or_else(|p| p.into_inner());
+    let target = Target::from_env().await;
+    let Target::Offline(emulator) = &target else {
+        eprintln!("skipped live: the invitation goes to a real mailbox");
+        return;
+    };
+    let cognito = target.client().await;
+    let pool = Pool::create_with(
+        &target,
+        &cognito,
+        "lt-invite-",
+        &[VerifiedAttributeType::Email],
+    )
+    .await;
+    let function = deploy(
+        &target,
+        &pool,
+        "custom-message-admin-create",
+        &Settings::default(),
+    )
+    .await;
+    attach(&cognito, &pool.id, |config| {
+        config.custom_message = Some(function.function_arn.clone())
+    })
+    .await;
+    let client_id = pool.client(&cognito, "app").await;
+
+    let invited = unique("invited");
+    let email = format!("{invited}@example.com");
+    cognito
+        .admin_create_user()
+        .user_pool_id(&pool.id)
+        .username(&invited)
+        .user_attributes(attribute("email", &email))
+        .desired_delivery_mediums(DeliveryMediumType::Email)
+        .send()
+        .await
+        .expect("AdminCreateUser");
+    let invitation = latest_message(emulator, &pool.id, &invited);
+    let temporary_password = invitation.code.clone().expect("a temporary password");
+    assert_eq!(invitation.destination, email);
+    assert_eq!(
+        invitation.message,
+        format!(
+            "Welcome to the service. Your user name is {invited}. \
+             Your temporary password is {temporary_password}"
+        )
+    );
+    assert_eq!(
+        invitation.subject.as_deref(),
+        Some("Welcome to the service")
+    );
+    // The password in the invitation works: Cognito asks for a new one.
+    let signed_in = sign_in(&cognito, &client_id, &invited, &temporary_password)
+        .await
+        .expect("sign-in with the temporary password");
+    assert_eq!(
+        signed_in.challenge_name(),
+        Some(&ChallengeNameType::NewPasswordRequired)
+    );
+
+    // A sign-up message keeps the pool's own text.
+    let username = unique("user");
+    let email = format!("{username}@example.com");
+    assert!(!sign_up(&cognito, &client_id, &username, &[("email", &email)]).await);
+    let sent = latest_message(emulator, &pool.id, &username);
+    assert!(
+        !sent.message.starts_with("Welcome to the service"),
+        "{sent:?}"
+    );
+    assert!(sent.message.contains(&sent.code.clone().expect("a code")));
+
+    function.remove().await;
+    pool.delete(&cognito).await;
+}
+
+/// The mail SES delivered to `address` (offline: the emulator's outbox).
+fn ses_mail_to(emulator: &Emulator, address: &str) -> Vec<OutboxMessage> {
+    emulator
+        .outbox()
+        .into_iter()
+        .filter(|message| message.trigger == "SES.SendEmail" && message.destination == address)
+        .collect()
+}
+
+/// Signs `username` up with an email address and confirms them with the
+/// code Cognito sent (offline: from the outbox).
+async fn sign_up_and_confirm(target: &Target, cognito: &Client, client_id: &str, username: &str) {
+    let email = format!("{username}@example.com");
+    assert!(!sign_up(cognito, client_id, username, &[("email", &email)]).await);
+    let code = target.latest_code(username).expect("a confirmation code");
+    cognito
+        .confirm_sign_up()
+        .client_id(client_id)
+        .username(username)
+        .confirmation_code(code)
+        .send()
+        .await
+        .expect("ConfirmSignUp");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn confirmation_post_emails_a_welcome_through_ses_and_a_failed_send_confirms_all_the_same() {
+    let _turn = FUNCTION_PROCESSES.read().unwrap_or_else(|p| p.into_inner());
+    let target = Target::from_env().await;
+    let Target::Offline(emulator) = &target else {
+        eprintln!("skipped live: the codes and the welcome go to real mailboxes");
+        return;
+    };
+    let cognito = target.client().await;
+    let ses = aws_sdk_ses::Client::new(&target.sdk_config().await);
+    let pool = Pool::create_with(
+        &target,
+        &cognito,
+        "lt-welcome-",
+        &[VerifiedAttributeType::Email],
+    )
+    .await;
+
+    // The sender must be an identity verified in SES (offline at once).
+    let sender = format!("{}@example.com", unique("welcome"));
+    ses.verify_email_identity()
+        .email_address(&sender)
+        .send()
+        .await
+        .expect("VerifyEmailIdentity");
+    let account = pool.arn.split(':').nth(4).expect("an account");
+    let may_send = format!(
+        r#"{{"Effect":"Allow","Action":"ses:SendEmail","Resource":"arn:aws:ses:{}:{account}:identity/{sender}"}}"#,
+        target.region()
+    );
+    let settings = Settings {
+        environment: &[("SOURCE_EMAIL", &sender)],
+        extra_statements: &[may_send],
+    };
+    let function = deploy(&target, &pool, "confirmation-post", &settings).await;
+    attach(&cognito, &pool.id, |config| {
+        config.post_confirmation = Some(function.function_arn.clone())
+    })
+    .await;
+    let client_id = pool.client(&cognito, "app").await;
+
+    let welcomed = unique("welcomed");
+    sign_up_and_confirm(&target, &cognito, &client_id, &welcomed).await;
+    let mail = ses_mail_to(emulator, &format!("{welcomed}@example.com"));
+    assert_eq!(mail.len(), 1, "{mail:?}");
+    assert_eq!(mail[0].source.as_deref(), Some(sender.as_str()));
+    assert_eq!(
+        mail[0].subject.as_deref(),
+        Some("Cognito Identity Provider registration completed")
+    );
+    assert_eq!(
+        mail[0].message,
+        format!("Congratulations {welcomed}, you have been confirmed.")
+    );
+    let message_id = mail[0].message_id.clone().expect("a message id");
+    function
+        .wait_for_log_line(|line| line.contains(&message_id))
+        .await;
+
+    // Without a verified sender SES refuses the mail, and the user is
+    // confirmed all the same; the function logs why.
+    ses.delete_identity()
+        .identity(&sender)
+        .send()
+        .await
+        .expect("DeleteIdentity");
+    let unwelcomed = unique("unwelcomed");
+    sign_up_and_confirm(&target, &cognito, &client_id, &unwelcomed).await;
+    let (status, _) = pool.user_state(&cognito, &unwelcomed).await;
+    assert_eq!(status, UserStatusType::Confirmed);
+    assert!(ses_mail_to(emulator, &format!("{unwelcomed}@example.com")).is_empty());
+    let failed = format!("Could not send the welcome email to {unwelcomed}: MessageRejected");
+    function
+        .wait_for_log_line(|line| line.starts_with(&failed))
+        .await;
+
+    function.remove().await;
     pool.delete(&cognito).await;
 }

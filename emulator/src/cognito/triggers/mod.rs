@@ -29,6 +29,9 @@
 
 pub(crate) mod custom_auth;
 
+// CustomMessage: every message the pool sends.
+mod messages;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -144,6 +144,20 @@ pub fn confirming_trigger() -> String {
     )
 }
 
+/// A Cognito trigger that answers with its event rewritten by `sed`
+/// (`sed_arguments`, shell words such as `-e 's/a/b/'`), with `$SOURCE` set
+/// to the event's `triggerSource`.
+pub fn rewriting_trigger(sed_arguments: &str) -> String {
+    runtime_loop(
+        "",
+        &format!(
+            r#"  SOURCE="$(printf '%s' "$EVENT" | sed -e 's/.*"triggerSource":"\([^"]*\)".*/\1/')"
+  ANSWER="$(printf '%s' "$EVENT" | sed {sed_arguments})"
+  curl -sS -X POST "$API/invocation/$ID/response" -d "$ANSWER" >/dev/null"#
+        ),
+    )
+}
+
 /// A Cognito trigger that answers with its event unchanged.
 pub fn passing_trigger() -> String {
     runtime_loop(
