@@ -9,5 +9,6 @@ mod actions;
 mod auto_confirm;
 mod failures;
 mod groups_tokens;
+mod lambda_triggers;
 mod manage_users;
 mod sign_up_with_mfa;
