@@ -295,3 +295,10 @@ mod tests {
         );
     }
 }
+
+/// `FeatureUnavailableInTierException`: a setting the pool's feature plan
+/// (`UserPoolTier`) does not include. The message is ours: the API
+/// reference names the error, not its text.
+pub(crate) fn feature_unavailable_in_tier(message: &str) -> ServiceError {
+    ServiceError::new("FeatureUnavailableInTierException", message)
+}

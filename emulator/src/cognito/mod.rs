@@ -266,7 +266,7 @@ operations! { service, input;
     "AdminListGroupsForUser" => service.admin_list_groups_for_user(input),
     "ListUsersInGroup" => service.list_users_in_group(input),
     // Users, passwords and attributes.
-    "ForgotPassword" => service.forgot_password(input),
+    "ForgotPassword" => service.forgot_password(input).await,
     "ConfirmForgotPassword" => service.confirm_forgot_password(input).await,
     "ChangePassword" => service.change_password(input),
     "AdminSetUserPassword" => service.admin_set_user_password(input),
@@ -275,7 +275,7 @@ operations! { service, input;
     "AdminEnableUser" => service.admin_enable_user(input),
     "UpdateUserPoolClient" => service.update_user_pool_client(input),
     "RevokeToken" => service.revoke_token(input),
-    "GetTokensFromRefreshToken" => service.get_tokens_from_refresh_token(input),
+    "GetTokensFromRefreshToken" => service.get_tokens_from_refresh_token(input).await,
     "AdminGetDevice" => service.admin_get_device(input),
     "AdminListDevices" => service.admin_list_devices(input),
     "AdminUpdateDeviceStatus" => service.admin_update_device_status(input),

@@ -14,6 +14,7 @@ use super::state::attributes::AttributeSchema;
 use super::state::pool::Pool;
 use super::state::random::{ALPHANUMERIC, random_string};
 use super::state::settings::{MfaMode, PoolSettings};
+use super::triggers::check_feature_plan;
 use super::{CognitoService, Input, Outcome, epoch, errors};
 use crate::aws_json::ServiceError;
 
@@ -96,6 +97,7 @@ fn request_settings(input: &Input<'_>, skip: &[&str]) -> Map<String, Value> {
 impl CognitoService {
     pub(super) fn create_user_pool(&self, input: &Input<'_>) -> Outcome {
         let name = input.required("PoolName")?;
+        check_feature_plan(input)?;
         let schema = AttributeSchema::from_request(input.value("Schema"))?;
         let mut settings =
             PoolSettings::from_request(name, request_settings(input, &[]), schema, false, None)?;
@@ -131,6 +133,7 @@ impl CognitoService {
 
     pub(super) fn update_user_pool(&self, input: &Input<'_>) -> Outcome {
         let pool = self.pool(input.required("UserPoolId")?)?;
+        check_feature_plan(input)?;
         let requested = request_settings(input, &["UserPoolId"]);
         let now = self.now_millis();
         pool.update_settings(|old| old.updated(requested, now))?;

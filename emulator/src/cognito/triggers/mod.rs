@@ -1,6 +1,8 @@
 //! The pool's Lambda triggers: PreSignUp, PostConfirmation,
-//! PreAuthentication and PostAuthentication, run through the emulator's own
-//! Lambda service when the pool's `LambdaConfig` names a function.
+//! PreAuthentication and PostAuthentication here; PreTokenGeneration in
+//! `token_generation` and UserMigration in `migration`. They run through
+//! the emulator's own Lambda service when the pool's `LambdaConfig` names a
+//! function.
 //!
 //! Each trigger gets the documented event (`version`, `region`,
 //! `userPoolId`, `userName`, `callerContext`, `triggerSource`, `request`,
@@ -17,6 +19,11 @@
 //! - no answer within 5 seconds → `UnexpectedLambdaException` ("... failed
 //!   due to error Socket timeout while invoking Lambda function.");
 //! - an answer that is not the event → `InvalidLambdaResponseException`.
+
+mod migration;
+mod token_generation;
+
+pub(crate) use token_generation::{TokenSource, check_feature_plan};
 
 use std::sync::Arc;
 use std::time::Duration;
