@@ -281,9 +281,7 @@ impl CognitoService {
             hash: secret_hash,
             username: username_param,
         };
-        let (tokens, _) = self
-            .refreshed_tokens(&pool, &client, token, proof)
-            .await?;
+        let (tokens, _) = self.refreshed_tokens(&pool, &client, token, proof).await?;
         Ok(json!({
             "ChallengeParameters": {},
             "AuthenticationResult": {

@@ -118,9 +118,7 @@ impl CognitoService {
         }
         let token = input.required("RefreshToken")?;
         let proof = ClientProof::Secret(input.str("ClientSecret"));
-        let (tokens, grant) = self
-            .refreshed_tokens(&pool, &client, token, proof)
-            .await?;
+        let (tokens, grant) = self.refreshed_tokens(&pool, &client, token, proof).await?;
         let mut result = json!({
             "AccessToken": tokens.access_token,
             "ExpiresIn": tokens.expires_in,

@@ -723,7 +723,10 @@ mod tests {
     #[test]
     fn claim_changes_apply_to_their_token_and_suppression_wins() {
         let mut changes = TokenChanges::default();
-        changes.id.add_or_override.insert("tier".into(), "gold".into());
+        changes
+            .id
+            .add_or_override
+            .insert("tier".into(), "gold".into());
         changes
             .id
             .add_or_override

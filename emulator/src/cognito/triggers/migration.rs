@@ -159,9 +159,7 @@ impl Triggers {
                 "enableSMSMFA": Value::Null,
             }),
         );
-        let answer = self
-            .invoke(pool, "UserMigration", &function, event)
-            .await?;
+        let answer = self.invoke(pool, "UserMigration", &function, event).await?;
         let response = answer
             .as_object()
             .and_then(|a| a.get("response"))
@@ -342,8 +340,15 @@ mod tests {
 
     #[test]
     fn no_attributes_migrates_nobody() {
-        for response in [json!({}), json!({"userAttributes": null}), json!({"userAttributes": {}})] {
-            assert_eq!(parse(response, MigrationSource::Authentication).unwrap(), None);
+        for response in [
+            json!({}),
+            json!({"userAttributes": null}),
+            json!({"userAttributes": {}}),
+        ] {
+            assert_eq!(
+                parse(response, MigrationSource::Authentication).unwrap(),
+                None
+            );
         }
     }
 

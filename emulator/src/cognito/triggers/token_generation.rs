@@ -268,15 +268,11 @@ fn group_override(
 /// The access token's scopes after `scopesToAdd` and `scopesToSuppress`
 /// (suppression wins, as for claims). A scope with a space in it would
 /// split into two in the `scope` claim: it is not added.
-fn scopes_after(
-    scope: &str,
-    access: &Map<String, Value>,
-) -> Result<String, ServiceError> {
+fn scopes_after(scope: &str, access: &Map<String, Value>) -> Result<String, ServiceError> {
     let suppress = strings(access.get("scopesToSuppress"))?;
     let mut scopes: Vec<String> = scope.split_whitespace().map(str::to_owned).collect();
     for added in strings(access.get("scopesToAdd"))? {
-        if !added.is_empty() && !added.contains(char::is_whitespace) && !scopes.contains(&added)
-        {
+        if !added.is_empty() && !added.contains(char::is_whitespace) && !scopes.contains(&added) {
             scopes.push(added);
         }
     }
@@ -425,7 +421,8 @@ mod tests {
         let v2 = claim_changes(&details, Version::V2, Token::Id, "c").unwrap();
         assert_eq!(v2.add_or_override["list"], json!([1, "a"]));
         // Some ID token claims stay simple values.
-        let details = map(json!({"claimsToAddOrOverride": {"address": {"a": 1}, "email_verified": true}}));
+        let details =
+            map(json!({"claimsToAddOrOverride": {"address": {"a": 1}, "email_verified": true}}));
         let v2 = claim_changes(&details, Version::V2, Token::Id, "c").unwrap();
         assert!(!v2.add_or_override.contains_key("address"));
         assert_eq!(v2.add_or_override["email_verified"], json!(true));

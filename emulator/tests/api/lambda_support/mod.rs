@@ -82,7 +82,7 @@ pub fn package(script: &str) -> Vec<u8> {
 
 /// The loop every test function runs: take the next event, print it, and
 /// answer with whatever `answer` (shell, with `$EVENT` and `$ID` set) does.
-fn runtime_loop(init: &str, answer: &str) -> String {
+pub fn runtime_loop(init: &str, answer: &str) -> String {
     format!(
         r#"#!/bin/sh
 set -eu
