@@ -298,6 +298,7 @@ impl TokenSigner {
             iat: c.iat,
             exp: c.exp,
             device_key: c.device_key,
+            scope: c.scope,
         })
     }
 }
@@ -438,6 +439,8 @@ pub struct AccessClaims {
     pub exp: i64,
     /// The tracked device, if any.
     pub device_key: Option<String>,
+    /// The space-separated scopes (`scope`).
+    pub scope: String,
 }
 
 /// Why a token was refused; the text is Cognito's message.
@@ -530,6 +533,8 @@ struct IncomingAccessClaims {
     exp: i64,
     #[serde(default)]
     device_key: Option<String>,
+    #[serde(default)]
+    scope: String,
 }
 
 fn unix_now() -> i64 {
@@ -885,6 +890,7 @@ mod tests {
                 iat: raw["iat"].as_i64().unwrap(),
                 exp: raw["exp"].as_i64().unwrap(),
                 device_key: None,
+                scope: "aws.cognito.signin.user.admin".to_string(),
             }
         );
     }

@@ -405,6 +405,35 @@ async fn v2_customizes_each_token_and_the_access_token_scopes() {
 }
 
 #[tokio::test]
+async fn an_access_token_without_the_admin_scope_cannot_call_cognito() {
+    let answer = r#"{"response":{"claimsAndScopeOverrideDetails":{"accessTokenGeneration":{"scopesToAdd":["reports/read"],"scopesToSuppress":["aws.cognito.signin.user.admin"]}}}}"#;
+    let script = trigger_script(&format!("  ANSWER='{answer}'"));
+    let pool = triggered_pool("pretoken-scopes", &script, v2_config).await;
+    pool.user("frank").await;
+    let result = pool
+        .sign_in("frank", PASSWORD)
+        .await
+        .expect("sign-in")
+        .authentication_result
+        .unwrap();
+    let access_token = result.access_token.as_deref().unwrap();
+    assert_eq!(pool.verified(access_token).await["scope"], "reports/read");
+    let err = pool
+        .cognito
+        .get_user()
+        .access_token(access_token)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_not_authorized_exception(), "{err:?}");
+    assert_eq!(
+        err.message(),
+        Some("Access Token does not have required scopes")
+    );
+}
+
+#[tokio::test]
 async fn a_new_password_challenge_is_its_own_trigger_source() {
     let script = trigger_script(
         r#"  ANSWER='{"response":{"claimsOverrideDetails":{"claimsToAddOrOverride":{"first":"yes"}}}}'"#,
