@@ -43,7 +43,8 @@ fn describe_pool(pool: &Pool) -> Value {
     described
         .entry("DeletionProtection")
         .or_insert(json!("INACTIVE"));
-    described.entry("LambdaConfig").or_insert(json!({}));
+    let lambda_config = described.entry("LambdaConfig").or_insert(json!({}));
+    mirror_pre_token_generation(lambda_config);
     described.insert(
         "SchemaAttributes".into(),
         Value::Array(settings.schema.described.clone()),
@@ -72,6 +73,31 @@ fn describe_pool(pool: &Pool) -> Value {
         .or_insert(json!("ESSENTIALS"));
     described.entry("UserPoolTags").or_insert(json!({}));
     Value::Object(described)
+}
+
+/// `PreTokenGeneration` and `PreTokenGenerationConfig.LambdaArn` "have the
+/// same value" (API reference, `PreTokenGenerationVersionConfigType`): a pool
+/// given either one describes both, the older member standing for V1_0.
+fn mirror_pre_token_generation(lambda_config: &mut Value) {
+    let Some(config) = lambda_config.as_object_mut() else {
+        return;
+    };
+    let versioned_arn = config
+        .get("PreTokenGenerationConfig")
+        .and_then(|c| c.get("LambdaArn"))
+        .cloned();
+    match (versioned_arn, config.get("PreTokenGeneration").cloned()) {
+        (Some(arn), None) => {
+            config.insert("PreTokenGeneration".into(), arn);
+        }
+        (None, Some(arn)) => {
+            config.insert(
+                "PreTokenGenerationConfig".into(),
+                json!({ "LambdaArn": arn, "LambdaVersion": "V1_0" }),
+            );
+        }
+        _ => {}
+    }
 }
 
 /// Pagination token of ListUserPools: the sequence number of the next pool.

@@ -550,11 +550,47 @@ async fn access_token_customization_needs_the_essentials_or_plus_plan() {
         .unwrap_err()
         .into_service_error();
     assert!(refused.is_feature_unavailable_in_tier_exception());
-    cognito
-        .create_user_pool()
-        .pool_name("essentials")
-        .lambda_config(v2_config(arn))
+    // The V1 member is described both ways ("This parameter and the
+    // PreTokenGeneration property of LambdaConfig have the same value").
+    let described = cognito
+        .describe_user_pool()
+        .user_pool_id(lite.id.as_deref().unwrap())
         .send()
         .await
-        .expect("the default plan takes a V2 trigger");
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .lambda_config
+        .unwrap();
+    assert_eq!(
+        described.pre_token_generation.as_deref(),
+        Some(arn.as_str())
+    );
+    let versioned = described.pre_token_generation_config.unwrap();
+    assert_eq!(versioned.lambda_arn, arn);
+    assert_eq!(
+        versioned.lambda_version,
+        PreTokenGenerationLambdaVersionType::V10
+    );
+    let essentials = cognito
+        .create_user_pool()
+        .pool_name("essentials")
+        .lambda_config(v2_config(arn.clone()))
+        .send()
+        .await
+        .expect("the default plan takes a V2 trigger")
+        .user_pool
+        .unwrap();
+    let described = essentials.lambda_config.unwrap();
+    assert_eq!(
+        described.pre_token_generation.as_deref(),
+        Some(arn.as_str())
+    );
+    assert_eq!(
+        described
+            .pre_token_generation_config
+            .unwrap()
+            .lambda_version,
+        PreTokenGenerationLambdaVersionType::V20
+    );
 }
