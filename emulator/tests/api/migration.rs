@@ -142,6 +142,19 @@ async fn a_legacy_user_is_migrated_on_first_sign_in_and_only_then() {
         .send()
         .await
         .expect("the migrated user signs in");
+    // ... and through SRP, the flow the guide recommends once migrated.
+    let srp = crate::challenges::srp_sign_in(
+        &pool.cognito,
+        &pool.id,
+        &pool.client_id,
+        "olduser",
+        LEGACY_PASSWORD,
+        None,
+        true,
+    )
+    .await
+    .expect("SRP sign-in of the migrated user");
+    assert!(srp.authentication_result.is_some());
     let wrong = pool
         .sign_in("olduser", "Not-The-Password-1")
         .await

@@ -486,6 +486,88 @@ async fn a_new_password_challenge_is_its_own_trigger_source() {
 }
 
 #[tokio::test]
+async fn a_remembered_device_sign_in_is_its_own_trigger_source() {
+    use crate::devices::{Remembered, answer_device_challenges, device_challenge};
+    use aws_cognito_srp::{SrpClient, UntrackedDevice};
+    use aws_sdk_cognitoidentityprovider::types::{
+        DeviceConfigurationType, DeviceSecretVerifierConfigType,
+    };
+    let script = trigger_script(r#"  ANSWER='{"response":{"claimsOverrideDetails":null}}'"#);
+    let pool = triggered_pool("pretoken-device", &script, v1_config).await;
+    // UpdateUserPool resets what it is not sent: the trigger goes again.
+    pool.cognito
+        .update_user_pool()
+        .user_pool_id(&pool.id)
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .lambda_config(v1_config(
+            "arn:aws:lambda:us-east-1:000000000000:function:pretoken-device".to_owned(),
+        ))
+        .device_configuration(
+            DeviceConfigurationType::builder()
+                .challenge_required_on_new_device(false)
+                .device_only_remembered_on_user_prompt(false)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("UpdateUserPool");
+    pool.user("gina").await;
+    let first = pool
+        .sign_in("gina", PASSWORD)
+        .await
+        .expect("sign-in")
+        .authentication_result
+        .unwrap();
+    let metadata = first.new_device_metadata.expect("a new device");
+    let (key, group) = (
+        metadata.device_key.unwrap(),
+        metadata.device_group_key.unwrap(),
+    );
+    let verifier = SrpClient::new(
+        UntrackedDevice::new(&pool.id, &group, &key),
+        &pool.client_id,
+        None,
+    )
+    .get_password_verifier();
+    pool.cognito
+        .confirm_device()
+        .access_token(first.access_token.unwrap())
+        .device_key(&key)
+        .device_secret_verifier_config(
+            DeviceSecretVerifierConfigType::builder()
+                .password_verifier(&verifier.verifier)
+                .salt(&verifier.salt)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("ConfirmDevice");
+    let device = Remembered {
+        key,
+        group,
+        password: verifier.password,
+    };
+    let session = device_challenge(&pool.cognito, &pool.client_id, "gina", &device).await;
+    let answered = answer_device_challenges(
+        &pool.cognito,
+        &pool.id,
+        &pool.client_id,
+        "gina",
+        &device,
+        Some(session),
+    )
+    .await
+    .expect("the device signs in");
+    assert!(answered.authentication_result.is_some());
+    let events = pool.events("pretoken-device", 2).await;
+    assert_eq!(events[0]["triggerSource"], "TokenGeneration_Authentication");
+    assert_eq!(
+        events[1]["triggerSource"],
+        "TokenGeneration_AuthenticateDevice"
+    );
+}
+
+#[tokio::test]
 async fn a_failing_or_malformed_function_stops_the_sign_in() {
     let pool = triggered_pool(
         "pretoken-fail",
