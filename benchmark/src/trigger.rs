@@ -5,19 +5,20 @@
 //!
 //! The function runs as a native executable, so this needs an endpoint that
 //! runs Lambda functions on this machine: the bundled emulator. Each call is
-//! the auto-confirm scenario's (`auto_confirm::{role, function, logs}`), but
-//! for CreateFunction: this function needs no table, no environment, and its
-//! role no permissions (it does not even write logs itself).
+//! the one the pools-triggers scenarios share (`trigger_deployment::{role,
+//! function, logs}`), but for CreateFunction: this function needs no table,
+//! no environment, and its role no permissions (it does not even write logs
+//! itself).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use auto_confirm::handler_zip::{self, Platform};
-use auto_confirm::{function, logs, role};
 use aws_sdk_lambda::error::{DisplayErrorContext, ProvideErrorMetadata};
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{Architecture, FunctionCode, Runtime};
 use example_cli::ExampleError;
+use trigger_deployment::handler_zip::{self, Platform};
+use trigger_deployment::{function, logs, role};
 
 use crate::{TriggerClients, setup_failed_at as step};
 

@@ -31,7 +31,7 @@ use super::state::pool::Pool;
 use super::state::sign_in::check_status;
 use super::state::users::UserStatus;
 use super::triggers::custom_auth::Subject;
-use super::triggers::{Caller, Triggers};
+use super::triggers::{Caller, TokenSource, Triggers};
 use super::{CognitoService, Input, Outcome, errors};
 
 /// A custom sign-in's challenge output.
@@ -180,7 +180,8 @@ impl CognitoService {
             NextRound::Fail => Err(errors::incorrect_password()),
             NextRound::Tokens => {
                 let password_checked = flow.password_verified();
-                self.next_step_after(sign_in, password_checked).await
+                self.next_step_after(sign_in, password_checked, TokenSource::Authentication)
+                    .await
             }
             NextRound::PasswordVerifier => {
                 self.custom_password_challenge(sign_in, flow, srp_a.unwrap_or_default())

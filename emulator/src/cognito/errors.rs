@@ -303,6 +303,13 @@ pub(crate) fn alias_exists_for_change(attribute: &str) -> ServiceError {
     )
 }
 
+/// `FeatureUnavailableInTierException`: a setting the pool's feature plan
+/// (`UserPoolTier`) does not include. The message is ours: the API
+/// reference names the error, not its text.
+pub(crate) fn feature_unavailable_in_tier(message: &str) -> ServiceError {
+    ServiceError::new("FeatureUnavailableInTierException", message)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -276,7 +276,7 @@ operations! { service, input;
     "AdminEnableUser" => service.admin_enable_user(input),
     "UpdateUserPoolClient" => service.update_user_pool_client(input),
     "RevokeToken" => service.revoke_token(input),
-    "GetTokensFromRefreshToken" => service.get_tokens_from_refresh_token(input),
+    "GetTokensFromRefreshToken" => service.get_tokens_from_refresh_token(input).await,
     "AdminGetDevice" => service.admin_get_device(input),
     "AdminListDevices" => service.admin_list_devices(input),
     "AdminUpdateDeviceStatus" => service.admin_update_device_status(input),

@@ -16,8 +16,10 @@ use crate::aws_json::ServiceError;
 impl CognitoService {
     pub(super) async fn forgot_password(&self, input: &Input<'_>) -> Outcome {
         let (pool, client) = self.client(input.required("ClientId")?)?;
-        let settings = pool.settings();
         let name = input.required("Username")?;
+        self.migrate_on_forgot_password(&pool, &client, name, input)
+            .await?;
+        let settings = pool.settings();
         let secret_hash = input.str("SecretHash");
         let now = self.now_millis();
         let started = pool.users.update_named(&settings, name, |user| {

@@ -1,20 +1,16 @@
 //! The DynamoDB table of known users: the people whom the function confirms
 //! without a code. Partition key `UserEmail`; each item also has `UserName`.
-
-use std::error::Error;
-use std::fmt;
-use std::time::{Duration, Instant};
+//! Waiting for the new table and deleting it are `trigger_deployment::table`'s.
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{BuildError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::error::{BuildError, SdkError};
 use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemError;
 use aws_sdk_dynamodb::operation::create_table::{CreateTableError, CreateTableOutput};
-use aws_sdk_dynamodb::operation::delete_table::{DeleteTableError, DeleteTableOutput};
-use aws_sdk_dynamodb::operation::describe_table::DescribeTableError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, PutRequest,
-    ScalarAttributeType, TableStatus, WriteRequest,
+    ScalarAttributeType, WriteRequest,
 };
+use trigger_deployment::table;
 
 /// The table's partition key: the user's email address.
 pub const EMAIL_KEY: &str = "UserEmail";
@@ -43,7 +39,7 @@ impl KnownUser {
 /// but its storage.
 ///
 /// The table is `CREATING` when this returns; wait for it with
-/// [`wait_for_table`] before writing to it.
+/// [`table::wait_for_table`] before writing to it.
 pub async fn create_table(
     client: &Client,
     table_name: &str,
@@ -69,76 +65,6 @@ pub async fn create_table(
 }
 // snippet-end:[rust.cross-service.auto-confirm.CreateTable]
 
-// snippet-start:[rust.cross-service.auto-confirm.DescribeTable]
-/// Waits until the table is `ACTIVE`, asking DescribeTable every second or
-/// two, at most `timeout`.
-///
-/// (The SDK's `wait_until_table_exists` waiter does the same but sleeps at
-/// least 20 seconds between two questions, whereas a new on-demand table is
-/// usually active within a few seconds.)
-pub async fn wait_for_table(
-    client: &Client,
-    table_name: &str,
-    timeout: Duration,
-) -> Result<(), TableWaitError> {
-    let deadline = Instant::now() + timeout;
-    let mut pause = Duration::from_millis(250);
-    loop {
-        let described = client
-            .describe_table()
-            .table_name(table_name)
-            .send()
-            .await
-            .map_err(|err| TableWaitError::Describe(Box::new(err)))?;
-        match described.table().and_then(|table| table.table_status()) {
-            Some(TableStatus::Active) => return Ok(()),
-            Some(TableStatus::Creating | TableStatus::Updating) | None => {}
-            Some(other) => return Err(TableWaitError::Status(other.as_str().to_string())),
-        }
-        if Instant::now() + pause > deadline {
-            return Err(TableWaitError::TimedOut(timeout));
-        }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_secs(2));
-    }
-}
-// snippet-end:[rust.cross-service.auto-confirm.DescribeTable]
-
-/// Why [`wait_for_table`] gave up.
-#[derive(Debug)]
-pub enum TableWaitError {
-    /// DescribeTable failed (for example `ResourceNotFoundException`).
-    Describe(Box<SdkError<DescribeTableError>>),
-    /// The table went into a state it does not come back from by itself.
-    Status(String),
-    /// Still not active when the time ran out.
-    TimedOut(Duration),
-}
-
-impl fmt::Display for TableWaitError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Describe(err) => match (err.code(), err.message()) {
-                (Some(code), Some(message)) => write!(f, "{code}: {message}"),
-                _ => write!(f, "{}", DisplayErrorContext(err)),
-            },
-            Self::Status(status) => write!(f, "the table is {status}"),
-            Self::TimedOut(timeout) => {
-                write!(f, "still not active after {} s", timeout.as_secs())
-            }
-        }
-    }
-}
-
-impl Error for TableWaitError {
-    fn source(&self) -> Option<&(dyn Error + 'static)> {
-        match self {
-            Self::Describe(err) => Some(err.as_ref()),
-            _ => None,
-        }
-    }
-}
-
 /// One `PutRequest` for BatchWriteItem: the user's email and username.
 pub fn put_request(user: &KnownUser) -> Result<WriteRequest, BuildError> {
     let put = PutRequest::builder()
@@ -149,64 +75,32 @@ pub fn put_request(user: &KnownUser) -> Result<WriteRequest, BuildError> {
 }
 
 // snippet-start:[rust.cross-service.auto-confirm.BatchWriteItem]
-/// Puts `users` into the table with BatchWriteItem (at most 25 per call).
-///
-/// DynamoDB may accept only part of a batch and hand the rest back as
-/// `UnprocessedItems`; those are sent again, after a short pause, up to
-/// `attempts` times in all. Returns how many were still unprocessed at the end.
+/// Puts `users` into the table with BatchWriteItem; what DynamoDB hands back
+/// unprocessed is sent again, up to `attempts` times in all (see
+/// [`table::write_items`]). Returns how many were still unprocessed at the end.
 pub async fn put_known_users(
     client: &Client,
     table_name: &str,
     users: &[KnownUser],
     attempts: u32,
 ) -> Result<usize, SdkError<BatchWriteItemError>> {
-    let mut pending = users
+    let requests = users
         .iter()
         .map(put_request)
         .collect::<Result<Vec<_>, _>>()
         .expect("every item has its key");
-    let mut pause = Duration::from_millis(100);
-    for attempt in 1..=attempts.max(1) {
-        let written = client
-            .batch_write_item()
-            .request_items(table_name, pending)
-            .send()
-            .await?;
-        pending = written
-            .unprocessed_items()
-            .and_then(|unprocessed| unprocessed.get(table_name))
-            .cloned()
-            .unwrap_or_default();
-        if pending.is_empty() || attempt == attempts {
-            break;
-        }
-        tokio::time::sleep(pause).await;
-        pause *= 2;
-    }
-    Ok(pending.len())
+    table::write_items(client, table_name, requests, attempts).await
 }
 // snippet-end:[rust.cross-service.auto-confirm.BatchWriteItem]
-
-// snippet-start:[rust.cross-service.auto-confirm.DeleteTable]
-/// Deletes the table and every item in it. Fails with
-/// `ResourceNotFoundException` when there is no such table.
-pub async fn delete_table(
-    client: &Client,
-    table_name: &str,
-) -> Result<DeleteTableOutput, SdkError<DeleteTableError>> {
-    client.delete_table().table_name(table_name).send().await
-}
-// snippet-end:[rust.cross-service.auto-confirm.DeleteTable]
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_clients::mock_dynamodb;
     use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemOutput;
     use aws_sdk_dynamodb::operation::create_table::CreateTableOutput;
-    use aws_sdk_dynamodb::operation::describe_table::DescribeTableOutput;
     use aws_sdk_dynamodb::types::TableDescription;
     use aws_smithy_mocks::mock;
+    use trigger_deployment::test_clients::mock_dynamodb;
 
     fn users() -> Vec<KnownUser> {
         vec![
@@ -261,49 +155,6 @@ mod tests {
                 .and_then(|t| t.table_arn())
                 .is_some()
         );
-    }
-
-    #[tokio::test]
-    async fn waiting_asks_until_the_table_is_active() {
-        let describe = mock!(aws_sdk_dynamodb::Client::describe_table)
-            .match_requests(|req| req.table_name() == Some("known-users"))
-            .sequence()
-            .output(|| described(TableStatus::Creating))
-            .times(2)
-            .output(|| described(TableStatus::Active))
-            .build();
-        let client = mock_dynamodb(&[&describe]);
-
-        wait_for_table(&client, "known-users", Duration::from_secs(10))
-            .await
-            .expect("active");
-
-        assert_eq!(describe.num_calls(), 3);
-    }
-
-    #[tokio::test]
-    async fn waiting_stops_at_a_state_of_no_return_and_at_the_deadline() {
-        let deleting = mock!(aws_sdk_dynamodb::Client::describe_table)
-            .then_output(|| described(TableStatus::Deleting));
-        let client = mock_dynamodb(&[&deleting]);
-        let err = wait_for_table(&client, "known-users", Duration::from_secs(10))
-            .await
-            .unwrap_err();
-        assert_eq!(err.to_string(), "the table is DELETING");
-
-        let creating = mock!(aws_sdk_dynamodb::Client::describe_table)
-            .then_output(|| described(TableStatus::Creating));
-        let client = mock_dynamodb(&[&creating]);
-        let err = wait_for_table(&client, "known-users", Duration::from_millis(100))
-            .await
-            .unwrap_err();
-        assert!(matches!(err, TableWaitError::TimedOut(_)), "{err}");
-    }
-
-    fn described(status: TableStatus) -> DescribeTableOutput {
-        DescribeTableOutput::builder()
-            .table(TableDescription::builder().table_status(status).build())
-            .build()
     }
 
     #[tokio::test]

@@ -121,7 +121,7 @@ fn main() -> ExitCode {
     };
     let code = runtime.block_on(async {
         let config = example_cli::load_config(&args.region).await;
-        scenario::run(scenario::Clients::new(&config), args).await
+        scenario::run(trigger_deployment::steps::Clients::new(&config), args).await
     });
     // A question abandoned on SIGINT still waits for a key on its own thread:
     // leave without waiting for it.

@@ -1,24 +1,24 @@
 //! The ten steps of the scenario, in the order they run. The Cognito calls
-//! are the single-action examples' functions; the DynamoDB, IAM, Lambda and
-//! CloudWatch Logs calls are this crate's own (`src/lib.rs`). What this file
+//! are the single-action examples' functions; the DynamoDB calls are this
+//! crate's own (`src/lib.rs`); deploying the function and removing
+//! everything are the `trigger-deployment` crate's steps. What this file
 //! adds is the order, the questions, and what to do when something fails.
 
 use std::future::Future;
-use std::path::Path;
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use auto_confirm::ArnParts;
-use auto_confirm::cleanup::{self, Created, Removal};
-use auto_confirm::function::{self, NewFunction};
-use auto_confirm::handler_zip::{self, Platform};
 use auto_confirm::known_users::{self, KnownUser};
-use auto_confirm::logs::{self, Arrived};
-use auto_confirm::role;
-use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_lambda::types::Architecture;
 use example_cli::{ExampleError, shorten};
-use update_user_pool::SetTriggerError;
+use trigger_deployment::cleanup::Created;
+use trigger_deployment::function::{NewFunction, TABLE_NAME_VARIABLE};
+use trigger_deployment::role;
+use trigger_deployment::steps::{
+    self, Clients, LogQuery, NewRole, Pool, ROLE_ATTEMPTS, ROLE_PAUSE, Trigger, ZipSource,
+    role_not_in_effect_yet,
+};
 
 use example_cli::scenario::{self, Interrupt, Prompter, Stop};
 
@@ -34,22 +34,13 @@ const KNOWN_USERS: [(&str, &str); 3] = [
 pub const OTHER_USERNAME: &str = "dave";
 /// The name of the app client the scenario creates.
 const CLIENT_NAME: &str = "auto-confirm";
+/// The function's package: the scenario builds (or finds) its zip.
+const HANDLER_PACKAGE: &str = "auto-confirm-handler";
+/// The name of the role's one inline policy.
+const POLICY_NAME: &str = "read-known-users-and-write-logs";
 /// Shown under the password question.
 const PASSWORD_HELP: &str =
     "At least 8 characters with upper- and lower-case letters, a number and a symbol";
-/// How long a new table or function may take to become active.
-const ACTIVE_TIMEOUT: Duration = Duration::from_secs(120);
-/// A new role can take a few seconds to reach Lambda: CreateFunction is tried
-/// this often, this far apart, while Lambda says it cannot assume the role.
-const ROLE_ATTEMPTS: u32 = 10;
-const ROLE_PAUSE: Duration = Duration::from_secs(3);
-/// Log lines reach CloudWatch Logs a few seconds after the function printed
-/// them: FilterLogEvents is tried this often, first after a short pause that
-/// doubles up to the longest one (about half a minute in all). Where the
-/// lines are there at once (the emulator), nobody waits two seconds for them.
-const LOG_ATTEMPTS: u32 = 18;
-const LOG_FIRST_PAUSE: Duration = Duration::from_millis(100);
-const LOG_LONGEST_PAUSE: Duration = Duration::from_secs(2);
 const STEPS: u8 = 10;
 
 /// The known user with this username, if there is one.
@@ -96,28 +87,6 @@ pub fn check_email(email: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// One client per service the scenario uses, all from the same configuration
-/// (credentials, Region, and `AWS_ENDPOINT_URL` for the emulator).
-pub struct Clients {
-    pub cognito: aws_sdk_cognitoidentityprovider::Client,
-    pub dynamodb: aws_sdk_dynamodb::Client,
-    pub iam: aws_sdk_iam::Client,
-    pub lambda: aws_sdk_lambda::Client,
-    pub logs: aws_sdk_cloudwatchlogs::Client,
-}
-
-impl Clients {
-    pub fn new(config: &aws_config::SdkConfig) -> Self {
-        Clients {
-            cognito: aws_sdk_cognitoidentityprovider::Client::new(config),
-            dynamodb: aws_sdk_dynamodb::Client::new(config),
-            iam: aws_sdk_iam::Client::new(config),
-            lambda: aws_sdk_lambda::Client::new(config),
-            logs: aws_sdk_cloudwatchlogs::Client::new(config),
-        }
-    }
-}
-
 /// Runs the scenario, cleans up, and says how it went.
 pub async fn run(clients: Clients, args: Args) -> ExitCode {
     let interrupt = Interrupt::listen();
@@ -128,7 +97,7 @@ pub async fn run(clients: Clients, args: Args) -> ExitCode {
         args,
         interrupt,
         prompter,
-        offline: std::env::var_os("AWS_ENDPOINT_URL").is_some_and(|url| !url.is_empty()),
+        offline: steps::offline(),
         name: format!("auto-confirm-{suffix}"),
         started_at_ms: now_ms(),
         created: Created::default(),
@@ -138,12 +107,6 @@ pub async fn run(clients: Clients, args: Args) -> ExitCode {
     scenario::report(&outcome);
     let cleaned_up = scenario.clean_up().await;
     scenario::exit_code(outcome, cleaned_up)
-}
-
-/// The user pool and app client the scenario works with.
-struct Pool {
-    user_pool_id: String,
-    client_id: String,
 }
 
 /// A user the scenario signed up.
@@ -216,61 +179,13 @@ impl Scenario {
 
     /// Before anything is created: the zip that step 3 uploads.
     async fn handler_zip(&self) -> Result<(Vec<u8>, Architecture), Stop> {
-        let path = match (&self.args.zip, self.args.build_handler || self.offline) {
-            (Some(path), _) => path.clone(),
-            (None, true) => {
-                println!("Building the handler (cargo build -p auto-confirm-handler)...");
-                let executable = self
-                    .interrupt
-                    .race(handler_zip::cargo_build_handler())
-                    .await?
-                    .map_err(ExampleError::new)?;
-                let bytes = read(&executable)?;
-                let zip = handler_zip::zip_bootstrap(&bytes)
-                    .map_err(|err| ExampleError::new(format!("Cannot zip the handler: {err}")))?;
-                println!(
-                    "Zipped {} as bootstrap ({} KiB).",
-                    executable
-                        .file_name()
-                        .map_or("the handler".into(), |name| name.to_string_lossy()),
-                    zip.len() / 1024
-                );
-                return self.check_platform(zip);
-            }
-            (None, false) => handler_zip::cargo_lambda_zip().ok_or_else(|| {
-                ExampleError::new(
-                    "Give the function's zip with --zip. Build it with: cargo lambda build \
-                     --release --output-format zip -p auto-confirm-handler (cargo-lambda \
-                     installs with: pip install cargo-lambda). Against the bundled emulator, \
-                     set AWS_ENDPOINT_URL or pass --build-handler instead.",
-                )
-            })?,
+        let source = ZipSource {
+            package: HANDLER_PACKAGE,
+            zip: self.args.zip.as_deref(),
+            build_handler: self.args.build_handler,
+            offline: self.offline,
         };
-        let zip = read(&path)?;
-        println!("Zip: {} ({} KiB)", path.display(), zip.len() / 1024);
-        self.check_platform(zip)
-    }
-
-    /// Reads what the zip's `bootstrap` was built for: Lambda must be told
-    /// the processor, and cannot run anything but a Linux executable.
-    fn check_platform(&self, zip: Vec<u8>) -> Result<(Vec<u8>, Architecture), Stop> {
-        match handler_zip::inspect(&zip).map_err(ExampleError::new)? {
-            Platform::Lambda(architecture) => {
-                println!("Architecture: {}", architecture.as_str());
-                Ok((zip, architecture))
-            }
-            Platform::Other(what) if self.offline => {
-                println!(
-                    "The bootstrap is {what}: the emulator runs it on this machine, Lambda could not."
-                );
-                Ok((zip, Architecture::X8664))
-            }
-            Platform::Other(what) => Err(ExampleError::new(format!(
-                "The zip's bootstrap is {what}, which Lambda cannot run. Build it with: \
-                 cargo lambda build --release --output-format zip -p auto-confirm-handler"
-            ))
-            .into()),
-        }
+        steps::handler_zip(source, &self.interrupt).await
     }
 
     /// Step 1: the table, active, with the known users in it. Returns its ARN.
@@ -278,24 +193,14 @@ impl Scenario {
         let table_name = self.name.clone();
         // CreateTable is not abandoned on Ctrl-C: its answer says what to delete.
         let created = known_users::create_table(&self.clients.dynamodb, &table_name).await?;
-        self.created.table_name = Some(table_name.clone());
-        println!("Table name: {table_name}");
-        self.interrupt.check()?;
-        let table_arn = created
-            .table_description()
-            .and_then(|table| table.table_arn())
-            .ok_or_else(|| ExampleError::new("CreateTable answered without the table's ARN."))?
-            .to_string();
-
-        self.interrupt
-            .race(known_users::wait_for_table(
-                &self.clients.dynamodb,
-                &table_name,
-                ACTIVE_TIMEOUT,
-            ))
-            .await?
-            .map_err(|err| ExampleError::new(format!("The table did not become active: {err}")))?;
-        println!("The table is active.");
+        let table_arn = steps::table_created(
+            &self.clients,
+            &self.interrupt,
+            &mut self.created,
+            &table_name,
+            &created,
+        )
+        .await?;
 
         let users: Vec<KnownUser> = KNOWN_USERS
             .iter()
@@ -324,36 +229,19 @@ impl Scenario {
 
     /// Step 2: the execution role and its one inline policy. Returns its ARN.
     async fn role(&mut self, table_arn: &str) -> Result<String, Stop> {
-        let role_name = self.name.clone();
-        let created = role::create_role(&self.clients.iam, &role_name).await?;
-        self.created.role_name = Some(role_name.clone());
-        println!("Role name: {role_name}");
-        self.interrupt.check()?;
-        let role_arn = created
-            .role()
-            .map(|role| role.arn().to_string())
-            .ok_or_else(|| ExampleError::new("CreateRole answered without the role."))?;
-
-        let account = ArnParts::parse(table_arn).ok_or_else(|| {
-            ExampleError::new(format!(
-                "Cannot read the account from the table ARN {table_arn}."
-            ))
-        })?;
-        let policy = role::permissions_policy(table_arn, &account, &self.name);
-        role::put_role_policy(&self.clients.iam, &role_name, role::POLICY_NAME, &policy).await?;
-        self.created.role_policy_name = Some(role::POLICY_NAME.to_string());
-        self.interrupt.check()?;
-        println!(
-            "Lambda may assume the role. Its inline policy {}:",
-            role::POLICY_NAME
-        );
-        let pretty = serde_json::from_str::<serde_json::Value>(&policy)
-            .and_then(|policy| serde_json::to_string_pretty(&policy))
-            .unwrap_or(policy);
-        for line in pretty.lines() {
-            println!("  {line}");
-        }
-        Ok(role_arn)
+        let new_role = NewRole {
+            role_name: &self.name,
+            description: "Execution role of the auto-confirm example's PreSignUp function",
+            policy_name: POLICY_NAME,
+            statements: vec![role::allow(
+                "ReadKnownUsers",
+                &["dynamodb:GetItem"],
+                table_arn,
+            )],
+            function_name: &self.name,
+            arn_in_account: table_arn,
+        };
+        steps::role(&self.clients, &self.interrupt, &mut self.created, new_role).await
     }
 
     /// Step 3: the function, active. Returns its ARN.
@@ -363,106 +251,36 @@ impl Scenario {
         zip: &[u8],
         architecture: Architecture,
     ) -> Result<String, Stop> {
-        let function_name = self.name.clone();
         let new_function = NewFunction {
-            function_name: &function_name,
+            function_name: &self.name,
             role_arn,
             zip,
             architecture,
-            table_name: &self.name,
+            environment: &[(TABLE_NAME_VARIABLE, &self.name)],
+            description: "PreSignUp trigger of the auto-confirm example: confirms known users",
         };
-        println!(
-            "Creating the function (provided.al2023, handler bootstrap, TABLE_NAME={})...",
-            self.name
-        );
-        // Not abandoned on Ctrl-C once sent: its answer says what to delete.
-        let created = function::create_function_when_role_is_ready(
-            &self.clients.lambda,
+        steps::function(
+            &self.clients,
+            &self.interrupt,
+            &mut self.created,
             &new_function,
-            ROLE_ATTEMPTS,
-            ROLE_PAUSE,
         )
-        .await?;
-        self.created.function_name = Some(function_name.clone());
-        println!("Function name: {function_name}");
-        self.interrupt.check()?;
-        let function_arn = created
-            .function_arn()
-            .ok_or_else(|| {
-                ExampleError::new("CreateFunction answered without the function's ARN.")
-            })?
-            .to_string();
-
-        self.interrupt
-            .race(function::wait_until_active(
-                &self.clients.lambda,
-                &function_name,
-                ACTIVE_TIMEOUT,
-            ))
-            .await?
-            .map_err(|err| waiter_failed("The function did not become active", &err))?;
-        println!("The function is active.");
-        println!("Function ARN: {function_arn}");
-        Ok(function_arn)
+        .await
     }
 
     /// Step 4: the pool and app client; Cognito may invoke the function for
     /// this pool, and does before each sign-up.
     async fn pool(&mut self, function_arn: &str) -> Result<Pool, Stop> {
-        let created =
-            create_user_pool::create_user_pool(&self.clients.cognito, &self.name, false).await?;
-        let pool = created
-            .user_pool()
-            .ok_or_else(|| ExampleError::new("CreateUserPool answered without the user pool."))?;
-        let user_pool_id = pool
-            .id()
-            .ok_or_else(|| ExampleError::new("CreateUserPool answered without a user pool id."))?
-            .to_string();
-        self.created.user_pool_id = Some(user_pool_id.clone());
-        println!("Created user pool {}.", self.name);
-        println!("User pool id: {user_pool_id}");
-        self.interrupt.check()?;
-        let pool_arn = pool
-            .arn()
-            .ok_or_else(|| ExampleError::new("CreateUserPool answered without the pool's ARN."))?
-            .to_string();
-
-        let app = self
-            .call(create_user_pool_client::create_user_pool_client(
-                &self.clients.cognito,
-                &user_pool_id,
-                CLIENT_NAME,
-                false,
-            ))
-            .await?;
-        let client_id = app
-            .user_pool_client()
-            .and_then(|client| client.client_id())
-            .ok_or_else(|| ExampleError::new("CreateUserPoolClient answered without a client id."))?
-            .to_string();
-        println!("Client id: {client_id}");
-
-        self.call(function::allow_cognito(
-            &self.clients.lambda,
+        steps::pool_with_trigger(
+            &self.clients,
+            &self.interrupt,
+            &mut self.created,
             &self.name,
-            &pool_arn,
-        ))
-        .await?;
-        println!("Cognito may invoke the function for this pool only (SourceArn {pool_arn}).");
-
-        self.interrupt
-            .race(update_user_pool::set_pre_sign_up_trigger(
-                &self.clients.cognito,
-                &user_pool_id,
-                function_arn,
-            ))
-            .await?
-            .map_err(trigger_not_set)?;
-        println!("PreSignUp trigger: {function_arn}");
-        Ok(Pool {
-            user_pool_id,
-            client_id,
-        })
+            CLIENT_NAME,
+            Trigger::PreSignUp,
+            (&self.name, function_arn),
+        )
+        .await
     }
 
     /// Step 5: pick a known user, check they are not in the pool yet, sign
@@ -588,54 +406,17 @@ impl Scenario {
     }
 
     /// Step 6 (and 8): the function's log lines about `username`'s sign-up.
-    /// CloudWatch Logs takes a few seconds to show them: this asks again
-    /// until they are there, for half a minute at most. With `whole`, it
-    /// also waits for Lambda's `REPORT` line that closes the invocation.
+    /// With `whole`, it also waits for Lambda's `REPORT` line that closes
+    /// the invocation.
     async fn show_function_log(&self, username: &str, whole: bool) -> Result<(), Stop> {
-        let log_group = logs::log_group_name(&self.name);
-        println!("Log group: {log_group}");
-        let mut lines = Vec::new();
-        let mut pause = LOG_FIRST_PAUSE;
-        for attempt in 1..=LOG_ATTEMPTS {
-            let answer = self
-                .interrupt
-                .race(logs::function_log(
-                    &self.clients.logs,
-                    &log_group,
-                    self.started_at_ms - 60_000,
-                ))
-                .await?;
-            lines = match answer {
-                Ok(lines) => lines,
-                // Lambda creates the group with the function's first line.
-                Err(err) if err.code() == Some("ResourceNotFoundException") => Vec::new(),
-                Err(err) => return Err(err.into()),
-            };
-            match logs::arrived(&lines, username) {
-                Arrived::WholeInvocation => break,
-                Arrived::Decision if !whole => break,
-                _ => {}
-            }
-            if attempt == 1 {
-                println!("Waiting for the lines to reach CloudWatch Logs...");
-            }
-            if attempt < LOG_ATTEMPTS {
-                self.interrupt.race(tokio::time::sleep(pause)).await?;
-                pause = (pause * 2).min(LOG_LONGEST_PAUSE);
-            }
-        }
-        if logs::arrived(&lines, username) == Arrived::Nothing {
-            println!(
-                "No log line about {username} yet. CloudWatch Logs can take a minute; \
-                 with --keep, read them later with: aws logs tail {log_group}"
-            );
-            return Ok(());
-        }
-        println!("The function's log lines (FilterLogEvents):");
-        for line in lines.iter().filter(|line| !line.trim().is_empty()) {
-            println!("  | {line}");
-        }
-        Ok(())
+        let query = LogQuery {
+            function_name: &self.name,
+            since_ms: self.started_at_ms - 60_000,
+            decision: &format!("Sign-up of {username}:"),
+            about: username,
+            whole,
+        };
+        steps::show_function_log(&self.clients, &self.interrupt, query).await
     }
 
     /// Step 7: sign in with the password; show the start of the access token.
@@ -769,73 +550,13 @@ impl Scenario {
         Ok(())
     }
 
-    /// Step 10: remove what the scenario created, unless `--keep`. Not raced
-    /// against Ctrl-C: cleaning up is what Ctrl-C asks for. Returns whether
-    /// everything went.
+    /// Step 10: remove what the scenario created, unless `--keep`. Returns
+    /// whether everything went.
     async fn clean_up(&self) -> bool {
-        let removals = cleanup::plan(&self.created);
-        if removals.is_empty() {
-            return true;
-        }
-        heading(STEPS, "Remove everything the scenario created");
-        if self.args.keep {
-            println!("Kept (--keep). Remove it later with:");
-            for removal in &removals {
-                println!("  {}", removal.by_hand());
-            }
-            return true;
-        }
-        let mut all_gone = true;
-        for removal in &removals {
-            match self.remove(removal).await {
-                Ok(true) => println!("Deleted {}.", removal.describe()),
-                Ok(false) => println!(
-                    "No {} to delete (the function never ran).",
-                    removal.describe()
-                ),
-                Err(err) => {
-                    eprintln!("error: could not delete {}: {err}", removal.describe());
-                    eprintln!("  remove it with: {}", removal.by_hand());
-                    all_gone = false;
-                }
-            }
-        }
-        all_gone
-    }
-
-    /// One removal; `Ok(false)` when there was nothing to remove.
-    async fn remove(&self, removal: &Removal) -> Result<bool, ExampleError> {
-        let clients = &self.clients;
-        match removal {
-            Removal::UserPool { user_pool_id } => {
-                delete_user_pool::delete_user_pool(&clients.cognito, user_pool_id).await?;
-            }
-            Removal::Function { function_name } => {
-                function::delete_function(&clients.lambda, function_name).await?;
-            }
-            Removal::LogGroup { log_group } => {
-                match logs::delete_log_group(&clients.logs, log_group).await {
-                    Ok(_) => {}
-                    Err(err) if err.code() == Some("ResourceNotFoundException") => {
-                        return Ok(false);
-                    }
-                    Err(err) => return Err(err.into()),
-                }
-            }
-            Removal::RolePolicy {
-                role_name,
-                policy_name,
-            } => {
-                role::delete_role_policy(&clients.iam, role_name, policy_name).await?;
-            }
-            Removal::Role { role_name } => {
-                role::delete_role(&clients.iam, role_name).await?;
-            }
-            Removal::Table { table_name } => {
-                known_users::delete_table(&clients.dynamodb, table_name).await?;
-            }
-        }
-        Ok(true)
+        steps::clean_up(&self.clients, &self.created, self.args.keep, || {
+            heading(STEPS, "Remove everything the scenario created")
+        })
+        .await
     }
 
     /// Runs one SDK call, unless Ctrl-C comes first.
@@ -845,36 +566,6 @@ impl Scenario {
     {
         Ok(self.interrupt.race(call).await??)
     }
-}
-
-/// A failed waiter as one line: the time ran out, the resource ended in a
-/// failed state, or a call failed.
-fn waiter_failed(what: &str, err: &(dyn std::error::Error + 'static)) -> ExampleError {
-    ExampleError::new(format!("{what}: {}", DisplayErrorContext(err)))
-}
-
-/// Whether a sign-up failed only because the function's brand-new role
-/// does not allow reading the table yet: IAM applies a new policy within
-/// seconds, and Cognito creates no user when its trigger fails.
-fn role_not_in_effect_yet(err: &ExampleError) -> bool {
-    err.code() == Some("UserLambdaValidationException")
-        && err.to_string().contains("AccessDeniedException")
-}
-
-/// Setting the trigger failed at one of its two calls.
-fn trigger_not_set(err: SetTriggerError) -> Stop {
-    match err {
-        SetTriggerError::Describe(err) => err.into(),
-        SetTriggerError::Update(err) => err.into(),
-        SetTriggerError::NoPool => {
-            ExampleError::new("DescribeUserPool answered without the user pool.").into()
-        }
-    }
-}
-
-fn read(path: &Path) -> Result<Vec<u8>, ExampleError> {
-    std::fs::read(path)
-        .map_err(|err| ExampleError::new(format!("Cannot read {}: {err}", path.display())))
 }
 
 fn heading(step: u8, title: &str) {
@@ -911,9 +602,12 @@ mod tests {
     };
     use aws_smithy_types::error::ErrorMetadata;
     use clap::Parser;
+    use trigger_deployment::handler_zip;
+    use trigger_deployment::test_clients::{mock_dynamodb, mock_iam, mock_lambda, mock_logs};
 
-    /// A client of `$sdk` answered by `rules` (see `src/test_clients.rs` for why
-    /// this is not `aws_smithy_mocks::mock_client!`).
+    /// A client of `$sdk` answered by `rules` (see
+    /// `trigger_deployment::test_clients` for why this is not
+    /// `aws_smithy_mocks::mock_client!`).
     macro_rules! mocked {
         ($sdk:ident, $rules:expr) => {{
             let answers = $rules.iter().fold(
@@ -1000,10 +694,10 @@ mod tests {
         let none: [&Rule; 0] = [];
         Clients {
             cognito: mocked!(aws_sdk_cognitoidentityprovider, none),
-            dynamodb: mocked!(aws_sdk_dynamodb, dynamodb),
-            iam: mocked!(aws_sdk_iam, iam),
-            lambda: mocked!(aws_sdk_lambda, none),
-            logs: mocked!(aws_sdk_cloudwatchlogs, none),
+            dynamodb: mock_dynamodb(dynamodb),
+            iam: mock_iam(iam),
+            lambda: mock_lambda(&none),
+            logs: mock_logs(&none),
         }
     }
 
@@ -1143,37 +837,6 @@ mod tests {
         let (_, architecture) = scenario.handler_zip().await.expect("accepted offline");
         assert_eq!(architecture, Architecture::X8664);
         let _ = std::fs::remove_file(path);
-    }
-
-    #[test]
-    fn only_a_denied_table_read_in_the_function_is_tried_again() {
-        let refused = |code: &str, message: &str| {
-            ExampleError::from(aws_sdk_cognitoidentityprovider::error::SdkError::<
-                aws_sdk_cognitoidentityprovider::operation::sign_up::SignUpError,
-                aws_smithy_runtime_api::http::Response,
-            >::service_error(
-                aws_sdk_cognitoidentityprovider::operation::sign_up::SignUpError::generic(
-                    ErrorMetadata::builder().code(code).message(message).build(),
-                ),
-                aws_smithy_runtime_api::http::Response::new(
-                    400.try_into().unwrap(),
-                    aws_smithy_types::body::SdkBody::empty(),
-                ),
-            ))
-        };
-        assert!(role_not_in_effect_yet(&refused(
-            "UserLambdaValidationException",
-            "PreSignUp failed with error Looking up the email in table t failed: \
-             AccessDeniedException: User is not authorized to perform: dynamodb:GetItem."
-        )));
-        assert!(!role_not_in_effect_yet(&refused(
-            "UserLambdaValidationException",
-            "PreSignUp failed with error Runtime exited with error: exit status 3."
-        )));
-        assert!(!role_not_in_effect_yet(&refused(
-            "AccessDeniedException",
-            "not a trigger failure"
-        )));
     }
 
     #[test]

@@ -104,7 +104,11 @@ fn trigger_source(outbox_trigger: &str) -> &'static str {
 /// The pool's subject for a message (`None` for SMS): the invitation's or
 /// the verification message's, each from the template or the older
 /// top-level member, else Cognito's default.
-fn pool_subject(pool: &Pool, outbox_trigger: &str, medium: DeliveryMedium) -> Option<Arc<str>> {
+pub(super) fn pool_subject(
+    pool: &Pool,
+    outbox_trigger: &str,
+    medium: DeliveryMedium,
+) -> Option<Arc<str>> {
     if medium != DeliveryMedium::Email {
         return None;
     }

@@ -1,7 +1,7 @@
 //! The pool's Lambda triggers: PreSignUp, PostConfirmation,
-//! PreAuthentication and PostAuthentication here, the custom authentication
-//! trio in `custom_auth`, run through the emulator's own Lambda service when
-//! the pool's `LambdaConfig` names a function.
+//! PreAuthentication and PostAuthentication here; the others in submodules
+//! (below). They run through the emulator's own Lambda service when the
+//! pool's `LambdaConfig` names a function.
 //!
 //! Each trigger gets the documented event (`version`, `region`,
 //! `userPoolId`, `userName`, `callerContext`, `triggerSource`, `request`,
@@ -31,6 +31,11 @@ pub(crate) mod custom_auth;
 
 // CustomMessage: every message the pool sends.
 mod messages;
+
+mod migration;
+mod token_generation;
+
+pub(crate) use token_generation::{TokenSource, check_feature_plan};
 
 use std::sync::Arc;
 use std::time::Duration;

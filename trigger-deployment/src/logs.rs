@@ -15,22 +15,22 @@ pub fn log_group_name(function_name: &str) -> String {
     format!("/aws/lambda/{function_name}")
 }
 
-/// How much of the log of one sign-up has reached CloudWatch Logs.
+/// How much of the log of one invocation has reached CloudWatch Logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Arrived {
-    /// No line about the sign-up yet.
+    /// No line about it yet.
     Nothing,
-    /// The function's line about it (`Sign-up of USERNAME: ...`), but not yet
-    /// Lambda's `REPORT` line that closes the invocation.
+    /// The function's line about it (for example `Sign-up of USERNAME: ...`),
+    /// but not yet Lambda's `REPORT` line that closes the invocation.
     Decision,
     /// The function's line and the `REPORT` line after it.
     WholeInvocation,
 }
 
-/// How much of the log about `username`'s sign-up is in `lines`.
-pub fn arrived(lines: &[String], username: &str) -> Arrived {
-    let decision = format!("Sign-up of {username}:");
-    match lines.iter().position(|line| line.starts_with(&decision)) {
+/// How much of the log of the invocation whose decision line starts with
+/// `decision` is in `lines`.
+pub fn arrived(lines: &[String], decision: &str) -> Arrived {
+    match lines.iter().position(|line| line.starts_with(decision)) {
         None => Arrived::Nothing,
         Some(at) if lines[at..].iter().any(|line| line.starts_with("REPORT ")) => {
             Arrived::WholeInvocation
@@ -42,7 +42,7 @@ pub fn arrived(lines: &[String], username: &str) -> Arrived {
 /// At most this many pages are read: a scenario's function logs a handful of lines.
 const MAX_PAGES: usize = 20;
 
-// snippet-start:[rust.cross-service.auto-confirm.FilterLogEvents]
+// snippet-start:[rust.cross-service.trigger-deployment.FilterLogEvents]
 /// The messages in every stream of `log_group`, oldest first, from
 /// `start_time` (milliseconds since the Unix epoch) on, with trailing line
 /// breaks trimmed. Follows `nextToken` through the pages.
@@ -78,9 +78,9 @@ pub async fn function_log(
     }
     Ok(lines)
 }
-// snippet-end:[rust.cross-service.auto-confirm.FilterLogEvents]
+// snippet-end:[rust.cross-service.trigger-deployment.FilterLogEvents]
 
-// snippet-start:[rust.cross-service.auto-confirm.DeleteLogGroup]
+// snippet-start:[rust.cross-service.trigger-deployment.DeleteLogGroup]
 /// Deletes a log group with all its streams and lines. Fails with
 /// `ResourceNotFoundException` when there is no such group.
 pub async fn delete_log_group(
@@ -93,7 +93,7 @@ pub async fn delete_log_group(
         .send()
         .await
 }
-// snippet-end:[rust.cross-service.auto-confirm.DeleteLogGroup]
+// snippet-end:[rust.cross-service.trigger-deployment.DeleteLogGroup]
 
 #[cfg(test)]
 mod tests {
@@ -124,14 +124,18 @@ mod tests {
             "END RequestId: 1",
             "REPORT RequestId: 1",
         ];
-        assert_eq!(arrived(&lines(&first), "alice"), Arrived::WholeInvocation);
-        assert_eq!(arrived(&lines(&first[..3]), "alice"), Arrived::Decision);
-        assert_eq!(arrived(&lines(&first), "al"), Arrived::Nothing);
+        let alice = "Sign-up of alice:";
+        assert_eq!(arrived(&lines(&first), alice), Arrived::WholeInvocation);
+        assert_eq!(arrived(&lines(&first[..3]), alice), Arrived::Decision);
+        assert_eq!(arrived(&lines(&first), "Sign-up of al:"), Arrived::Nothing);
         // An earlier invocation's REPORT does not close a later one.
         let mut both = first.to_vec();
         both.extend(["START RequestId: 2", "Sign-up of dave: unknown"]);
-        assert_eq!(arrived(&lines(&both), "dave"), Arrived::Decision);
-        assert_eq!(arrived(&lines(&[]), "dave"), Arrived::Nothing);
+        assert_eq!(
+            arrived(&lines(&both), "Sign-up of dave:"),
+            Arrived::Decision
+        );
+        assert_eq!(arrived(&lines(&[]), "Sign-up of dave:"), Arrived::Nothing);
     }
 
     #[tokio::test]

@@ -1,11 +1,12 @@
-//! The handler's zip: what CreateFunction uploads. Lambda's OS-only runtimes
+//! A handler's zip: what CreateFunction uploads. Lambda's OS-only runtimes
 //! run the executable named `bootstrap` at the root of the zip.
 //!
 //! For real AWS the zip comes from cargo-lambda, which cross-compiles for
 //! Amazon Linux: `cargo lambda build --release --output-format zip -p
-//! auto-confirm-handler`. Against the bundled emulator, which runs the
-//! function on this machine, a plain `cargo build` of the handler will do,
-//! zipped here as `bootstrap`.
+//! PACKAGE`. Against the bundled emulator, which runs the function on this
+//! machine, a plain `cargo build` of the package will do, zipped here as
+//! `bootstrap`. The package's executable has the package's name (the
+//! default for a `src/main.rs`).
 
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
@@ -16,8 +17,17 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 /// The name Lambda runs.
 pub const BOOTSTRAP: &str = "bootstrap";
-/// Where `cargo lambda build --output-format zip` leaves the zip, under the target directory.
-pub const CARGO_LAMBDA_ZIP: &str = "lambda/auto-confirm-handler/bootstrap.zip";
+
+/// The command that builds `package`'s zip for Lambda.
+pub fn cargo_lambda_command(package: &str) -> String {
+    format!("cargo lambda build --release --output-format zip -p {package}")
+}
+
+/// Where `cargo lambda build --output-format zip` leaves `package`'s zip,
+/// under the target directory.
+pub fn cargo_lambda_zip_path(package: &str) -> PathBuf {
+    Path::new("lambda").join(package).join("bootstrap.zip")
+}
 
 /// What the `bootstrap` in a zip was built for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,14 +52,16 @@ pub fn zip_bootstrap(executable: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
 }
 
 /// Checks that `zip` is a zip with `bootstrap` at its root and says what that
-/// executable was built for.
-pub fn inspect(zip: &[u8]) -> Result<Platform, String> {
+/// executable was built for. `package` is named in the hint how to build it.
+pub fn inspect(zip: &[u8], package: &str) -> Result<Platform, String> {
     let mut archive = ZipArchive::new(Cursor::new(zip))
         .map_err(|err| format!("This is not a zip file ({err})."))?;
     let mut bootstrap = archive.by_name(BOOTSTRAP).map_err(|_| {
-        "The zip has no `bootstrap` at its root, which Lambda's provided.al2023 runtime runs. \
-         Build it with: cargo lambda build --release --output-format zip -p auto-confirm-handler"
-            .to_string()
+        format!(
+            "The zip has no `bootstrap` at its root, which Lambda's provided.al2023 runtime \
+             runs. Build it with: {}",
+            cargo_lambda_command(package)
+        )
     })?;
     let mut header = Vec::with_capacity(20);
     bootstrap
@@ -79,24 +91,27 @@ pub fn platform(header: &[u8]) -> Platform {
     }
 }
 
-/// The handler crate's manifest, in the source tree this program was built from.
-pub fn handler_manifest() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../auto-confirm-handler/Cargo.toml")
+/// The workspace's manifest, in the source tree this program was built from.
+pub fn workspace_manifest() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml")
 }
 
-/// The zip cargo-lambda leaves in this source tree's `target/`, if it is there.
-pub fn cargo_lambda_zip() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../target")
-        .join(CARGO_LAMBDA_ZIP);
+/// The zip cargo-lambda left for `package` in this source tree's target
+/// directory (`CARGO_TARGET_DIR` when set, else `target/`), if it is there.
+pub fn cargo_lambda_zip(package: &str) -> Option<PathBuf> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let path = target.join(cargo_lambda_zip_path(package));
     path.is_file().then_some(path)
 }
 
-/// Builds the handler with `cargo build` (`--release` when this program is
-/// itself a release build) and returns the executable's path, as cargo
+/// Builds `package` with `cargo build` (`--release` when this program is
+/// itself a release build) and returns its executable's path, as cargo
 /// reports it. Cargo's progress and diagnostics go to standard error.
-pub async fn cargo_build_handler() -> Result<PathBuf, String> {
-    let manifest = handler_manifest();
+pub async fn cargo_build_handler(package: &str) -> Result<PathBuf, String> {
+    let manifest = workspace_manifest();
     if !manifest.is_file() {
         return Err(format!(
             "Cannot build the handler: its sources are not at {} any more. Give --zip instead.",
@@ -109,7 +124,7 @@ pub async fn cargo_build_handler() -> Result<PathBuf, String> {
         .arg("build")
         .arg("--manifest-path")
         .arg(&manifest)
-        .args(["--bin", "auto-confirm-handler"])
+        .args(["-p", package, "--bin", package])
         .args(["--message-format", "json-render-diagnostics"])
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::inherit())
@@ -127,19 +142,18 @@ pub async fn cargo_build_handler() -> Result<PathBuf, String> {
             output.status
         ));
     }
-    executable_from_cargo_messages(&String::from_utf8_lossy(&output.stdout)).ok_or_else(|| {
-        "cargo built the handler but did not say where the executable is.".to_string()
-    })
+    executable_from_cargo_messages(&String::from_utf8_lossy(&output.stdout), package).ok_or_else(
+        || "cargo built the handler but did not say where the executable is.".to_string(),
+    )
 }
 
-/// The path of the `auto-confirm-handler` executable in cargo's JSON messages.
-pub fn executable_from_cargo_messages(messages: &str) -> Option<PathBuf> {
+/// The path of `package`'s executable in cargo's JSON messages.
+pub fn executable_from_cargo_messages(messages: &str, package: &str) -> Option<PathBuf> {
     messages
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter(|message| {
-            message["reason"] == "compiler-artifact"
-                && message["target"]["name"] == "auto-confirm-handler"
+            message["reason"] == "compiler-artifact" && message["target"]["name"] == package
         })
         .find_map(|message| message["executable"].as_str().map(PathBuf::from))
 }
@@ -170,7 +184,10 @@ mod tests {
         entry.read_to_end(&mut content).expect("read");
         assert_eq!(content, executable);
         drop(entry);
-        assert_eq!(inspect(&zip), Ok(Platform::Lambda(Architecture::X8664)));
+        assert_eq!(
+            inspect(&zip, "h"),
+            Ok(Platform::Lambda(Architecture::X8664))
+        );
     }
 
     #[test]
@@ -196,10 +213,13 @@ mod tests {
         zip.write_all(b"x").unwrap();
         let zip = zip.finish().unwrap().into_inner();
 
-        let err = inspect(&zip).unwrap_err();
-        assert!(err.contains("cargo lambda build"), "{err}");
+        let err = inspect(&zip, "some-handler").unwrap_err();
         assert!(
-            inspect(b"not a zip")
+            err.ends_with("cargo lambda build --release --output-format zip -p some-handler"),
+            "{err}"
+        );
+        assert!(
+            inspect(b"not a zip", "h")
                 .unwrap_err()
                 .starts_with("This is not a zip file")
         );
@@ -217,14 +237,26 @@ mod tests {
             r#"{"reason":"build-finished","success":true}"#,
         );
         assert_eq!(
-            executable_from_cargo_messages(messages),
+            executable_from_cargo_messages(messages, "auto-confirm-handler"),
             Some(PathBuf::from("/t/debug/auto-confirm-handler"))
         );
-        assert_eq!(executable_from_cargo_messages("not json\n"), None);
+        assert_eq!(
+            executable_from_cargo_messages(messages, "activity-log-handler"),
+            None
+        );
+        assert_eq!(
+            executable_from_cargo_messages("not json\n", "auto-confirm-handler"),
+            None
+        );
     }
 
     #[test]
-    fn the_handler_sources_are_next_to_this_crate() {
-        assert!(handler_manifest().is_file());
+    fn the_workspace_this_crate_belongs_to_is_found() {
+        let manifest = std::fs::read_to_string(workspace_manifest()).expect("the workspace");
+        assert!(manifest.contains("\"trigger-deployment\""), "{manifest}");
+        assert_eq!(
+            cargo_lambda_zip_path("auto-confirm-handler"),
+            Path::new("lambda/auto-confirm-handler/bootstrap.zip")
+        );
     }
 }

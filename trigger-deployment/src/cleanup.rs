@@ -1,5 +1,6 @@
-//! What the scenario removes when it ends, fails or is interrupted: exactly
+//! What a scenario removes when it ends, fails or is interrupted: exactly
 //! what it created, in an order that never leaves something broken in use.
+//! [`crate::steps::clean_up`] carries the plan out.
 
 use crate::logs::log_group_name;
 
@@ -7,7 +8,7 @@ use crate::logs::log_group_name;
 /// call that created it has succeeded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Created {
-    /// The table of known users.
+    /// The DynamoDB table the function reads or writes.
     pub table_name: Option<String>,
     /// The function's execution role.
     pub role_name: Option<String>,
@@ -43,7 +44,7 @@ pub enum Removal {
 /// The removals that undo `created`, in order: first the pool, so nothing
 /// invokes the function any more; then the function; then its role (policy
 /// first), so that no log line still on its way can create the log group
-/// again; then the log group, and the table the function read.
+/// again; then the log group, and the table the function used.
 pub fn plan(created: &Created) -> Vec<Removal> {
     let mut removals = Vec::new();
     if let Some(user_pool_id) = &created.user_pool_id {

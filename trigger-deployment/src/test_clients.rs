@@ -1,6 +1,7 @@
 //! SDK clients whose answers come from `aws-smithy-mocks` rules, for the
-//! unit tests. Any matching rule answers (`RuleMode::MatchAny`); a request
-//! that no rule matches fails the test.
+//! unit tests (of this crate, and with feature `test-util` of the scenarios).
+//! Any matching rule answers (`RuleMode::MatchAny`); a request that no rule
+//! matches fails the test.
 //!
 //! This is what `aws_smithy_mocks::mock_client!` builds, spelled out: that
 //! macro calls `with_test_defaults_v2`, which the DynamoDB, IAM, Lambda and

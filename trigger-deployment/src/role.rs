@@ -1,6 +1,6 @@
-//! The function's execution role: Lambda may assume it, and it allows
-//! exactly what the function does (read one table, write its own logs) and
-//! nothing more.
+//! A function's execution role: Lambda may assume it, and it allows exactly
+//! what the function does (the caller says what that is) and writing the
+//! function's own logs, nothing more.
 
 use aws_sdk_iam::Client;
 use aws_sdk_iam::error::SdkError;
@@ -8,12 +8,9 @@ use aws_sdk_iam::operation::create_role::{CreateRoleError, CreateRoleOutput};
 use aws_sdk_iam::operation::delete_role::{DeleteRoleError, DeleteRoleOutput};
 use aws_sdk_iam::operation::delete_role_policy::{DeleteRolePolicyError, DeleteRolePolicyOutput};
 use aws_sdk_iam::operation::put_role_policy::{PutRolePolicyError, PutRolePolicyOutput};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::ArnParts;
-
-/// The name of the role's one inline policy.
-pub const POLICY_NAME: &str = "read-known-users-and-write-logs";
 
 /// The trust policy: only the Lambda service may assume the role, which is
 /// what a function's execution role needs.
@@ -29,14 +26,28 @@ pub fn trust_policy() -> String {
     .to_string()
 }
 
-/// The permissions policy, least privilege: `dynamodb:GetItem` on the one
-/// table (`table_arn`), and creating and writing the function's own log
-/// group, `/aws/lambda/FUNCTION_NAME`, in the table's account and Region.
+/// One policy statement: allow `actions` on one `resource`, named `sid`.
+pub fn allow(sid: &str, actions: &[&str], resource: &str) -> Value {
+    let action = match actions {
+        [one] => json!(one),
+        many => json!(many),
+    };
+    json!({
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": action,
+        "Resource": resource
+    })
+}
+
+/// The permissions policy, least privilege: the function's own `statements`
+/// (see [`allow`]), then creating and writing the function's own log group,
+/// `/aws/lambda/FUNCTION_NAME`, in the account and Region `where_`.
 ///
 /// CloudWatch Logs names a log group in a policy both as
 /// `...:log-group:NAME` and as `...:log-group:NAME:*`, so CreateLogGroup
 /// lists both; the streams in it are `...:log-group:NAME:log-stream:*`.
-pub fn permissions_policy(table_arn: &str, where_: &ArnParts, function_name: &str) -> String {
+pub fn function_policy(statements: Vec<Value>, where_: &ArnParts, function_name: &str) -> String {
     let ArnParts {
         partition,
         region,
@@ -44,33 +55,27 @@ pub fn permissions_policy(table_arn: &str, where_: &ArnParts, function_name: &st
     } = where_;
     let log_group =
         format!("arn:{partition}:logs:{region}:{account}:log-group:/aws/lambda/{function_name}");
+    let mut all = statements;
+    all.push(json!({
+        "Sid": "CreateItsLogGroup",
+        "Effect": "Allow",
+        "Action": "logs:CreateLogGroup",
+        "Resource": [log_group.clone(), format!("{log_group}:*")]
+    }));
+    all.push(json!({
+        "Sid": "WriteItsLogs",
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": format!("{log_group}:log-stream:*")
+    }));
     json!({
         "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "ReadKnownUsers",
-                "Effect": "Allow",
-                "Action": "dynamodb:GetItem",
-                "Resource": table_arn
-            },
-            {
-                "Sid": "CreateItsLogGroup",
-                "Effect": "Allow",
-                "Action": "logs:CreateLogGroup",
-                "Resource": [log_group.clone(), format!("{log_group}:*")]
-            },
-            {
-                "Sid": "WriteItsLogs",
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": format!("{log_group}:log-stream:*")
-            }
-        ]
+        "Statement": all
     })
     .to_string()
 }
 
-// snippet-start:[rust.cross-service.auto-confirm.CreateRole]
+// snippet-start:[rust.cross-service.trigger-deployment.CreateRole]
 /// Creates a role that Lambda can assume (see [`trust_policy`]). It has no
 /// permissions yet; give it some with [`put_role_policy`].
 ///
@@ -80,18 +85,19 @@ pub fn permissions_policy(table_arn: &str, where_: &ArnParts, function_name: &st
 pub async fn create_role(
     client: &Client,
     role_name: &str,
+    description: &str,
 ) -> Result<CreateRoleOutput, SdkError<CreateRoleError>> {
     client
         .create_role()
         .role_name(role_name)
         .assume_role_policy_document(trust_policy())
-        .description("Execution role of the auto-confirm example's PreSignUp function")
+        .description(description)
         .send()
         .await
 }
-// snippet-end:[rust.cross-service.auto-confirm.CreateRole]
+// snippet-end:[rust.cross-service.trigger-deployment.CreateRole]
 
-// snippet-start:[rust.cross-service.auto-confirm.PutRolePolicy]
+// snippet-start:[rust.cross-service.trigger-deployment.PutRolePolicy]
 /// Adds (or replaces) the role's inline policy `policy_name`. An inline
 /// policy lives and dies with its role, and is deleted with
 /// [`delete_role_policy`] before the role can be.
@@ -109,9 +115,9 @@ pub async fn put_role_policy(
         .send()
         .await
 }
-// snippet-end:[rust.cross-service.auto-confirm.PutRolePolicy]
+// snippet-end:[rust.cross-service.trigger-deployment.PutRolePolicy]
 
-// snippet-start:[rust.cross-service.auto-confirm.DeleteRolePolicy]
+// snippet-start:[rust.cross-service.trigger-deployment.DeleteRolePolicy]
 /// Deletes one inline policy of a role.
 pub async fn delete_role_policy(
     client: &Client,
@@ -125,9 +131,9 @@ pub async fn delete_role_policy(
         .send()
         .await
 }
-// snippet-end:[rust.cross-service.auto-confirm.DeleteRolePolicy]
+// snippet-end:[rust.cross-service.trigger-deployment.DeleteRolePolicy]
 
-// snippet-start:[rust.cross-service.auto-confirm.DeleteRole]
+// snippet-start:[rust.cross-service.trigger-deployment.DeleteRole]
 /// Deletes a role. IAM refuses (`DeleteConflictException`) while the role
 /// still has policies: delete those first.
 pub async fn delete_role(
@@ -136,7 +142,7 @@ pub async fn delete_role(
 ) -> Result<DeleteRoleOutput, SdkError<DeleteRoleError>> {
     client.delete_role().role_name(role_name).send().await
 }
-// snippet-end:[rust.cross-service.auto-confirm.DeleteRole]
+// snippet-end:[rust.cross-service.trigger-deployment.DeleteRole]
 
 #[cfg(test)]
 mod tests {
@@ -144,7 +150,8 @@ mod tests {
     use crate::test_clients::mock_iam;
     use aws_sdk_iam::types::Role;
     use aws_smithy_mocks::mock;
-    use serde_json::Value;
+
+    const POLICY_NAME: &str = "read-known-users-and-write-logs";
 
     fn account() -> ArnParts {
         ArnParts::parse("arn:aws:dynamodb:eu-west-1:111122223333:table/known").unwrap()
@@ -165,8 +172,12 @@ mod tests {
     #[test]
     fn the_policy_allows_one_read_on_one_table_and_the_functions_own_logs() {
         let table = "arn:aws:dynamodb:eu-west-1:111122223333:table/known";
-        let policy: Value =
-            serde_json::from_str(&permissions_policy(table, &account(), "auto-confirm-1")).unwrap();
+        let policy: Value = serde_json::from_str(&function_policy(
+            vec![allow("ReadKnownUsers", &["dynamodb:GetItem"], table)],
+            &account(),
+            "auto-confirm-1",
+        ))
+        .unwrap();
         let statements = policy["Statement"].as_array().unwrap();
 
         let actions: Vec<&str> = statements
@@ -187,6 +198,7 @@ mod tests {
             ]
         );
         assert_eq!(statements[0]["Resource"], table);
+        assert_eq!(statements[0]["Sid"], "ReadKnownUsers");
         let group = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/auto-confirm-1";
         assert_eq!(
             statements[1]["Resource"],
@@ -205,6 +217,7 @@ mod tests {
             .match_requests(|req| {
                 req.role_name() == Some("auto-confirm-1")
                     && req.assume_role_policy_document() == Some(trust_policy().as_str())
+                    && req.description() == Some("what the role is for")
             })
             .then_output(|| {
                 CreateRoleOutput::builder()
@@ -222,7 +235,7 @@ mod tests {
             });
         let client = mock_iam(&[&create]);
 
-        let created = create_role(&client, "auto-confirm-1")
+        let created = create_role(&client, "auto-confirm-1", "what the role is for")
             .await
             .expect("created");
 

@@ -13,7 +13,8 @@ use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{Architecture, Environment, FunctionCode, Runtime};
 use aws_sdk_lambda::waiters::function_active_v2::WaitUntilFunctionActiveV2Error;
 
-/// The environment variable that tells the function which table to read.
+/// The environment variable that tells this workspace's handlers which
+/// DynamoDB table to use.
 pub const TABLE_NAME_VARIABLE: &str = "TABLE_NAME";
 /// Cognito waits 5 seconds for a trigger; the function gets as long.
 pub const TIMEOUT_SECONDS: i32 = 5;
@@ -30,11 +31,13 @@ pub struct NewFunction<'a> {
     pub zip: &'a [u8],
     /// The processor the `bootstrap` was built for.
     pub architecture: Architecture,
-    /// The table of known users, passed as `TABLE_NAME`.
-    pub table_name: &'a str,
+    /// The function's environment variables (for example `TABLE_NAME`).
+    pub environment: &'a [(&'a str, &'a str)],
+    /// What the function is for, shown in the Lambda console.
+    pub description: &'a str,
 }
 
-// snippet-start:[rust.cross-service.auto-confirm.CreateFunction]
+// snippet-start:[rust.cross-service.trigger-deployment.CreateFunction]
 /// Creates the function from a zip whose root holds an executable named
 /// `bootstrap`: the OS-only runtime `provided.al2023` runs it and it talks to
 /// the Lambda Runtime API itself (the `lambda_runtime` crate does that part).
@@ -47,8 +50,12 @@ pub async fn create_function(
     client: &Client,
     function: &NewFunction<'_>,
 ) -> Result<CreateFunctionOutput, SdkError<CreateFunctionError>> {
-    let environment = Environment::builder()
-        .variables(TABLE_NAME_VARIABLE, function.table_name)
+    let environment = function
+        .environment
+        .iter()
+        .fold(Environment::builder(), |environment, (name, value)| {
+            environment.variables(*name, *value)
+        })
         .build();
     client
         .create_function()
@@ -65,11 +72,11 @@ pub async fn create_function(
         .environment(environment)
         .timeout(TIMEOUT_SECONDS)
         .memory_size(128)
-        .description("PreSignUp trigger of the auto-confirm example: confirms known users")
+        .description(function.description)
         .send()
         .await
 }
-// snippet-end:[rust.cross-service.auto-confirm.CreateFunction]
+// snippet-end:[rust.cross-service.trigger-deployment.CreateFunction]
 
 /// Whether CreateFunction failed only because IAM has not yet told Lambda
 /// about a role created moments ago: then trying again shortly succeeds.
@@ -100,7 +107,7 @@ pub async fn create_function_when_role_is_ready(
     }
 }
 
-// snippet-start:[rust.cross-service.auto-confirm.WaitUntilFunctionActive]
+// snippet-start:[rust.cross-service.trigger-deployment.WaitUntilFunctionActive]
 /// Waits (GetFunction, again and again) until the function's state is
 /// `Active`, at most `timeout`. A function whose state becomes `Failed`
 /// (for example, a role it cannot use) ends the wait with an error.
@@ -116,14 +123,15 @@ pub async fn wait_until_active(
         .await
         .map(drop)
 }
-// snippet-end:[rust.cross-service.auto-confirm.WaitUntilFunctionActive]
+// snippet-end:[rust.cross-service.trigger-deployment.WaitUntilFunctionActive]
 
-// snippet-start:[rust.cross-service.auto-confirm.AddPermission]
+// snippet-start:[rust.cross-service.trigger-deployment.AddPermission]
 /// Lets Cognito invoke the function on behalf of one user pool only: the
 /// function's resource policy gets a statement for the principal
 /// `cognito-idp.amazonaws.com` with the condition that the call comes from
-/// `user_pool_arn`. Without it, Cognito's call is refused and so is every
-/// sign-up ("PreSignUp invocation failed due to error AccessDeniedException").
+/// `user_pool_arn`. Without it, Cognito's call is refused and so is whatever
+/// the trigger is for (for example every sign-up: "PreSignUp invocation
+/// failed due to error AccessDeniedException").
 pub async fn allow_cognito(
     client: &Client,
     function_name: &str,
@@ -132,16 +140,16 @@ pub async fn allow_cognito(
     client
         .add_permission()
         .function_name(function_name)
-        .statement_id("cognito-pre-sign-up")
+        .statement_id("cognito-user-pool-trigger")
         .action("lambda:InvokeFunction")
         .principal(COGNITO_PRINCIPAL)
         .source_arn(user_pool_arn)
         .send()
         .await
 }
-// snippet-end:[rust.cross-service.auto-confirm.AddPermission]
+// snippet-end:[rust.cross-service.trigger-deployment.AddPermission]
 
-// snippet-start:[rust.cross-service.auto-confirm.DeleteFunction]
+// snippet-start:[rust.cross-service.trigger-deployment.DeleteFunction]
 /// Deletes the function, with its resource policy. Its log group stays:
 /// delete that with `DeleteLogGroup`.
 pub async fn delete_function(
@@ -154,7 +162,7 @@ pub async fn delete_function(
         .send()
         .await
 }
-// snippet-end:[rust.cross-service.auto-confirm.DeleteFunction]
+// snippet-end:[rust.cross-service.trigger-deployment.DeleteFunction]
 
 #[cfg(test)]
 mod tests {
@@ -170,7 +178,8 @@ mod tests {
             role_arn: "arn:aws:iam::111122223333:role/auto-confirm-1",
             zip: b"PK-zip-bytes",
             architecture: Architecture::Arm64,
-            table_name: "known-users",
+            environment: &[(TABLE_NAME_VARIABLE, "known-users"), ("LEVEL", "info")],
+            description: "PreSignUp trigger of the auto-confirm example",
         }
     }
 
@@ -209,6 +218,12 @@ mod tests {
                         .and_then(|vars| vars.get(TABLE_NAME_VARIABLE))
                         .map(String::as_str)
                         == Some("known-users")
+                    && req
+                        .environment()
+                        .and_then(|env| env.variables())
+                        .map(|vars| vars.len())
+                        == Some(2)
+                    && req.description() == Some("PreSignUp trigger of the auto-confirm example")
                     && req.timeout() == Some(TIMEOUT_SECONDS)
             })
             .then_output(|| {
