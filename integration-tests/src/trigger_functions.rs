@@ -261,13 +261,18 @@ impl Drop for TriggerFunction {
         let (config, function, role) = (&self.config, &self.function_name, &self.role_name);
         tokio::task::block_in_place(|| {
             std::thread::scope(|scope| {
-                scope.spawn(|| {
+                let cleanup = scope.spawn(|| {
                     tokio::runtime::Builder::new_current_thread()
                         .enable_all()
                         .build()
                         .expect("a runtime for the clean-up")
                         .block_on(remove(config, function, role))
                 });
+                // Joined here, a panic of the clean-up is reported, not
+                // raised again in a destructor that may run while unwinding.
+                if cleanup.join().is_err() {
+                    eprintln!("the clean-up of function {function} failed");
+                }
             })
         });
     }
