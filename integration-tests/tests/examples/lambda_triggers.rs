@@ -758,9 +758,13 @@ async fn confirmation_post_emails_a_welcome_through_ses_and_a_failed_send_confir
         .await
         .expect("VerifyEmailIdentity");
     let account = pool.arn.split(':').nth(4).expect("an account");
-    let may_send = format!(
-        r#"{{"Effect":"Allow","Action":"ses:SendEmail","Resource":"arn:aws:ses:{}:{account}:identity/{sender}"}}"#,
-        target.region()
+    let may_send = trigger_deployment::role::allow(
+        "SendTheWelcome",
+        &["ses:SendEmail"],
+        &format!(
+            "arn:aws:ses:{}:{account}:identity/{sender}",
+            target.region()
+        ),
     );
     let settings = Settings {
         environment: &[("SOURCE_EMAIL", &sender)],
