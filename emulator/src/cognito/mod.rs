@@ -26,6 +26,7 @@ mod attributes;
 mod auth;
 mod clients;
 mod devices;
+mod discovery;
 mod domains;
 mod errors;
 mod groups;

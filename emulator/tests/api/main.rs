@@ -29,6 +29,7 @@ mod pools;
 mod revocation;
 mod robustness;
 mod server;
+mod signing_keys;
 mod tags;
 mod triggers;
 mod usernames;
