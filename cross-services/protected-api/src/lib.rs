@@ -762,3 +762,528 @@ pub fn router(state: Arc<ApiState>) -> Router {
         .with_state(state)
 }
 // snippet-end:[rust.cognito-idp.protected-api.routes]
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_lc_rs::rsa::{KeyPair, KeySize};
+    use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256};
+    use axum::body::Body;
+    use serde_json::{Value, json};
+    use std::sync::LazyLock;
+    use std::sync::Mutex;
+    use std::sync::atomic::AtomicI64;
+    use tower::ServiceExt as _;
+
+    const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Test1";
+    const CLIENT: &str = "client-served";
+    const NOW: i64 = 1_800_000_000;
+
+    /// A signing key of a user pool, standing in for Cognito's.
+    struct PoolKey {
+        pair: KeyPair,
+        kid: String,
+    }
+
+    impl PoolKey {
+        fn new(kid: &str) -> Self {
+            PoolKey {
+                pair: KeyPair::generate(KeySize::Rsa2048).unwrap(),
+                kid: kid.into(),
+            }
+        }
+
+        fn jwk(&self) -> Jwk {
+            let public =
+                aws_lc_rs::rsa::PublicKeyComponents::<Vec<u8>>::from(self.pair.public_key());
+            Jwk {
+                kid: self.kid.clone(),
+                kty: "RSA".into(),
+                alg: Some("RS256".into()),
+                n: Some(URL_SAFE_NO_PAD.encode(&public.n)),
+                e: Some(URL_SAFE_NO_PAD.encode(&public.e)),
+            }
+        }
+
+        fn sign_with_header(&self, header: &Value, claims: &Value) -> String {
+            let mut token = URL_SAFE_NO_PAD.encode(header.to_string());
+            token.push('.');
+            token.push_str(&URL_SAFE_NO_PAD.encode(claims.to_string()));
+            let mut signature = vec![0; self.pair.public_modulus_len()];
+            self.pair
+                .sign(
+                    &RSA_PKCS1_SHA256,
+                    &aws_lc_rs::rand::SystemRandom::new(),
+                    token.as_bytes(),
+                    &mut signature,
+                )
+                .unwrap();
+            token.push('.');
+            token.push_str(&URL_SAFE_NO_PAD.encode(signature));
+            token
+        }
+
+        fn sign(&self, claims: &Value) -> String {
+            self.sign_with_header(&json!({"kid": self.kid, "alg": "RS256"}), claims)
+        }
+    }
+
+    /// Key generation is the slow part: two keys for every test.
+    static KEY: LazyLock<PoolKey> = LazyLock::new(|| PoolKey::new("key-1"));
+    static NEXT_KEY: LazyLock<PoolKey> = LazyLock::new(|| PoolKey::new("key-2"));
+
+    /// Access token claims as Cognito issues them after a password sign-in.
+    fn access_claims() -> Value {
+        json!({
+            "sub": "3f9d2c1e-0000-4000-8000-000000000001",
+            "cognito:groups": ["admins"],
+            "iss": ISSUER,
+            "client_id": CLIENT,
+            "origin_jti": "0b6d6b0e-1111-4111-8111-111111111111",
+            "event_id": "e1",
+            "token_use": "access",
+            "scope": "aws.cognito.signin.user.admin",
+            "auth_time": NOW - 10,
+            "exp": NOW + 3600,
+            "iat": NOW - 10,
+            "jti": "j1",
+            "username": "alice",
+        })
+    }
+
+    fn with(mut claims: Value, name: &str, value: Value) -> Value {
+        claims[name] = value;
+        claims
+    }
+
+    /// A JWKS that tests can change, counting its fetches.
+    #[derive(Clone)]
+    struct TestSource {
+        jwks: Arc<Mutex<Jwks>>,
+        fetches: Arc<AtomicU64>,
+    }
+
+    impl TestSource {
+        fn new(keys: &[&PoolKey]) -> Self {
+            TestSource {
+                jwks: Arc::new(Mutex::new(Jwks {
+                    keys: keys.iter().map(|k| k.jwk()).collect(),
+                })),
+                fetches: Arc::default(),
+            }
+        }
+
+        fn publish(&self, keys: &[&PoolKey]) {
+            self.jwks.lock().unwrap().keys = keys.iter().map(|k| k.jwk()).collect();
+        }
+
+        fn fetches(&self) -> u64 {
+            self.fetches.load(Ordering::Relaxed)
+        }
+    }
+
+    impl JwksSource for TestSource {
+        fn fetch(&self) -> BoxFuture<'_, Result<Jwks, String>> {
+            self.fetches.fetch_add(1, Ordering::Relaxed);
+            let jwks = self.jwks.lock().unwrap().clone();
+            Box::pin(async move {
+                tokio::task::yield_now().await;
+                Ok(jwks)
+            })
+        }
+    }
+
+    /// A verifier at a settable time, with its key source.
+    fn verifier(keys: &[&PoolKey]) -> (Verifier, TestSource, Arc<AtomicI64>) {
+        let now = Arc::new(AtomicI64::new(NOW));
+        let source = TestSource::new(keys);
+        let mut config = VerifierConfig::new(ISSUER, vec![CLIENT.into(), "client-two".into()]);
+        let clock_now = now.clone();
+        config.clock = Arc::new(move || clock_now.load(Ordering::Relaxed));
+        (Verifier::new(config, source.clone()), source, now)
+    }
+
+    #[test]
+    fn issuer_from_pool_region_or_endpoint() {
+        assert_eq!(
+            pool_issuer("eu-west-1_AbC123", None, None),
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123"
+        );
+        assert_eq!(
+            pool_issuer("eu-west-1_AbC123", Some("eu-west-1"), None),
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123"
+        );
+        assert_eq!(
+            pool_issuer("us-east-1_AbC123", None, Some("http://127.0.0.1:4566/")),
+            "http://127.0.0.1:4566/us-east-1_AbC123"
+        );
+        assert_eq!(
+            pool_issuer("us-east-1_AbC123", Some("us-east-1"), Some("")),
+            "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_good_access_token_is_accepted_with_its_claims() {
+        let (verifier, _, _) = verifier(&[&KEY]);
+        let claims = verifier.verify(&KEY.sign(&access_claims())).await.unwrap();
+        assert_eq!(claims.username.as_deref(), Some("alice"));
+        assert_eq!(claims.client_id, CLIENT);
+        assert_eq!(claims.groups, ["admins"]);
+        assert_eq!(claims.scopes, ["aws.cognito.signin.user.admin"]);
+        assert_eq!(claims.exp, NOW + 3600);
+        // A second app client the API serves is accepted too.
+        let other = with(access_claims(), "client_id", json!("client-two"));
+        assert!(verifier.verify(&KEY.sign(&other)).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn each_kind_of_bad_token_has_its_own_reason() {
+        let (verifier, _, _) = verifier(&[&KEY]);
+        let good = KEY.sign(&access_claims());
+        let cases: Vec<(String, AuthError)> = vec![
+            ("not-a-jwt".into(), AuthError::Malformed),
+            ("a.b".into(), AuthError::Malformed),
+            (format!("{good}.extra"), AuthError::Malformed),
+            ("!!!.e30.e30".into(), AuthError::Malformed),
+            (
+                KEY.sign_with_header(&json!({"alg": "RS256"}), &access_claims()),
+                AuthError::Malformed,
+            ),
+            (
+                KEY.sign_with_header(&json!({"kid": "key-1", "alg": "HS256"}), &access_claims()),
+                AuthError::WrongAlgorithm("HS256".into()),
+            ),
+            (
+                KEY.sign_with_header(&json!({"kid": "key-1", "alg": "none"}), &access_claims()),
+                AuthError::WrongAlgorithm("none".into()),
+            ),
+            (
+                KEY.sign(&with(
+                    access_claims(),
+                    "iss",
+                    json!("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other"),
+                )),
+                AuthError::WrongIssuer,
+            ),
+            (
+                KEY.sign(&with(access_claims(), "token_use", json!("id"))),
+                AuthError::NotAccessToken,
+            ),
+            (
+                KEY.sign(&with(access_claims(), "client_id", json!("someone-else"))),
+                AuthError::WrongClient,
+            ),
+            (
+                KEY.sign(&with(access_claims(), "exp", json!(NOW - 60))),
+                AuthError::Expired,
+            ),
+            (NEXT_KEY.sign(&access_claims()), AuthError::UnknownKey),
+            (
+                // Signed by another key under this key's kid.
+                NEXT_KEY
+                    .sign_with_header(&json!({"kid": "key-1", "alg": "RS256"}), &access_claims()),
+                AuthError::BadSignature,
+            ),
+            (
+                // This key's signature over other claims.
+                {
+                    let forged = KEY.sign(&with(access_claims(), "username", json!("mallory")));
+                    let (head, _) = forged.rsplit_once('.').unwrap();
+                    let (_, signature) = good.rsplit_once('.').unwrap();
+                    format!("{head}.{signature}")
+                },
+                AuthError::BadSignature,
+            ),
+        ];
+        for (token, expected) in cases {
+            assert_eq!(
+                verifier.verify(&token).await.unwrap_err(),
+                expected,
+                "{token}"
+            );
+        }
+        // An ID token as Cognito issues it has `aud` and no `client_id`.
+        let mut id = access_claims();
+        id["token_use"] = json!("id");
+        id["aud"] = json!(CLIENT);
+        id.as_object_mut().unwrap().remove("client_id");
+        assert_eq!(
+            verifier.verify(&KEY.sign(&id)).await.unwrap_err(),
+            AuthError::NotAccessToken
+        );
+    }
+
+    #[tokio::test]
+    async fn expiry_allows_the_stated_leeway_and_no_more() {
+        let (verifier, _, now) = verifier(&[&KEY]);
+        let token = KEY.sign(&access_claims());
+        now.store(NOW + 3600 + 5, Ordering::Relaxed);
+        assert!(verifier.verify(&token).await.is_ok());
+        now.store(NOW + 3600 + 6, Ordering::Relaxed);
+        // Remembered, and still refused once expired: expiry is checked on every use.
+        assert_eq!(
+            verifier.verify(&token).await.unwrap_err(),
+            AuthError::Expired
+        );
+        verifier.forget_tokens();
+        assert_eq!(
+            verifier.verify(&token).await.unwrap_err(),
+            AuthError::Expired
+        );
+    }
+
+    #[tokio::test]
+    async fn a_verified_token_is_remembered_until_it_expires() {
+        let (verifier, _, _) = verifier(&[&KEY]);
+        let token = KEY.sign(&access_claims());
+        verifier.verify(&token).await.unwrap();
+        // Without keys only a remembered token can pass.
+        verifier.cache.replace(&Jwks { keys: vec![] });
+        assert!(verifier.verify(&token).await.is_ok());
+        let other = KEY.sign(&with(access_claims(), "jti", json!("j2")));
+        assert!(verifier.verify(&other).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn remembered_tokens_are_bounded() {
+        let (mut verifier, _, _) = verifier(&[&KEY]);
+        verifier.config.remembered_tokens = 2;
+        for jti in ["a", "b", "c", "d", "e"] {
+            let token = KEY.sign(&with(access_claims(), "jti", json!(jti)));
+            verifier.verify(&token).await.unwrap();
+            assert!(verifier.remembered.read().unwrap().len() <= 2);
+        }
+    }
+
+    #[tokio::test]
+    async fn keys_are_fetched_once_and_again_only_for_a_new_kid() {
+        let (verifier, source, _) = verifier(&[&KEY]);
+        assert_eq!(verifier.load_keys().await.unwrap(), 1);
+        for jti in ["a", "b", "c"] {
+            let token = KEY.sign(&with(access_claims(), "jti", json!(jti)));
+            verifier.verify(&token).await.unwrap();
+        }
+        assert_eq!(source.fetches(), 1);
+
+        // The pool rotates its key: the first token naming it causes one fetch,
+        // however many requests bring it at once.
+        source.publish(&[&KEY, &NEXT_KEY]);
+        let tokens: Vec<String> = (0..20)
+            .map(|i| NEXT_KEY.sign(&with(access_claims(), "jti", json!(i))))
+            .collect();
+        let verdicts = futures_join_all(tokens.iter().map(|token| verifier.verify(token))).await;
+        assert!(verdicts.iter().all(Result::is_ok), "{verdicts:?}");
+        assert_eq!(source.fetches(), 2);
+
+        // Made-up kids within the interval cost no fetch at all.
+        for i in 0..100 {
+            let bogus = KEY.sign_with_header(
+                &json!({"kid": format!("bogus-{i}"), "alg": "RS256"}),
+                &access_claims(),
+            );
+            assert_eq!(
+                verifier.verify(&bogus).await.unwrap_err(),
+                AuthError::UnknownKey
+            );
+        }
+        assert_eq!(source.fetches(), 2);
+        // Both keys still verify.
+        assert!(
+            verifier
+                .verify(&KEY.sign(&with(access_claims(), "jti", json!("z"))))
+                .await
+                .is_ok()
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unknown_kid_refetches_again_after_the_interval() {
+        let (mut verifier, source, _) = verifier(&[&KEY]);
+        verifier.config.refetch_interval = Duration::from_millis(50);
+        verifier.load_keys().await.unwrap();
+        let bogus =
+            KEY.sign_with_header(&json!({"kid": "bogus", "alg": "RS256"}), &access_claims());
+        assert_eq!(
+            verifier.verify(&bogus).await.unwrap_err(),
+            AuthError::UnknownKey
+        );
+        assert_eq!(
+            verifier.verify(&bogus).await.unwrap_err(),
+            AuthError::UnknownKey
+        );
+        assert_eq!(source.fetches(), 2);
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        assert_eq!(
+            verifier.verify(&bogus).await.unwrap_err(),
+            AuthError::UnknownKey
+        );
+        assert_eq!(source.fetches(), 3);
+    }
+
+    #[tokio::test]
+    async fn unreachable_keys_are_a_503_not_a_500() {
+        struct Down;
+        impl JwksSource for Down {
+            fn fetch(&self) -> BoxFuture<'_, Result<Jwks, String>> {
+                Box::pin(async { Err("connection refused".to_owned()) })
+            }
+        }
+        let verifier = Verifier::new(VerifierConfig::new(ISSUER, vec![CLIENT.into()]), Down);
+        let mut claims = access_claims();
+        claims["exp"] = json!(i64::MAX / 2);
+        let err = verifier.verify(&KEY.sign(&claims)).await.unwrap_err();
+        assert_eq!(err, AuthError::KeysUnavailable("connection refused".into()));
+        assert_eq!(err.status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
+
+    #[test]
+    fn refusals_follow_rfc_6750() {
+        assert_eq!(
+            AuthError::MissingToken.challenge(),
+            "Bearer realm=\"protected-api\""
+        );
+        assert_eq!(
+            AuthError::Expired.challenge(),
+            "Bearer realm=\"protected-api\", error=\"invalid_token\", error_description=\"the token has expired\""
+        );
+        assert_eq!(
+            AuthError::InsufficientScope("orders/read".into()).challenge(),
+            "Bearer realm=\"protected-api\", error=\"insufficient_scope\", \
+             error_description=\"this route requires the scope orders/read\", scope=\"orders/read\""
+        );
+        // Nothing that would break out of the quoted string.
+        let odd = AuthError::WrongAlgorithm("x\"y\\z\u{e9}".into()).challenge();
+        assert!(odd.contains("signed with x'y'z?;"), "{odd}");
+        for (err, status) in [
+            (AuthError::MissingToken, 401),
+            (AuthError::BadSignature, 401),
+            (AuthError::NotInGroup("admins".into()), 403),
+            (AuthError::InsufficientScope("s".into()), 403),
+        ] {
+            let has_challenge = !matches!(err, AuthError::NotInGroup(_));
+            let response = err.into_response();
+            assert_eq!(response.status().as_u16(), status);
+            assert_eq!(
+                response.headers().contains_key(header::WWW_AUTHENTICATE),
+                has_challenge
+            );
+        }
+    }
+
+    async fn get(
+        state: &Arc<ApiState>,
+        path: &str,
+        authorization: Option<&str>,
+    ) -> (u16, Option<String>, Value) {
+        let mut request = axum::http::Request::get(path);
+        if let Some(value) = authorization {
+            request = request.header(header::AUTHORIZATION, value);
+        }
+        let response = router(state.clone())
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let challenge = response
+            .headers()
+            .get(header::WWW_AUTHENTICATE)
+            .map(|v| v.to_str().unwrap().to_owned());
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (
+            status,
+            challenge,
+            serde_json::from_slice(&body).unwrap_or(Value::Null),
+        )
+    }
+
+    fn api(required_scopes: &[&str]) -> Arc<ApiState> {
+        let (verifier, _, _) = verifier(&[&KEY]);
+        Arc::new(ApiState {
+            verifier,
+            group: "admins".into(),
+            required_scopes: required_scopes.iter().map(|s| s.to_string()).collect(),
+        })
+    }
+
+    #[tokio::test]
+    async fn routes_answer_by_token_group_and_scope() {
+        let state = api(&[]);
+        let alice = format!("Bearer {}", KEY.sign(&access_claims()));
+        let bob = format!(
+            "Bearer {}",
+            KEY.sign(&with(
+                with(access_claims(), "username", json!("bob")),
+                "cognito:groups",
+                json!([])
+            ))
+        );
+        let (status, _, body) = get(&state, "/me", Some(&alice)).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["username"], "alice");
+        assert_eq!(body["groups"], json!(["admins"]));
+        assert_eq!(get(&state, "/reports", Some(&alice)).await.0, 200);
+        assert_eq!(get(&state, "/me", Some(&bob)).await.0, 200);
+        let (status, challenge, body) = get(&state, "/reports", Some(&bob)).await;
+        assert_eq!((status, challenge), (403, None));
+        assert_eq!(
+            body["reason"],
+            "this route is only for members of the group admins"
+        );
+
+        let (status, challenge, body) = get(&state, "/me", None).await;
+        assert_eq!(status, 401);
+        assert_eq!(challenge.as_deref(), Some("Bearer realm=\"protected-api\""));
+        assert_eq!(body["error"], "missing_token");
+        assert_eq!(get(&state, "/me", Some("Basic YWxpY2U6cHc=")).await.0, 401);
+        let lower = format!("bearer {}", KEY.sign(&access_claims()));
+        assert_eq!(get(&state, "/me", Some(&lower)).await.0, 200);
+        let (status, challenge, _) = get(&state, "/me", Some("Bearer not-a-jwt")).await;
+        assert_eq!(status, 401);
+        assert!(challenge.unwrap().contains("error=\"invalid_token\""));
+        assert_eq!(get(&state, "/health", None).await.0, 200);
+
+        let scoped = api(&["orders/read"]);
+        let (status, challenge, _) = get(&scoped, "/me", Some(&alice)).await;
+        assert_eq!(status, 403);
+        assert!(challenge.unwrap().contains("scope=\"orders/read\""));
+        let with_scope = format!(
+            "Bearer {}",
+            KEY.sign(&with(
+                access_claims(),
+                "scope",
+                json!("orders/read orders/write")
+            ))
+        );
+        assert_eq!(get(&scoped, "/me", Some(&with_scope)).await.0, 200);
+    }
+
+    /// Runs futures concurrently on this task (no extra crate for it).
+    async fn futures_join_all<F: Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+        let mut set = Vec::new();
+        for future in futures {
+            set.push(Box::pin(future));
+        }
+        let mut outputs: Vec<Option<F::Output>> = set.iter().map(|_| None).collect();
+        std::future::poll_fn(|cx| {
+            let mut pending = false;
+            for (future, output) in set.iter_mut().zip(outputs.iter_mut()) {
+                if output.is_none() {
+                    match future.as_mut().poll(cx) {
+                        std::task::Poll::Ready(value) => *output = Some(value),
+                        std::task::Poll::Pending => pending = true,
+                    }
+                }
+            }
+            if pending {
+                std::task::Poll::Pending
+            } else {
+                std::task::Poll::Ready(())
+            }
+        })
+        .await;
+        outputs.into_iter().map(Option::unwrap).collect()
+    }
+}
