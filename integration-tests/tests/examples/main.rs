@@ -10,4 +10,5 @@ mod auto_confirm;
 mod failures;
 mod groups_tokens;
 mod manage_users;
+mod protected_api;
 mod sign_up_with_mfa;
