@@ -20,12 +20,13 @@ if [ ! -d "$bench_dir/node_modules/aws-jwt-verify" ]; then
   npm ci --prefix "$bench_dir" --no-audit --no-fund --silent
 fi
 
-cargo build --release --quiet -p protected-api --example bench --features bench
+# Without the default `cli` feature: the benchmark needs no AWS SDK.
+cargo build --release --quiet -p protected-api --example bench --no-default-features --features bench
 target_dir="${CARGO_TARGET_DIR:-target}"
 
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), pinned to core 0"
 if command -v openssl >/dev/null; then
   # For reference only: OpenSSL's own RSA-2048 verify figure on this core.
-  taskset -c 0 openssl speed -seconds 2 rsa2048 2>/dev/null | awk '/^rsa 2048/ {print "openssl speed rsa2048: verify " $5 " s (" $7 "/s)"}' || true
+  taskset -c 0 openssl speed -seconds 2 rsa2048 2>/dev/null | awk '/^rsa 2048/ {print "openssl speed rsa2048 (reference): verify " $5 " (" $7 "/s)"}' || true
 fi
 exec taskset -c 0 "$target_dir/release/examples/bench" --node-script "$bench_dir/verify.mjs" "$@"

@@ -5,7 +5,6 @@
 // it with cacheJwks, as its README shows for offline use. Prints one JSON
 // object: the fastest round's nanoseconds per verification.
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 
 const [file, roundsText = "5"] = process.argv.slice(2);
@@ -45,8 +44,10 @@ try {
   refusedTampered = true;
 }
 
-const require = createRequire(import.meta.url);
-const { version } = require("aws-jwt-verify/package.json");
+// The package's exports leave out package.json: read it from the folder.
+const { version } = JSON.parse(
+  readFileSync(new URL("./node_modules/aws-jwt-verify/package.json", import.meta.url), "utf8"),
+);
 console.log(
   JSON.stringify({
     version,
