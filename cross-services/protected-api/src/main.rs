@@ -117,7 +117,8 @@ async fn serve(args: ServeArgs) -> Result<(), ExampleError> {
     let address = listener
         .local_addr()
         .map_err(|err| ExampleError::new(err.to_string()))?;
-    println!("Issuer: {issuer} ({keys} signing keys)");
+    let plural = if keys == 1 { "" } else { "s" };
+    println!("Issuer: {issuer} ({keys} signing key{plural})");
     println!("App clients: {}", args.client_ids.join(", "));
     println!(
         "GET /me for anyone signed in, GET /reports for the group {}",
