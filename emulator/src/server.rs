@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::Config;
 use crate::aws_json;
@@ -105,7 +105,12 @@ pub(crate) async fn serve(
         .route("/_emulator/health", get(health))
         .route("/_emulator/outbox", get(outbox))
         .route("/_emulator/clock", get(clock).post(advance_clock))
+        .route("/_emulator/signing-keys/rotate", post(rotate_signing_key))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            get(openid_configuration),
+        )
         .fallback(dispatch)
         // CreateFunction carries the zip (up to 50 MB) base64 in its body.
         .layer(axum::extract::DefaultBodyLimit::max(
@@ -144,8 +149,25 @@ async fn advance_clock(State(state): State<Arc<AppState>>, body: Bytes) -> Respo
 }
 
 async fn jwks(State(state): State<Arc<AppState>>, Path(pool_id): Path<String>) -> Response {
-    match state.cognito.jwks(&pool_id) {
-        Some(keys) => axum::Json(keys).into_response(),
+    pool_document(state.cognito.jwks(&pool_id), &pool_id)
+}
+
+async fn openid_configuration(
+    State(state): State<Arc<AppState>>,
+    Path(pool_id): Path<String>,
+) -> Response {
+    pool_document(state.cognito.openid_configuration(&pool_id), &pool_id)
+}
+
+async fn rotate_signing_key(State(state): State<Arc<AppState>>) -> Response {
+    let kid = state.cognito.rotate_signing_key();
+    axum::Json(serde_json::json!({ "kid": kid })).into_response()
+}
+
+/// A pool's published JSON document, or 404 for a pool that does not exist.
+fn pool_document(document: Option<serde_json::Value>, pool_id: &str) -> Response {
+    match document {
+        Some(document) => axum::Json(document).into_response(),
         None => (
             StatusCode::NOT_FOUND,
             axum::Json(

@@ -27,6 +27,7 @@ mod auth;
 mod clients;
 mod custom_auth;
 mod devices;
+mod discovery;
 mod domains;
 mod errors;
 mod groups;

@@ -32,6 +32,7 @@ mod revocation;
 mod robustness;
 mod server;
 mod ses;
+mod signing_keys;
 mod tags;
 mod token_generation;
 mod triggers;

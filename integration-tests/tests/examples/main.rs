@@ -11,4 +11,5 @@ mod failures;
 mod groups_tokens;
 mod lambda_triggers;
 mod manage_users;
+mod protected_api;
 mod sign_up_with_mfa;
