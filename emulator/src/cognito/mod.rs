@@ -35,7 +35,9 @@ mod mfa;
 pub mod model;
 mod passwords;
 mod pools;
+pub(crate) mod oauth;
 mod refresh_tokens;
+mod resource_servers;
 pub mod srp;
 mod state;
 mod tags;
@@ -79,6 +81,9 @@ pub struct CognitoService {
     revocations: revocation::Revocations,
     /// Every pool's domain, by name (names are unique across pools).
     domains: state::domains::Domains,
+    /// Authorization codes, browser sessions and pending sign-ins of the
+    /// domains' hosted pages.
+    hosted: state::oauth::HostedState,
     outbox: Arc<Outbox>,
     triggers: triggers::Triggers,
     /// Where every expiry (sessions, codes, tokens, TOTP) reads the time.
@@ -108,6 +113,7 @@ impl CognitoService {
             refresh: refresh::RefreshTokens::new(),
             revocations: revocation::Revocations::default(),
             domains: state::domains::Domains::default(),
+            hosted: state::oauth::HostedState::default(),
             outbox,
             triggers: triggers::Triggers::new(lambda, &config.region),
             clock,
@@ -295,6 +301,11 @@ operations! { service, input;
     "GetUserAttributeVerificationCode" => service.get_user_attribute_verification_code(input).await,
     "VerifyUserAttribute" => service.verify_user_attribute(input),
     "AddCustomAttributes" => service.add_custom_attributes(input),
+    "CreateResourceServer" => service.create_resource_server(input),
+    "DescribeResourceServer" => service.describe_resource_server(input),
+    "UpdateResourceServer" => service.update_resource_server(input),
+    "DeleteResourceServer" => service.delete_resource_server(input),
+    "ListResourceServers" => service.list_resource_servers(input),
 }
 
 /// The names of every Cognito operation this emulator implements (the
