@@ -92,7 +92,7 @@ impl CognitoService {
     }
 
     /// Pages in identifier order; `NextToken` is the first identifier of
-    /// the next page. `MaxResults` is required (1 to 50, the model checks).
+    /// the next page; `MaxResults` is 1 to 50 (the model checks), 50 when left out.
     pub(super) fn list_resource_servers(&self, input: &Input<'_>) -> Outcome {
         let pool = self.pool(input.required("UserPoolId")?)?;
         let limit = input.i64("MaxResults").unwrap_or(50).clamp(1, 50) as usize;

@@ -504,7 +504,6 @@ impl CognitoService {
         let cookie = self.hosted.open_session(BrowserSession {
             pool_id: request.pool.id.to_string(),
             user_key: user_key.to_owned(),
-            username: username.to_owned(),
             expires_at: self.now_secs() + SESSION_LIFETIME,
         });
         let mut response = self.finish(request, user_key).await;

@@ -37,7 +37,6 @@ pub(crate) struct AuthorizationCode {
 pub(crate) struct BrowserSession {
     pub pool_id: String,
     pub user_key: String,
-    pub username: String,
     pub expires_at: i64,
 }
 
@@ -171,7 +170,6 @@ mod tests {
         let value = state.open_session(BrowserSession {
             pool_id: "p".into(),
             user_key: "u".into(),
-            username: "u".into(),
             expires_at: 100,
         });
         assert!(state.session(&value, "p", 10).is_some());
