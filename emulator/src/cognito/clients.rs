@@ -175,7 +175,14 @@ impl CognitoService {
         };
         let id: Box<str> = random_string(LOWER_ALPHANUMERIC, 26).into();
         let now = self.now_millis();
-        let client = Arc::new(client_from_request(input, id.clone(), secret, now, now, &pool)?);
+        let client = Arc::new(client_from_request(
+            input,
+            id.clone(),
+            secret,
+            now,
+            now,
+            &pool,
+        )?);
         let output = json!({ "UserPoolClient": Value::Object(client.described.clone()) });
         pool.clients
             .write()

@@ -19,8 +19,12 @@ fn from_request(input: &Input<'_>) -> Result<ResourceServer, ServiceError> {
             scopes
                 .iter()
                 .map(|s| {
-                    let field = |name: &str| s.get(name).and_then(Value::as_str).unwrap_or_default();
-                    (field("ScopeName").to_owned(), field("ScopeDescription").to_owned())
+                    let field =
+                        |name: &str| s.get(name).and_then(Value::as_str).unwrap_or_default();
+                    (
+                        field("ScopeName").to_owned(),
+                        field("ScopeDescription").to_owned(),
+                    )
                 })
                 .collect()
         })
@@ -44,7 +48,10 @@ impl CognitoService {
     pub(super) fn create_resource_server(&self, input: &Input<'_>) -> Outcome {
         let pool = self.pool(input.required("UserPoolId")?)?;
         let server = from_request(input)?;
-        let mut servers = pool.resource_servers.lock().unwrap_or_else(|p| p.into_inner());
+        let mut servers = pool
+            .resource_servers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         if servers.contains_key(&server.identifier) {
             // The wording is the emulator's (InvalidParameterException, as
             // other duplicates of this API are refused).
@@ -61,7 +68,10 @@ impl CognitoService {
     pub(super) fn describe_resource_server(&self, input: &Input<'_>) -> Outcome {
         let pool = self.pool(input.required("UserPoolId")?)?;
         let identifier = input.required("Identifier")?;
-        let servers = pool.resource_servers.lock().unwrap_or_else(|p| p.into_inner());
+        let servers = pool
+            .resource_servers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         let server = servers
             .get(identifier)
             .ok_or_else(|| errors::resource_server_not_found(identifier))?;
@@ -73,7 +83,10 @@ impl CognitoService {
     pub(super) fn update_resource_server(&self, input: &Input<'_>) -> Outcome {
         let pool = self.pool(input.required("UserPoolId")?)?;
         let server = from_request(input)?;
-        let mut servers = pool.resource_servers.lock().unwrap_or_else(|p| p.into_inner());
+        let mut servers = pool
+            .resource_servers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         let stored = servers
             .get_mut(&server.identifier)
             .ok_or_else(|| errors::resource_server_not_found(&server.identifier))?;
@@ -84,7 +97,10 @@ impl CognitoService {
     pub(super) fn delete_resource_server(&self, input: &Input<'_>) -> Outcome {
         let pool = self.pool(input.required("UserPoolId")?)?;
         let identifier = input.required("Identifier")?;
-        let mut servers = pool.resource_servers.lock().unwrap_or_else(|p| p.into_inner());
+        let mut servers = pool
+            .resource_servers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         servers
             .remove(identifier)
             .ok_or_else(|| errors::resource_server_not_found(identifier))?;
@@ -97,13 +113,20 @@ impl CognitoService {
         let pool = self.pool(input.required("UserPoolId")?)?;
         let limit = input.i64("MaxResults").unwrap_or(50).clamp(1, 50) as usize;
         let start = input.str("NextToken").unwrap_or_default();
-        let servers = pool.resource_servers.lock().unwrap_or_else(|p| p.into_inner());
+        let servers = pool
+            .resource_servers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         let page: Vec<&ResourceServer> = servers
             .range(start.to_owned()..)
             .map(|(_, s)| s)
             .take(limit + 1)
             .collect();
-        let listed: Vec<Value> = page.iter().take(limit).map(|s| s.describe(&pool.id)).collect();
+        let listed: Vec<Value> = page
+            .iter()
+            .take(limit)
+            .map(|s| s.describe(&pool.id))
+            .collect();
         let mut output = json!({ "ResourceServers": listed });
         if let Some(next) = page.get(limit) {
             output["NextToken"] = json!(next.identifier);

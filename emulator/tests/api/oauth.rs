@@ -107,7 +107,8 @@ fn field(body: &str, name: &str) -> Option<String> {
 
 /// One pool with a domain, an app client with OAuth settings and a user.
 struct Hosted {
-    emulator: Emulator,
+    /// Its own emulator (`None` when the pool lives in another test's).
+    emulator: Option<Emulator>,
     client: Client,
     endpoint: String,
     pool_id: String,
@@ -124,14 +125,34 @@ struct ClientSettings<'a> {
 const CODE_CLIENT: ClientSettings<'static> = ClientSettings {
     secret: false,
     flows: &[OAuthFlowType::Code, OAuthFlowType::Implicit],
-    scopes: &["openid", "email", "profile", "aws.cognito.signin.user.admin"],
+    scopes: &[
+        "openid",
+        "email",
+        "profile",
+        "aws.cognito.signin.user.admin",
+    ],
 };
 
 impl Hosted {
     async fn start(settings: ClientSettings<'_>) -> Self {
         let (emulator, client) = sdk_client::start().await;
         let pool_id = sdk_client::pool(&client).await;
-        let domain = format!("auth-{}", pool_id.rsplit('_').next().unwrap().to_lowercase());
+        let endpoint = emulator.endpoint();
+        Self::configure(Some(emulator), client, endpoint, pool_id, settings).await
+    }
+
+    /// Gives `pool_id` a domain, a resource server and an OAuth app client.
+    async fn configure(
+        emulator: Option<Emulator>,
+        client: Client,
+        endpoint: String,
+        pool_id: String,
+        settings: ClientSettings<'_>,
+    ) -> Self {
+        let domain = format!(
+            "auth-{}",
+            pool_id.rsplit('_').next().unwrap().to_lowercase()
+        );
         client
             .create_user_pool_domain()
             .user_pool_id(&pool_id)
@@ -168,8 +189,12 @@ impl Hosted {
             .send()
             .await
             .expect("CreateUserPoolClient with OAuth settings");
-        let client_id = created.user_pool_client().unwrap().client_id().unwrap().to_owned();
-        let endpoint = emulator.endpoint();
+        let client_id = created
+            .user_pool_client()
+            .unwrap()
+            .client_id()
+            .unwrap()
+            .to_owned();
         Hosted {
             emulator,
             client,
@@ -178,6 +203,10 @@ impl Hosted {
             client_id,
             base: format!("/domains/{domain}"),
         }
+    }
+
+    fn clock(&self) -> &Emulator {
+        self.emulator.as_ref().expect("the test's own emulator")
     }
 
     async fn user(&self, name: &str) {
@@ -193,7 +222,12 @@ impl Hosted {
         raw(&self.endpoint, "GET", &path, &headers, b"").await
     }
 
-    async fn post(&self, path_and_query: &str, headers: &[(&str, &str)], form: &[(&str, &str)]) -> RawResponse {
+    async fn post(
+        &self,
+        path_and_query: &str,
+        headers: &[(&str, &str)],
+        form: &[(&str, &str)],
+    ) -> RawResponse {
         let path = format!("{}{path_and_query}", self.base);
         let mut all = vec![("content-type", "application/x-www-form-urlencoded")];
         all.extend_from_slice(headers);
@@ -228,18 +262,31 @@ impl Hosted {
     }
 
     /// Submits the login form (and whatever extra fields).
-    async fn submit(&self, authorize_query: &str, csrf: &(String, String), fields: &[(&str, &str)]) -> RawResponse {
+    async fn submit(
+        &self,
+        authorize_query: &str,
+        csrf: &(String, String),
+        fields: &[(&str, &str)],
+    ) -> RawResponse {
         let mut form = vec![("_csrf", csrf.1.as_str())];
         form.extend_from_slice(fields);
-        self.post(&format!("/login?{authorize_query}"), &[("cookie", &csrf.0)], &form)
-            .await
+        self.post(
+            &format!("/login?{authorize_query}"),
+            &[("cookie", &csrf.0)],
+            &form,
+        )
+        .await
     }
 
     /// Signs `username` in through the form; returns the redirect and the session cookie.
     async fn sign_in(&self, authorize_query: &str, username: &str) -> (RawResponse, String) {
         let csrf = self.login_page(authorize_query).await;
         let done = self
-            .submit(authorize_query, &csrf, &[("username", username), ("password", PASSWORD)])
+            .submit(
+                authorize_query,
+                &csrf,
+                &[("username", username), ("password", PASSWORD)],
+            )
             .await;
         assert_eq!(done.status, 302, "{}", done.body);
         let session = set_cookies(&done)
@@ -294,11 +341,18 @@ async fn the_code_flow_with_pkce_signs_in_through_the_form() {
     let authorize = hosted.get(&format!("/oauth2/authorize?{q}"), "").await;
     assert_eq!(authorize.status, 302);
     let to_login = authorize.header("location").unwrap();
-    assert!(to_login.starts_with(&format!("{}/login?", hosted.base)), "{to_login}");
+    assert!(
+        to_login.starts_with(&format!("{}/login?", hosted.base)),
+        "{to_login}"
+    );
 
     let page = hosted.get(&format!("/login?{q}"), "").await;
     assert!(page.body.contains("name=\"username\"") && page.body.contains("name=\"password\""));
-    assert!(page.header("content-type").unwrap().starts_with("text/html"));
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
     let (done, session) = hosted.sign_in(&q, "alice").await;
     let location = done.header("location").unwrap();
     assert!(location.starts_with(CALLBACK), "{location}");
@@ -314,10 +368,16 @@ async fn the_code_flow_with_pkce_signs_in_through_the_form() {
             ("client_id", &hosted.client_id),
             ("code", &code),
             ("redirect_uri", CALLBACK),
-            ("code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXK"),
+            (
+                "code_verifier",
+                "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXK",
+            ),
         ])
         .await;
-    assert_eq!((wrong.status, wrong.json()["error"].clone()), (400, "invalid_grant".into()));
+    assert_eq!(
+        (wrong.status, wrong.json()["error"].clone()),
+        (400, "invalid_grant".into())
+    );
 
     let (done, _) = hosted.sign_in(&q, "alice").await;
     let code = param(done.header("location").unwrap(), '?', "code").unwrap();
@@ -343,22 +403,48 @@ async fn the_code_flow_with_pkce_signs_in_through_the_form() {
     assert_eq!(id["iss"], format!("{}/{}", hosted.endpoint, hosted.pool_id));
     assert!(body["refresh_token"].as_str().is_some());
     let again = hosted.token(&form).await;
-    assert_eq!(again.json()["error"], "invalid_grant", "a code is single-use");
+    assert_eq!(
+        again.json()["error"],
+        "invalid_grant",
+        "a code is single-use"
+    );
 
     // The session cookie signs the browser in again without the form.
     let q2 = hosted.authorize_query(&[]);
-    let silent = hosted.get(&format!("/oauth2/authorize?{q2}"), &session).await;
+    let silent = hosted
+        .get(&format!("/oauth2/authorize?{q2}"), &session)
+        .await;
     assert_eq!(silent.status, 302);
-    assert!(silent.header("location").unwrap().starts_with(&format!("{CALLBACK}?code=")));
+    assert!(
+        silent
+            .header("location")
+            .unwrap()
+            .starts_with(&format!("{CALLBACK}?code="))
+    );
     // prompt=login asks again; prompt=none without a session is login_required.
     let forced = hosted
-        .get(&format!("/oauth2/authorize?{}", hosted.authorize_query(&[("prompt", "login")])), &session)
+        .get(
+            &format!(
+                "/oauth2/authorize?{}",
+                hosted.authorize_query(&[("prompt", "login")])
+            ),
+            &session,
+        )
         .await;
     assert!(forced.header("location").unwrap().contains("/login?"));
     let none = hosted
-        .get(&format!("/oauth2/authorize?{}", hosted.authorize_query(&[("prompt", "none")])), "")
+        .get(
+            &format!(
+                "/oauth2/authorize?{}",
+                hosted.authorize_query(&[("prompt", "none")])
+            ),
+            "",
+        )
         .await;
-    assert_eq!(param(none.header("location").unwrap(), '?', "error").as_deref(), Some("login_required"));
+    assert_eq!(
+        param(none.header("location").unwrap(), '?', "error").as_deref(),
+        Some("login_required")
+    );
 
     // Refresh keeps the scopes.
     let refreshed = hosted
@@ -369,7 +455,10 @@ async fn the_code_flow_with_pkce_signs_in_through_the_form() {
         ])
         .await;
     assert_eq!(refreshed.status, 200, "{}", refreshed.body);
-    assert_eq!(claims(refreshed.json()["access_token"].as_str().unwrap())["scope"], "openid email");
+    assert_eq!(
+        claims(refreshed.json()["access_token"].as_str().unwrap())["scope"],
+        "openid email"
+    );
     assert!(refreshed.json().get("refresh_token").is_none());
 }
 
@@ -405,30 +494,57 @@ async fn codes_expire_and_must_be_redeemed_with_their_redirect_uri_and_verifier(
     let other = redeem(code, "http://localhost:3000/cb", None).await;
     assert_eq!(other.json()["error"], "invalid_grant");
     // No verifier for a PKCE code.
-    let code = code_for(vec![("code_challenge", CHALLENGE), ("code_challenge_method", "S256")]).await;
-    assert_eq!(redeem(code, CALLBACK, None).await.json()["error"], "invalid_grant");
+    let code = code_for(vec![
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ])
+    .await;
+    assert_eq!(
+        redeem(code, CALLBACK, None).await.json()["error"],
+        "invalid_grant"
+    );
     // Expired after five minutes on the emulator's clock.
     let code = code_for(vec![]).await;
-    hosted.emulator.advance_clock(Duration::from_secs(301));
-    assert_eq!(redeem(code, CALLBACK, None).await.json()["error"], "invalid_grant");
+    hosted.clock().advance_clock(Duration::from_secs(301));
+    assert_eq!(
+        redeem(code, CALLBACK, None).await.json()["error"],
+        "invalid_grant"
+    );
     let code = code_for(vec![]).await;
-    hosted.emulator.advance_clock(Duration::from_secs(290));
+    hosted.clock().advance_clock(Duration::from_secs(290));
     assert_eq!(redeem(code, CALLBACK, None).await.status, 200);
     // Missing pieces.
     let missing = hosted.token(&[("client_id", &hosted.client_id)]).await;
-    assert_eq!((missing.status, missing.json()["error"].clone()), (400, "invalid_request".into()));
-    let unknown = hosted.token(&[("grant_type", "password"), ("client_id", &hosted.client_id)]).await;
+    assert_eq!(
+        (missing.status, missing.json()["error"].clone()),
+        (400, "invalid_request".into())
+    );
+    let unknown = hosted
+        .token(&[("grant_type", "password"), ("client_id", &hosted.client_id)])
+        .await;
     assert_eq!(unknown.json()["error"], "unsupported_grant_type");
     let no_code = hosted
-        .token(&[("grant_type", "authorization_code"), ("client_id", &hosted.client_id), ("redirect_uri", CALLBACK)])
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", &hosted.client_id),
+            ("redirect_uri", CALLBACK),
+        ])
         .await;
     assert_eq!(no_code.json()["error"], "invalid_request");
     let bogus = redeem("not-a-code".into(), CALLBACK, None).await;
     assert_eq!(bogus.json()["error"], "invalid_grant");
     let stranger = hosted
-        .token(&[("grant_type", "authorization_code"), ("client_id", "nosuchclient"), ("code", "x"), ("redirect_uri", CALLBACK)])
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", "nosuchclient"),
+            ("code", "x"),
+            ("redirect_uri", CALLBACK),
+        ])
         .await;
-    assert_eq!((stranger.status, stranger.json()["error"].clone()), (400, "invalid_client".into()));
+    assert_eq!(
+        (stranger.status, stranger.json()["error"].clone()),
+        (400, "invalid_client".into())
+    );
 }
 
 #[tokio::test]
@@ -446,7 +562,11 @@ async fn authorize_refuses_bad_requests_without_redirecting_to_strangers() {
     .await;
     assert_eq!(mismatch.status, 400);
     assert!(mismatch.header("location").is_none());
-    assert!(mismatch.body.contains("redirect_mismatch"), "{}", mismatch.body);
+    assert!(
+        mismatch.body.contains("redirect_mismatch"),
+        "{}",
+        mismatch.body
+    );
     // A trailing slash is another URI.
     let slash = get(query(&[
         ("response_type", "code"),
@@ -455,7 +575,12 @@ async fn authorize_refuses_bad_requests_without_redirecting_to_strangers() {
     ]))
     .await;
     assert!(slash.body.contains("redirect_mismatch"));
-    let unknown_client = get(query(&[("response_type", "code"), ("client_id", "nosuch"), ("redirect_uri", CALLBACK)])).await;
+    let unknown_client = get(query(&[
+        ("response_type", "code"),
+        ("client_id", "nosuch"),
+        ("redirect_uri", CALLBACK),
+    ]))
+    .await;
     assert_eq!(unknown_client.status, 400);
     assert!(unknown_client.header("location").is_none());
 
@@ -469,7 +594,9 @@ async fn authorize_refuses_bad_requests_without_redirecting_to_strangers() {
                 ("state", "s1"),
             ];
             pairs.extend(extra);
-            let response = hosted.get(&format!("/oauth2/authorize?{}", query(&pairs)), "").await;
+            let response = hosted
+                .get(&format!("/oauth2/authorize?{}", query(&pairs)), "")
+                .await;
             assert_eq!(response.status, 302, "{}", response.body);
             let location = response.header("location").unwrap().to_owned();
             assert!(location.starts_with(CALLBACK));
@@ -477,32 +604,78 @@ async fn authorize_refuses_bad_requests_without_redirecting_to_strangers() {
             param(&location, '?', "error").unwrap_or_default()
         }
     };
-    assert_eq!(error_of(vec![], "id_token").await, "unsupported_response_type");
-    assert_eq!(error_of(vec![("scope", "openid phone")], "code").await, "invalid_scope");
-    assert_eq!(error_of(vec![("scope", "https://api.example/read")], "code").await, "invalid_scope");
-    assert_eq!(error_of(vec![("identity_provider", "Google")], "code").await, "unauthorized_client");
+    assert_eq!(
+        error_of(vec![], "id_token").await,
+        "unsupported_response_type"
+    );
+    assert_eq!(
+        error_of(vec![("scope", "openid phone")], "code").await,
+        "invalid_scope"
+    );
+    assert_eq!(
+        error_of(vec![("scope", "https://api.example/read")], "code").await,
+        "invalid_scope"
+    );
+    assert_eq!(
+        error_of(vec![("identity_provider", "Google")], "code").await,
+        "unauthorized_client"
+    );
     // PKCE: plain is not served (S256 only), and a method needs a challenge.
     assert_eq!(
-        error_of(vec![("code_challenge", VERIFIER), ("code_challenge_method", "plain")], "code").await,
+        error_of(
+            vec![
+                ("code_challenge", VERIFIER),
+                ("code_challenge_method", "plain")
+            ],
+            "code"
+        )
+        .await,
         "invalid_request"
     );
-    assert_eq!(error_of(vec![("code_challenge_method", "S256")], "code").await, "invalid_request");
+    assert_eq!(
+        error_of(vec![("code_challenge_method", "S256")], "code").await,
+        "invalid_request"
+    );
     let cognito = hosted
-        .get(&format!("/oauth2/authorize?{}", hosted.authorize_query(&[("identity_provider", "COGNITO")])), "")
+        .get(
+            &format!(
+                "/oauth2/authorize?{}",
+                hosted.authorize_query(&[("identity_provider", "COGNITO")])
+            ),
+            "",
+        )
         .await;
-    assert!(cognito.header("location").unwrap().contains("/login?"), "COGNITO is served");
+    assert!(
+        cognito.header("location").unwrap().contains("/login?"),
+        "COGNITO is served"
+    );
     // The Host header addresses the domain too, with Cognito's own paths.
     let domain = hosted.base.trim_start_matches("/domains/");
     let host = format!("{domain}.localhost");
     let q = hosted.authorize_query(&[]);
     let by_host = get_with_host(&hosted.endpoint, &host, &format!("/oauth2/authorize?{q}")).await;
     assert!(by_host.starts_with("HTTP/1.1 302"), "{by_host}");
-    assert!(by_host.to_lowercase().contains("\r\nlocation: /login?"), "{by_host}");
+    assert!(
+        by_host.to_lowercase().contains("\r\nlocation: /login?"),
+        "{by_host}"
+    );
     let cognito_host = format!("{domain}.auth.us-east-1.amazoncognito.com");
-    let by_host = get_with_host(&hosted.endpoint, &cognito_host, &format!("/oauth2/authorize?{q}")).await;
+    let by_host = get_with_host(
+        &hosted.endpoint,
+        &cognito_host,
+        &format!("/oauth2/authorize?{q}"),
+    )
+    .await;
     assert!(by_host.starts_with("HTTP/1.1 302"), "{by_host}");
-    let unknown = hosted.emulator.endpoint();
-    let none = raw(&unknown, "GET", "/domains/no-such-domain/oauth2/authorize", &[], b"").await;
+    let unknown = hosted.endpoint.clone();
+    let none = raw(
+        &unknown,
+        "GET",
+        "/domains/no-such-domain/oauth2/authorize",
+        &[],
+        b"",
+    )
+    .await;
     assert_eq!(none.status, 404);
 }
 
@@ -512,13 +685,35 @@ async fn the_login_page_shows_errors_and_checks_csrf() {
     hosted.user("carol").await;
     let q = hosted.authorize_query(&[]);
     let csrf = hosted.login_page(&q).await;
-    let wrong = hosted.submit(&q, &csrf, &[("username", "carol"), ("password", "Wrong-Horse-1")]).await;
+    let wrong = hosted
+        .submit(
+            &q,
+            &csrf,
+            &[("username", "carol"), ("password", "Wrong-Horse-1")],
+        )
+        .await;
     assert_eq!(wrong.status, 200);
-    assert!(wrong.body.contains("Incorrect username or password."), "{}", wrong.body);
+    assert!(
+        wrong.body.contains("Incorrect username or password."),
+        "{}",
+        wrong.body
+    );
     assert!(wrong.body.contains("value=\"carol\""));
-    let unknown = hosted.submit(&q, &csrf, &[("username", "nobody"), ("password", PASSWORD)]).await;
-    assert!(unknown.body.contains("User does not exist."), "{}", unknown.body);
-    let markup = hosted.submit(&q, &csrf, &[("username", "<b>x</b>"), ("password", PASSWORD)]).await;
+    let unknown = hosted
+        .submit(&q, &csrf, &[("username", "nobody"), ("password", PASSWORD)])
+        .await;
+    assert!(
+        unknown.body.contains("User does not exist."),
+        "{}",
+        unknown.body
+    );
+    let markup = hosted
+        .submit(
+            &q,
+            &csrf,
+            &[("username", "<b>x</b>"), ("password", PASSWORD)],
+        )
+        .await;
     assert!(markup.body.contains("&lt;b&gt;x&lt;/b&gt;") && !markup.body.contains("<b>x</b>"));
 
     hosted
@@ -531,12 +726,26 @@ async fn the_login_page_shows_errors_and_checks_csrf() {
         .send()
         .await
         .unwrap();
-    let unconfirmed = hosted.submit(&q, &csrf, &[("username", "dave"), ("password", PASSWORD)]).await;
-    assert!(unconfirmed.body.contains("User is not confirmed."), "{}", unconfirmed.body);
+    let unconfirmed = hosted
+        .submit(&q, &csrf, &[("username", "dave"), ("password", PASSWORD)])
+        .await;
+    assert!(
+        unconfirmed.body.contains("User is not confirmed."),
+        "{}",
+        unconfirmed.body
+    );
 
     // CSRF: no cookie, or a token that is not the cookie's, is refused.
     let forged = hosted
-        .post(&format!("/login?{q}"), &[], &[("_csrf", &csrf.1), ("username", "carol"), ("password", PASSWORD)])
+        .post(
+            &format!("/login?{q}"),
+            &[],
+            &[
+                ("_csrf", &csrf.1),
+                ("username", "carol"),
+                ("password", PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(forged.status, 403);
     assert!(set_cookies(&forged).iter().all(|(n, _)| n != "cognito"));
@@ -544,7 +753,11 @@ async fn the_login_page_shows_errors_and_checks_csrf() {
         .post(
             &format!("/login?{q}"),
             &[("cookie", &csrf.0)],
-            &[("_csrf", "something-else"), ("username", "carol"), ("password", PASSWORD)],
+            &[
+                ("_csrf", "something-else"),
+                ("username", "carol"),
+                ("password", PASSWORD),
+            ],
         )
         .await;
     assert_eq!(mismatched.status, 403);
@@ -555,7 +768,9 @@ async fn the_login_page_shows_errors_and_checks_csrf() {
         .update_user_pool_client()
         .user_pool_id(&hosted.pool_id)
         .client_id(&hosted.client_id)
-        .prevent_user_existence_errors(aws_sdk_cognitoidentityprovider::types::PreventUserExistenceErrorTypes::Enabled)
+        .prevent_user_existence_errors(
+            aws_sdk_cognitoidentityprovider::types::PreventUserExistenceErrorTypes::Enabled,
+        )
         .allowed_o_auth_flows_user_pool_client(true)
         .allowed_o_auth_flows(OAuthFlowType::Code)
         .allowed_o_auth_scopes("openid")
@@ -565,8 +780,14 @@ async fn the_login_page_shows_errors_and_checks_csrf() {
         .send()
         .await
         .unwrap();
-    let hidden = hosted.submit(&q, &csrf, &[("username", "nobody"), ("password", PASSWORD)]).await;
-    assert!(hidden.body.contains("Incorrect username or password."), "{}", hidden.body);
+    let hidden = hosted
+        .submit(&q, &csrf, &[("username", "nobody"), ("password", PASSWORD)])
+        .await;
+    assert!(
+        hidden.body.contains("Incorrect username or password."),
+        "{}",
+        hidden.body
+    );
 }
 
 #[tokio::test]
@@ -584,22 +805,61 @@ async fn a_temporary_password_is_changed_and_totp_is_asked_on_the_page() {
         .unwrap();
     let q = hosted.authorize_query(&[]);
     let csrf = hosted.login_page(&q).await;
-    let step = hosted.submit(&q, &csrf, &[("username", "erin"), ("password", "Temp-Horse-1")]).await;
+    let step = hosted
+        .submit(
+            &q,
+            &csrf,
+            &[("username", "erin"), ("password", "Temp-Horse-1")],
+        )
+        .await;
     assert!(step.body.contains("name=\"new_password\""), "{}", step.body);
     let session = field(&step.body, "session").unwrap();
     let mismatch = hosted
-        .submit(&q, &csrf, &[("session", &session), ("new_password", PASSWORD), ("confirm_password", "other")])
+        .submit(
+            &q,
+            &csrf,
+            &[
+                ("session", &session),
+                ("new_password", PASSWORD),
+                ("confirm_password", "other"),
+            ],
+        )
         .await;
     assert!(mismatch.body.contains("The passwords do not match."));
     let weak = hosted
-        .submit(&q, &csrf, &[("session", &session), ("new_password", "short"), ("confirm_password", "short")])
+        .submit(
+            &q,
+            &csrf,
+            &[
+                ("session", &session),
+                ("new_password", "short"),
+                ("confirm_password", "short"),
+            ],
+        )
         .await;
-    assert!(weak.body.contains("Password did not conform with policy"), "{}", weak.body);
+    assert!(
+        weak.body.contains("Password did not conform with policy"),
+        "{}",
+        weak.body
+    );
     let changed = hosted
-        .submit(&q, &csrf, &[("session", &session), ("new_password", PASSWORD), ("confirm_password", PASSWORD)])
+        .submit(
+            &q,
+            &csrf,
+            &[
+                ("session", &session),
+                ("new_password", PASSWORD),
+                ("confirm_password", PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(changed.status, 302, "{}", changed.body);
-    assert!(changed.header("location").unwrap().starts_with(&format!("{CALLBACK}?code=")));
+    assert!(
+        changed
+            .header("location")
+            .unwrap()
+            .starts_with(&format!("{CALLBACK}?code="))
+    );
     let user = hosted
         .client
         .admin_get_user()
@@ -612,10 +872,26 @@ async fn a_temporary_password_is_changed_and_totp_is_asked_on_the_page() {
 
     // TOTP: set up through the API, then asked for on the page.
     let signed_in = sdk_client::password_sign_in(&hosted.client, &hosted.client_id, "erin").await;
-    let access = signed_in.authentication_result().unwrap().access_token().unwrap().to_owned();
-    let secret = hosted.client.associate_software_token().access_token(&access).send().await.unwrap();
+    let access = signed_in
+        .authentication_result()
+        .unwrap()
+        .access_token()
+        .unwrap()
+        .to_owned();
+    let secret = hosted
+        .client
+        .associate_software_token()
+        .access_token(&access)
+        .send()
+        .await
+        .unwrap();
     let secret = secret.secret_code().unwrap().to_owned();
-    let now = || SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let now = || {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    };
     hosted
         .client
         .verify_software_token()
@@ -643,23 +919,39 @@ async fn a_temporary_password_is_changed_and_totp_is_asked_on_the_page() {
         .user_pool_id(&hosted.pool_id)
         .mfa_configuration(aws_sdk_cognitoidentityprovider::types::UserPoolMfaType::Optional)
         .software_token_mfa_configuration(
-            aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaConfigType::builder().enabled(true).build(),
+            aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaConfigType::builder()
+                .enabled(true)
+                .build(),
         )
         .send()
         .await
         .unwrap();
     let _ = UserPoolMfaType::Optional;
-    let step = hosted.submit(&q, &csrf, &[("username", "erin"), ("password", PASSWORD)]).await;
+    let step = hosted
+        .submit(&q, &csrf, &[("username", "erin"), ("password", PASSWORD)])
+        .await;
     assert!(step.body.contains("name=\"totpCode\""), "{}", step.body);
     let session = field(&step.body, "session").unwrap();
-    let wrong = hosted.submit(&q, &csrf, &[("session", &session), ("totpCode", "000000")]).await;
-    assert!(wrong.body.contains("Invalid code received for user"), "{}", wrong.body);
+    let wrong = hosted
+        .submit(&q, &csrf, &[("session", &session), ("totpCode", "000000")])
+        .await;
+    assert!(
+        wrong.body.contains("Invalid code received for user"),
+        "{}",
+        wrong.body
+    );
     // The code must not be the one just used for VerifySoftwareToken: move a step on.
-    hosted.emulator.advance_clock(Duration::from_secs(30));
+    hosted.clock().advance_clock(Duration::from_secs(30));
     let code = emulator::cognito::totp::code_at(&secret, now() + 30);
-    let done = hosted.submit(&q, &csrf, &[("session", &session), ("totpCode", &code)]).await;
+    let done = hosted
+        .submit(&q, &csrf, &[("session", &session), ("totpCode", &code)])
+        .await;
     assert_eq!(done.status, 302, "{}", done.body);
-    assert!(done.header("location").unwrap().starts_with(&format!("{CALLBACK}?code=")));
+    assert!(
+        done.header("location")
+            .unwrap()
+            .starts_with(&format!("{CALLBACK}?code="))
+    );
 }
 
 #[tokio::test]
@@ -675,8 +967,14 @@ async fn the_implicit_flow_returns_tokens_in_the_fragment() {
     ]);
     let (done, _) = hosted.sign_in(&q, "frank").await;
     let location = done.header("location").unwrap();
-    assert!(location.starts_with("http://localhost:3000/cb#"), "{location}");
-    assert_eq!(param(location, '#', "token_type").as_deref(), Some("Bearer"));
+    assert!(
+        location.starts_with("http://localhost:3000/cb#"),
+        "{location}"
+    );
+    assert_eq!(
+        param(location, '#', "token_type").as_deref(),
+        Some("Bearer")
+    );
     assert_eq!(param(location, '#', "state").as_deref(), Some("st"));
     assert!(param(location, '#', "refresh_token").is_none());
     let access = param(location, '#', "access_token").unwrap();
@@ -703,40 +1001,81 @@ async fn user_info_returns_the_attributes_within_the_scopes() {
     };
     let access = tokens_for("openid email").await;
     let bearer = format!("Bearer {access}");
-    let info = hosted.get_with("/oauth2/userInfo", &[("authorization", &bearer)]).await;
+    let info = hosted
+        .get_with("/oauth2/userInfo", &[("authorization", &bearer)])
+        .await;
     assert_eq!(info.status, 200, "{}", info.body);
     let body: Value = info.json();
     assert_eq!(body["username"], "gina");
     assert_eq!(body["email"], "gina@example.com");
     assert!(body["sub"].as_str().is_some());
-    let posted = hosted.post("/oauth2/userInfo", &[("authorization", &bearer)], &[]).await;
+    let posted = hosted
+        .post("/oauth2/userInfo", &[("authorization", &bearer)], &[])
+        .await;
     assert_eq!(posted.json(), body);
     let profile_only = tokens_for("openid profile").await;
     let info = hosted
-        .get_with("/oauth2/userInfo", &[("authorization", &format!("Bearer {profile_only}"))])
+        .get_with(
+            "/oauth2/userInfo",
+            &[("authorization", &format!("Bearer {profile_only}"))],
+        )
         .await;
     assert!(info.json().get("email").is_none(), "{}", info.body);
     // No openid scope, an API token, or none at all: refused.
     let no_openid = tokens_for("email").await;
     let refused = hosted
-        .get_with("/oauth2/userInfo", &[("authorization", &format!("Bearer {no_openid}"))])
+        .get_with(
+            "/oauth2/userInfo",
+            &[("authorization", &format!("Bearer {no_openid}"))],
+        )
         .await;
-    assert_eq!((refused.status, refused.json()["error"].clone()), (401, "invalid_token".into()));
+    assert_eq!(
+        (refused.status, refused.json()["error"].clone()),
+        (401, "invalid_token".into())
+    );
     let api = sdk_client::password_sign_in(&hosted.client, &hosted.client_id, "gina").await;
-    let api = api.authentication_result().unwrap().access_token().unwrap().to_owned();
-    let refused = hosted.get_with("/oauth2/userInfo", &[("authorization", &format!("Bearer {api}"))]).await;
+    let api = api
+        .authentication_result()
+        .unwrap()
+        .access_token()
+        .unwrap()
+        .to_owned();
+    let refused = hosted
+        .get_with(
+            "/oauth2/userInfo",
+            &[("authorization", &format!("Bearer {api}"))],
+        )
+        .await;
     assert_eq!(refused.status, 401);
     assert_eq!(hosted.get_with("/oauth2/userInfo", &[]).await.status, 401);
     // After GlobalSignOut the token is revoked.
     let admin = tokens_for("openid aws.cognito.signin.user.admin").await;
-    hosted.client.global_sign_out().access_token(&admin).send().await.unwrap();
-    let revoked = hosted.get_with("/oauth2/userInfo", &[("authorization", &format!("Bearer {admin}"))]).await;
+    hosted
+        .client
+        .global_sign_out()
+        .access_token(&admin)
+        .send()
+        .await
+        .unwrap();
+    let revoked = hosted
+        .get_with(
+            "/oauth2/userInfo",
+            &[("authorization", &format!("Bearer {admin}"))],
+        )
+        .await;
     assert_eq!(revoked.status, 401);
 }
 
 impl Hosted {
     async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> RawResponse {
-        raw(&self.endpoint, "GET", &format!("{}{path}", self.base), headers, b"").await
+        raw(
+            &self.endpoint,
+            "GET",
+            &format!("{}{path}", self.base),
+            headers,
+            b"",
+        )
+        .await
     }
 }
 
@@ -747,27 +1086,59 @@ async fn logout_ends_the_session_and_checks_its_urls() {
     let q = hosted.authorize_query(&[]);
     let (_, session) = hosted.sign_in(&q, "hank").await;
     let bad = hosted
-        .get(&format!("/logout?{}", query(&[("client_id", &hosted.client_id), ("logout_uri", "https://evil.example/")])), &session)
+        .get(
+            &format!(
+                "/logout?{}",
+                query(&[
+                    ("client_id", &hosted.client_id),
+                    ("logout_uri", "https://evil.example/")
+                ])
+            ),
+            &session,
+        )
         .await;
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("redirect_mismatch"));
-    let missing = hosted.get(&format!("/logout?{}", query(&[("logout_uri", SIGNED_OUT)])), &session).await;
+    let missing = hosted
+        .get(
+            &format!("/logout?{}", query(&[("logout_uri", SIGNED_OUT)])),
+            &session,
+        )
+        .await;
     assert_eq!(missing.status, 400);
     let out = hosted
-        .get(&format!("/logout?{}", query(&[("client_id", &hosted.client_id), ("logout_uri", SIGNED_OUT)])), &session)
+        .get(
+            &format!(
+                "/logout?{}",
+                query(&[("client_id", &hosted.client_id), ("logout_uri", SIGNED_OUT)])
+            ),
+            &session,
+        )
         .await;
     assert_eq!(out.status, 302);
     assert_eq!(out.header("location"), Some(SIGNED_OUT));
-    assert!(set_cookie_line(&out, "cognito").unwrap().contains("Max-Age=0"));
+    assert!(
+        set_cookie_line(&out, "cognito")
+            .unwrap()
+            .contains("Max-Age=0")
+    );
     // The old cookie no longer signs in.
-    let again = hosted.get(&format!("/oauth2/authorize?{q}"), &session).await;
+    let again = hosted
+        .get(&format!("/oauth2/authorize?{q}"), &session)
+        .await;
     assert!(again.header("location").unwrap().contains("/login?"));
     // The redirect_uri form sends the browser back to sign in.
     let (_, session) = hosted.sign_in(&q, "hank").await;
     let back = hosted.get(&format!("/logout?{q}"), &session).await;
     assert_eq!(back.status, 302);
-    assert!(back.header("location").unwrap().starts_with(&format!("{}/login?", hosted.base)));
-    let again = hosted.get(&format!("/oauth2/authorize?{q}"), &session).await;
+    assert!(
+        back.header("location")
+            .unwrap()
+            .starts_with(&format!("{}/login?", hosted.base))
+    );
+    let again = hosted
+        .get(&format!("/oauth2/authorize?{q}"), &session)
+        .await;
     assert!(again.header("location").unwrap().contains("/login?"));
 }
 
@@ -794,7 +1165,14 @@ async fn client_credentials_issue_access_tokens_with_resource_server_scopes() {
         .to_owned();
     let auth = basic(&hosted.client_id, &secret);
     let by_basic = hosted
-        .post("/oauth2/token", &[("authorization", &auth)], &[("grant_type", "client_credentials"), ("scope", "https://api.example/read")])
+        .post(
+            "/oauth2/token",
+            &[("authorization", &auth)],
+            &[
+                ("grant_type", "client_credentials"),
+                ("scope", "https://api.example/read"),
+            ],
+        )
         .await;
     assert_eq!(by_basic.status, 200, "{}", by_basic.body);
     let body = by_basic.json();
@@ -806,28 +1184,61 @@ async fn client_credentials_issue_access_tokens_with_resource_server_scopes() {
     assert_eq!(access["scope"], "https://api.example/read");
     assert!(access.get("username").is_none());
     let by_form = hosted
-        .token(&[("grant_type", "client_credentials"), ("client_id", &hosted.client_id), ("client_secret", &secret)])
+        .token(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &hosted.client_id),
+            ("client_secret", &secret),
+        ])
         .await;
     assert_eq!(
         claims(by_form.json()["access_token"].as_str().unwrap())["scope"],
         "https://api.example/read https://api.example/write"
     );
     let bad_scope = hosted
-        .post("/oauth2/token", &[("authorization", &auth)], &[("grant_type", "client_credentials"), ("scope", "openid")])
+        .post(
+            "/oauth2/token",
+            &[("authorization", &auth)],
+            &[("grant_type", "client_credentials"), ("scope", "openid")],
+        )
         .await;
-    assert_eq!((bad_scope.status, bad_scope.json()["error"].clone()), (400, "invalid_scope".into()));
+    assert_eq!(
+        (bad_scope.status, bad_scope.json()["error"].clone()),
+        (400, "invalid_scope".into())
+    );
     let wrong = basic(&hosted.client_id, "not-the-secret");
     let refused = hosted
-        .post("/oauth2/token", &[("authorization", &wrong)], &[("grant_type", "client_credentials")])
+        .post(
+            "/oauth2/token",
+            &[("authorization", &wrong)],
+            &[("grant_type", "client_credentials")],
+        )
         .await;
-    assert_eq!((refused.status, refused.json()["error"].clone()), (401, "invalid_client".into()));
+    assert_eq!(
+        (refused.status, refused.json()["error"].clone()),
+        (401, "invalid_client".into())
+    );
     assert!(refused.header("www-authenticate").is_some());
     let by_form_wrong = hosted
-        .token(&[("grant_type", "client_credentials"), ("client_id", &hosted.client_id), ("client_secret", "nope")])
+        .token(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &hosted.client_id),
+            ("client_secret", "nope"),
+        ])
         .await;
-    assert_eq!((by_form_wrong.status, by_form_wrong.json()["error"].clone()), (400, "invalid_client".into()));
+    assert_eq!(
+        (by_form_wrong.status, by_form_wrong.json()["error"].clone()),
+        (400, "invalid_client".into())
+    );
     let code_grant = hosted
-        .post("/oauth2/token", &[("authorization", &auth)], &[("grant_type", "authorization_code"), ("code", "x"), ("redirect_uri", CALLBACK)])
+        .post(
+            "/oauth2/token",
+            &[("authorization", &auth)],
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", "x"),
+                ("redirect_uri", CALLBACK),
+            ],
+        )
         .await;
     assert_eq!(code_grant.json()["error"], "unauthorized_client");
 }
@@ -840,39 +1251,86 @@ async fn revoke_ends_a_refresh_token() {
     let (done, _) = hosted.sign_in(&q, "ivy").await;
     let code = param(done.header("location").unwrap(), '?', "code").unwrap();
     let tokens = hosted
-        .token(&[("grant_type", "authorization_code"), ("client_id", &hosted.client_id), ("code", &code), ("redirect_uri", CALLBACK)])
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", &hosted.client_id),
+            ("code", &code),
+            ("redirect_uri", CALLBACK),
+        ])
         .await
         .json();
     let refresh = tokens["refresh_token"].as_str().unwrap();
     let access = tokens["access_token"].as_str().unwrap();
-    let jwt = hosted.post("/oauth2/revoke", &[], &[("client_id", &hosted.client_id), ("token", access)]).await;
+    let jwt = hosted
+        .post(
+            "/oauth2/revoke",
+            &[],
+            &[("client_id", &hosted.client_id), ("token", access)],
+        )
+        .await;
     assert_eq!(jwt.json()["error"], "unsupported_token_type");
-    let missing = hosted.post("/oauth2/revoke", &[], &[("client_id", &hosted.client_id)]).await;
+    let missing = hosted
+        .post("/oauth2/revoke", &[], &[("client_id", &hosted.client_id)])
+        .await;
     assert_eq!(missing.json()["error"], "invalid_request");
-    let revoked = hosted.post("/oauth2/revoke", &[], &[("client_id", &hosted.client_id), ("token", refresh)]).await;
+    let revoked = hosted
+        .post(
+            "/oauth2/revoke",
+            &[],
+            &[("client_id", &hosted.client_id), ("token", refresh)],
+        )
+        .await;
     assert_eq!(revoked.status, 200, "{}", revoked.body);
     let refreshed = hosted
-        .token(&[("grant_type", "refresh_token"), ("client_id", &hosted.client_id), ("refresh_token", refresh)])
+        .token(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", &hosted.client_id),
+            ("refresh_token", refresh),
+        ])
         .await;
     assert_eq!(refreshed.json()["error"], "invalid_grant");
-    let info = hosted.get_with("/oauth2/userInfo", &[("authorization", &format!("Bearer {access}"))]).await;
-    assert_eq!(info.status, 401, "the access token of a revoked sign-in is refused");
+    let info = hosted
+        .get_with(
+            "/oauth2/userInfo",
+            &[("authorization", &format!("Bearer {access}"))],
+        )
+        .await;
+    assert_eq!(
+        info.status, 401,
+        "the access token of a revoked sign-in is refused"
+    );
 }
 
 #[tokio::test]
 async fn client_oauth_settings_are_validated_and_described() {
     let (_emulator, client) = sdk_client::start().await;
     let pool_id = sdk_client::pool(&client).await;
-    let create = || client.create_user_pool_client().user_pool_id(&pool_id).client_name("c");
+    let create = || {
+        client
+            .create_user_pool_client()
+            .user_pool_id(&pool_id)
+            .client_name("c")
+    };
     let code = |r: Result<_, aws_sdk_cognitoidentityprovider::error::SdkError<_, _>>| {
         use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
         let err: aws_sdk_cognitoidentityprovider::operation::create_user_pool_client::CreateUserPoolClientError =
             r.map(|_: aws_sdk_cognitoidentityprovider::operation::create_user_pool_client::CreateUserPoolClientOutput| ()).unwrap_err().into_service_error();
-        (err.code().unwrap_or_default().to_owned(), err.message().unwrap_or_default().to_owned())
+        (
+            err.code().unwrap_or_default().to_owned(),
+            err.message().unwrap_or_default().to_owned(),
+        )
     };
-    let (c, m) = code(create().allowed_o_auth_flows_user_pool_client(true).send().await);
+    let (c, m) = code(
+        create()
+            .allowed_o_auth_flows_user_pool_client(true)
+            .send()
+            .await,
+    );
     assert_eq!(c, "InvalidParameterException");
-    assert_eq!(m, "AllowedOAuthFlows and AllowedOAuthScopes are required if user pool client is allowed to use OAuth flows.");
+    assert_eq!(
+        m,
+        "AllowedOAuthFlows and AllowedOAuthScopes are required if user pool client is allowed to use OAuth flows."
+    );
     let (c, m) = code(
         create()
             .allowed_o_auth_flows_user_pool_client(true)
@@ -882,7 +1340,10 @@ async fn client_oauth_settings_are_validated_and_described() {
             .await,
     );
     assert_eq!(c, "InvalidOAuthFlowException");
-    assert_eq!(m, "client_credentials flow can not be selected if client does not have a client secret.");
+    assert_eq!(
+        m,
+        "client_credentials flow can not be selected if client does not have a client secret."
+    );
     let (c, _) = code(
         create()
             .generate_secret(true)
@@ -903,16 +1364,38 @@ async fn client_oauth_settings_are_validated_and_described() {
             .send()
             .await,
     );
-    assert_eq!((c.as_str(), m.as_str()), ("InvalidOAuthFlowException", "CallbackUrls can not be empty when code flow or implicit flow is selected"));
-    let (c, _) = code(create().allowed_o_auth_scopes("https://api.example/read").send().await);
+    assert_eq!(
+        (c.as_str(), m.as_str()),
+        (
+            "InvalidOAuthFlowException",
+            "CallbackUrls can not be empty when code flow or implicit flow is selected"
+        )
+    );
+    let (c, _) = code(
+        create()
+            .allowed_o_auth_scopes("https://api.example/read")
+            .send()
+            .await,
+    );
     assert_eq!(c, "ScopeDoesNotExistException");
     let (c, _) = code(create().callback_urls("http://app.example/cb").send().await);
     assert_eq!(c, "InvalidParameterException");
-    let (c, _) = code(create().callback_urls("https://app.example/cb#frag").send().await);
+    let (c, _) = code(
+        create()
+            .callback_urls("https://app.example/cb#frag")
+            .send()
+            .await,
+    );
     assert_eq!(c, "InvalidParameterException");
     let (c, _) = code(create().supported_identity_providers("Google").send().await);
     assert_eq!(c, "InvalidParameterException");
-    let (c, _) = code(create().callback_urls(CALLBACK).default_redirect_uri("https://other.example/").send().await);
+    let (c, _) = code(
+        create()
+            .callback_urls(CALLBACK)
+            .default_redirect_uri("https://other.example/")
+            .send()
+            .await,
+    );
     assert_eq!(c, "InvalidParameterException");
 
     let made = create()
@@ -927,7 +1410,13 @@ async fn client_oauth_settings_are_validated_and_described() {
         .await
         .unwrap();
     let id = made.user_pool_client().unwrap().client_id().unwrap();
-    let described = client.describe_user_pool_client().user_pool_id(&pool_id).client_id(id).send().await.unwrap();
+    let described = client
+        .describe_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_id(id)
+        .send()
+        .await
+        .unwrap();
     let c = described.user_pool_client().unwrap();
     assert_eq!(c.allowed_o_auth_flows(), &[OAuthFlowType::Code]);
     assert_eq!(c.allowed_o_auth_scopes(), &["openid".to_owned()]);
@@ -936,4 +1425,51 @@ async fn client_oauth_settings_are_validated_and_described() {
     assert_eq!(c.default_redirect_uri(), Some("http://localhost:8080/cb"));
     assert_eq!(c.supported_identity_providers(), &["COGNITO".to_owned()]);
     assert_eq!(c.allowed_o_auth_flows_user_pool_client(), Some(true));
+}
+
+#[tokio::test]
+async fn hosted_sign_in_runs_pre_token_generation_as_hosted_auth() {
+    use crate::token_generation::{trigger_script, triggered_pool};
+    use aws_sdk_cognitoidentityprovider::types::LambdaConfigType;
+    let answer =
+        r#"{"response":{"claimsOverrideDetails":{"claimsToAddOrOverride":{"tier":"gold"}}}}"#;
+    let script = trigger_script(&format!("  ANSWER='{answer}'"));
+    let pool = triggered_pool("pretoken-hosted", &script, |arn| {
+        LambdaConfigType::builder()
+            .pre_token_generation(arn)
+            .build()
+    })
+    .await;
+    let hosted = Hosted::configure(
+        None,
+        pool.cognito.clone(),
+        pool.env.emulator.endpoint(),
+        pool.id.clone(),
+        CODE_CLIENT,
+    )
+    .await;
+    hosted.user("judy").await;
+    let q = hosted.authorize_query(&[]);
+    let (done, _) = hosted.sign_in(&q, "judy").await;
+    let code = param(done.header("location").unwrap(), '?', "code").unwrap();
+    let tokens = hosted
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", &hosted.client_id),
+            ("code", &code),
+            ("redirect_uri", CALLBACK),
+        ])
+        .await;
+    assert_eq!(tokens.status, 200, "{}", tokens.body);
+    let id = pool
+        .verified(tokens.json()["id_token"].as_str().unwrap())
+        .await;
+    assert_eq!(id["tier"], "gold");
+    let event = &pool.events("pretoken-hosted", 1).await[0];
+    assert_eq!(event["triggerSource"], "TokenGeneration_HostedAuth");
+    assert_eq!(event["userName"], "judy");
+    assert_eq!(
+        event["callerContext"]["clientId"],
+        hosted.client_id.as_str()
+    );
 }

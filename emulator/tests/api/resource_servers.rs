@@ -50,7 +50,10 @@ async fn a_resource_server_is_created_described_listed_updated_and_deleted() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(failure(duplicate.into_service_error()).0, "InvalidParameterException");
+    assert_eq!(
+        failure(duplicate.into_service_error()).0,
+        "InvalidParameterException"
+    );
 
     let described = client
         .describe_resource_server()
@@ -83,7 +86,11 @@ async fn a_resource_server_is_created_described_listed_updated_and_deleted() {
             .await
             .unwrap();
         assert!(page.resource_servers().len() <= 2);
-        seen.extend(page.resource_servers().iter().map(|s| s.identifier().unwrap().to_owned()));
+        seen.extend(
+            page.resource_servers()
+                .iter()
+                .map(|s| s.identifier().unwrap().to_owned()),
+        );
         next = page.next_token().map(str::to_owned);
         if next.is_none() {
             break;
@@ -124,7 +131,10 @@ async fn a_resource_server_is_created_described_listed_updated_and_deleted() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(failure(gone_scope.into_service_error()).0, "ScopeDoesNotExistException");
+    assert_eq!(
+        failure(gone_scope.into_service_error()).0,
+        "ScopeDoesNotExistException"
+    );
 
     client
         .delete_resource_server()
@@ -163,7 +173,10 @@ async fn a_resource_server_is_created_described_listed_updated_and_deleted() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(failure(unknown_pool.into_service_error()).0, "ResourceNotFoundException");
+    assert_eq!(
+        failure(unknown_pool.into_service_error()).0,
+        "ResourceNotFoundException"
+    );
 
     // The model's constraints: a name matches `[\w\s+=,.@-]+`.
     let endpoint = emulator.endpoint();

@@ -21,8 +21,8 @@ use crate::cognito::srp::PasswordDigest;
 use crate::cognito::state::attribute_changes::client_attributes;
 use crate::cognito::state::clients::{AppClient, ClientProof};
 use crate::cognito::state::oauth::{
-    AuthorizationCode, BrowserSession, CODE_LIFETIME, PENDING_LIFETIME,
-    PendingLogin, PendingStep, SESSION_LIFETIME, new_secret,
+    AuthorizationCode, BrowserSession, CODE_LIFETIME, PENDING_LIFETIME, PendingLogin, PendingStep,
+    SESSION_LIFETIME, new_secret,
 };
 use crate::cognito::state::pool::Pool;
 use crate::cognito::state::refresh::RefreshGrant;
@@ -106,7 +106,10 @@ impl Authorize {
 }
 
 fn error_page(error: &str, description: &str) -> Response {
-    html_response(StatusCode::BAD_REQUEST, html::error_page(error, description))
+    html_response(
+        StatusCode::BAD_REQUEST,
+        html::error_page(error, description),
+    )
 }
 
 /// Tokens issued to a user through the domain.
@@ -200,14 +203,21 @@ impl CognitoService {
         // provider (federation) is an error, as for a provider the client
         // does not support.
         let cognito = client.oauth.providers.iter().any(|p| p == "COGNITO");
-        if params.get("identity_provider").is_some_and(|p| p != "COGNITO") || !cognito {
+        if params
+            .get("identity_provider")
+            .is_some_and(|p| p != "COGNITO")
+            || !cognito
+        {
             return Err(request.error("unauthorized_client"));
         }
         match granted_scopes(params.get("scope"), &client.oauth.scopes) {
             Ok(scopes) => request.scope = scopes.join(" "),
             Err(_) => return Err(request.error("invalid_scope")),
         }
-        request.challenge = match (params.get("code_challenge"), params.get("code_challenge_method")) {
+        request.challenge = match (
+            params.get("code_challenge"),
+            params.get("code_challenge_method"),
+        ) {
             (None, None) => None,
             // S256 only: see `request::pkce_matches`.
             (Some(challenge), Some("S256")) => Some(challenge.to_owned()),
@@ -229,9 +239,7 @@ impl CognitoService {
             .and_then(|value| self.hosted.session(value, ctx.pool_id, self.now_secs()))
             .filter(|_| request.prompt.as_deref() != Some("login"));
         match session {
-            Some(session) => {
-                self.finish(&request, &session.user_key).await
-            }
+            Some(session) => self.finish(&request, &session.user_key).await,
             None if request.prompt.as_deref() == Some("none") => request.error("login_required"),
             None => redirect(&ctx.login_url()),
         }
@@ -250,7 +258,10 @@ impl CognitoService {
             csrf: &csrf,
         };
         let mut response = html_response(StatusCode::OK, html::login_form(&target, "", None));
-        add_cookie(&mut response, &ctx.set_cookie(CSRF_COOKIE, &csrf, PENDING_LIFETIME * 10));
+        add_cookie(
+            &mut response,
+            &ctx.set_cookie(CSRF_COOKIE, &csrf, PENDING_LIFETIME * 10),
+        );
         response
     }
 
@@ -271,7 +282,10 @@ impl CognitoService {
             _ => {
                 return html_response(
                     StatusCode::FORBIDDEN,
-                    html::error_page("invalid_csrf", "The form's CSRF token is missing or does not match its cookie. Reload the sign-in page."),
+                    html::error_page(
+                        "invalid_csrf",
+                        "The form's CSRF token is missing or does not match its cookie. Reload the sign-in page.",
+                    ),
                 );
             }
         };
@@ -281,17 +295,26 @@ impl CognitoService {
             csrf: &csrf,
         };
         if let Some(session) = fields.get("session") {
-            return self.login_step(ctx, &request, &target, session, &fields).await;
+            return self
+                .login_step(ctx, &request, &target, session, &fields)
+                .await;
         }
         let username = fields.get("username").unwrap_or_default();
         let Some(password) = fields.get("password").filter(|_| !username.is_empty()) else {
             return html_response(
                 StatusCode::OK,
-                html::login_form(&target, username, Some("Username and password are required.")),
+                html::login_form(
+                    &target,
+                    username,
+                    Some("Username and password are required."),
+                ),
             );
         };
         match self.check_password(&request, username, password).await {
-            Ok((user_key, name)) => self.after_password(ctx, &request, &target, user_key, name).await,
+            Ok((user_key, name)) => {
+                self.after_password(ctx, &request, &target, user_key, name)
+                    .await
+            }
             Err(error) => html_response(
                 StatusCode::OK,
                 html::login_form(&target, username, Some(&error.message)),
@@ -332,7 +355,11 @@ impl CognitoService {
         if !matches {
             return Err(errors::incorrect_password());
         }
-        check_status(user.status, user.temporary_password_expires, self.now_secs())?;
+        check_status(
+            user.status,
+            user.temporary_password_expires,
+            self.now_secs(),
+        )?;
         Ok((key.to_string(), user.username.to_string()))
     }
 
@@ -354,7 +381,10 @@ impl CognitoService {
                     html::login_form(target, &username, Some(&errors::user_not_found().message)),
                 );
             };
-            let token = user.software_token.as_deref().filter(|t| t.secret.is_some());
+            let token = user
+                .software_token
+                .as_deref()
+                .filter(|t| t.secret.is_some());
             sign_in::next_step(&SignInFacts {
                 pool_mfa: settings.mfa,
                 must_change_password: user.status == UserStatus::ForceChangePassword,
@@ -376,10 +406,15 @@ impl CognitoService {
         match step {
             NextStep::NewPasswordRequired => {
                 let session = self.hosted.start_pending(pending(PendingStep::NewPassword));
-                html_response(StatusCode::OK, html::new_password_form(target, &session, None))
+                html_response(
+                    StatusCode::OK,
+                    html::new_password_form(target, &session, None),
+                )
             }
             NextStep::SoftwareTokenMfa => {
-                let session = self.hosted.start_pending(pending(PendingStep::SoftwareTokenMfa));
+                let session = self
+                    .hosted
+                    .start_pending(pending(PendingStep::SoftwareTokenMfa));
                 html_response(StatusCode::OK, html::mfa_form(target, &session, None))
             }
             NextStep::MfaSetup => html_response(
@@ -387,11 +422,14 @@ impl CognitoService {
                 html::login_form(
                     target,
                     &username,
-                    Some("MFA is required but not set up for this user: set up an authenticator app with AssociateSoftwareToken first (these pages do not set one up)."),
+                    Some(
+                        "MFA is required but not set up for this user: set up an authenticator app with AssociateSoftwareToken first (these pages do not set one up).",
+                    ),
                 ),
             ),
             NextStep::DeviceSrpAuth | NextStep::Tokens => {
-                self.signed_in(ctx, request, target, &user_key, &username).await
+                self.signed_in(ctx, request, target, &user_key, &username)
+                    .await
             }
         }
     }
@@ -413,7 +451,11 @@ impl CognitoService {
         else {
             return html_response(
                 StatusCode::OK,
-                html::login_form(target, "", Some("Your session has expired. Please sign in again.")),
+                html::login_form(
+                    target,
+                    "",
+                    Some("Your session has expired. Please sign in again."),
+                ),
             );
         };
         match pending.step {
@@ -433,7 +475,11 @@ impl CognitoService {
                 if pending.failures >= 3 {
                     return html_response(
                         StatusCode::OK,
-                        html::login_form(target, &pending.username, Some(&errors::mfa_code_mismatch().message)),
+                        html::login_form(
+                            target,
+                            &pending.username,
+                            Some(&errors::mfa_code_mismatch().message),
+                        ),
                     );
                 }
                 self.hosted.restore_pending(session, pending);
@@ -445,7 +491,10 @@ impl CognitoService {
             PendingStep::NewPassword => {
                 let password = fields.get("new_password").unwrap_or_default();
                 let refuse = |message: &str| {
-                    html_response(StatusCode::OK, html::new_password_form(target, session, Some(message)))
+                    html_response(
+                        StatusCode::OK,
+                        html::new_password_form(target, session, Some(message)),
+                    )
                 };
                 if fields.get("confirm_password") != Some(password) {
                     self.hosted.restore_pending(session, pending);
@@ -456,17 +505,30 @@ impl CognitoService {
                     self.hosted.restore_pending(session, pending);
                     return refuse(&error.message);
                 }
-                let digest = PasswordDigest::new(&request.pool.srp_name, &pending.username, password);
-                let changed = request
-                    .pool
-                    .users
-                    .change(&settings, &pending.user_key, false, |user| {
-                        user.complete_new_password(&settings.schema, digest, &[], self.now_millis())
-                    });
+                let digest =
+                    PasswordDigest::new(&request.pool.srp_name, &pending.username, password);
+                let changed =
+                    request
+                        .pool
+                        .users
+                        .change(&settings, &pending.user_key, false, |user| {
+                            user.complete_new_password(
+                                &settings.schema,
+                                digest,
+                                &[],
+                                self.now_millis(),
+                            )
+                        });
                 match changed {
                     Some(Ok(())) => {
-                        self.after_password(ctx, request, target, pending.user_key, pending.username)
-                            .await
+                        self.after_password(
+                            ctx,
+                            request,
+                            target,
+                            pending.user_key,
+                            pending.username,
+                        )
+                        .await
                     }
                     Some(Err(error)) => {
                         self.hosted.restore_pending(session, pending);
@@ -507,7 +569,10 @@ impl CognitoService {
             expires_at: self.now_secs() + SESSION_LIFETIME,
         });
         let mut response = self.finish(request, user_key).await;
-        add_cookie(&mut response, &ctx.set_cookie(SESSION_COOKIE, &cookie, SESSION_LIFETIME));
+        add_cookie(
+            &mut response,
+            &ctx.set_cookie(SESSION_COOKIE, &cookie, SESSION_LIFETIME),
+        );
         response
     }
 
@@ -536,7 +601,14 @@ impl CognitoService {
             return redirect(&redirect_with(&request.redirect_uri, &pairs, false));
         }
         let tokens = match self
-            .user_tokens(&request.pool, &request.client, user_key, &request.scope, request.nonce.as_deref(), false)
+            .user_tokens(
+                &request.pool,
+                &request.client,
+                user_key,
+                &request.scope,
+                request.nonce.as_deref(),
+                false,
+            )
             .await
         {
             Ok(tokens) => tokens,
@@ -570,7 +642,10 @@ impl CognitoService {
     ) -> Result<UserTokens, ServiceError> {
         let (snapshot, revoked_before) = {
             let table = pool.users.lock();
-            let user = table.users.get(user_key).ok_or_else(errors::user_not_found)?;
+            let user = table
+                .users
+                .get(user_key)
+                .ok_or_else(errors::user_not_found)?;
             (TokenSubject::of(user, client), user.revoked_before)
         };
         let now = self.now_millis();
@@ -680,7 +755,10 @@ impl CognitoService {
         let Some(grant_type) = fields.get("grant_type") else {
             return token_error("invalid_request", false);
         };
-        if !matches!(grant_type, "authorization_code" | "refresh_token" | "client_credentials") {
+        if !matches!(
+            grant_type,
+            "authorization_code" | "refresh_token" | "client_credentials"
+        ) {
             return token_error("unsupported_grant_type", false);
         }
         let (pool, client, _) = match self.token_client(ctx, &fields) {
@@ -698,13 +776,17 @@ impl CognitoService {
         if !client.oauth.allows("code") {
             return token_error("unauthorized_client", false);
         }
-        let (Some(code), Some(redirect_uri)) = (fields.get("code"), fields.get("redirect_uri")) else {
+        let (Some(code), Some(redirect_uri)) = (fields.get("code"), fields.get("redirect_uri"))
+        else {
             return token_error("invalid_request", false);
         };
         let Some(grant) = self.hosted.take_code(code, self.now_secs()) else {
             return token_error("invalid_grant", false);
         };
-        if grant.client_id != *client.id || grant.pool_id != *pool.id || grant.redirect_uri != redirect_uri {
+        if grant.client_id != *client.id
+            || grant.pool_id != *pool.id
+            || grant.redirect_uri != redirect_uri
+        {
             return token_error("invalid_grant", false);
         }
         if let Some(challenge) = &grant.challenge {
@@ -716,7 +798,14 @@ impl CognitoService {
             }
         }
         match self
-            .user_tokens(pool, client, &grant.user_key, &grant.scope, grant.nonce.as_deref(), true)
+            .user_tokens(
+                pool,
+                client,
+                &grant.user_key,
+                &grant.scope,
+                grant.nonce.as_deref(),
+                true,
+            )
             .await
         {
             Ok(tokens) => {
@@ -806,10 +895,11 @@ impl CognitoService {
         let Ok(pool) = self.pool(ctx.pool_id) else {
             return invalid_token("Invalid access token");
         };
-        let claims = match self
-            .signer
-            .verify_access_token_at(token, &self.issuer(ctx.pool_id), self.now_secs())
-        {
+        let claims = match self.signer.verify_access_token_at(
+            token,
+            &self.issuer(ctx.pool_id),
+            self.now_secs(),
+        ) {
             Ok(claims) => claims,
             Err(error) => return invalid_token(&error.to_string()),
         };
@@ -834,7 +924,9 @@ impl CognitoService {
             return invalid_token("Access token has been revoked");
         }
         let readable = client_attributes(&client, "ReadAttributes");
-        let narrowed = scopes.iter().any(|s| matches!(*s, "email" | "phone" | "profile"));
+        let narrowed = scopes
+            .iter()
+            .any(|s| matches!(*s, "email" | "phone" | "profile"));
         let in_scope = |name: &str| {
             if !narrowed {
                 return true;

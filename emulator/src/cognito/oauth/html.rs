@@ -37,7 +37,10 @@ pub(crate) fn page(title: &str, body: &str) -> String {
 /// The error paragraph of a form (nothing without an error).
 fn error_line(error: Option<&str>) -> String {
     error.map_or_else(String::new, |e| {
-        format!("<p class=\"error\" role=\"alert\" id=\"error\">{}</p>\n", escape(e))
+        format!(
+            "<p class=\"error\" role=\"alert\" id=\"error\">{}</p>\n",
+            escape(e)
+        )
     })
 }
 

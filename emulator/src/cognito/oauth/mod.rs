@@ -42,7 +42,11 @@ pub struct HostedRequest<'a> {
 /// or `{domain}.localhost` (with or without a port).
 pub fn domain_of_host(host: &str) -> Option<&str> {
     let host = host.rsplit_once(':').map_or(host, |(h, port)| {
-        if port.chars().all(|c| c.is_ascii_digit()) { h } else { host }
+        if port.chars().all(|c| c.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
     });
     if let Some(name) = host.strip_suffix(".localhost") {
         return (!name.is_empty() && !name.contains('.')).then_some(name);
@@ -70,7 +74,11 @@ fn html(status: StatusCode, body: String) -> Response {
 
 /// The JSON error of the token, revoke and userInfo endpoints.
 fn oauth_error(status: StatusCode, error: &str) -> Response {
-    respond(status, "application/json", json!({ "error": error }).to_string())
+    respond(
+        status,
+        "application/json",
+        json!({ "error": error }).to_string(),
+    )
 }
 
 /// A `302 Found` to `location`.
@@ -102,7 +110,10 @@ impl CognitoService {
         let Some(pool_id) = pool_id else {
             return html(
                 StatusCode::NOT_FOUND,
-                html::error_page("not_found", &format!("No user pool has the domain {domain}.")),
+                html::error_page(
+                    "not_found",
+                    &format!("No user pool has the domain {domain}."),
+                ),
             );
         };
         let context = endpoints::Context {
@@ -178,7 +189,10 @@ mod tests {
 
     #[test]
     fn hosts_name_domains() {
-        assert_eq!(domain_of_host("my-app.auth.us-east-1.amazoncognito.com"), Some("my-app"));
+        assert_eq!(
+            domain_of_host("my-app.auth.us-east-1.amazoncognito.com"),
+            Some("my-app")
+        );
         assert_eq!(domain_of_host("my-app.localhost:4566"), Some("my-app"));
         assert_eq!(domain_of_host("my-app.localhost"), Some("my-app"));
         assert_eq!(domain_of_host("127.0.0.1:4566"), None);

@@ -20,7 +20,10 @@ pub(crate) fn registered(uri: &str, registered: &[String]) -> bool {
 /// you don't request any scopes, the authorization server assigns all
 /// scopes that are associated with the client", developer guide).
 /// `Err` names the first scope the client does not allow.
-pub(crate) fn granted_scopes(requested: Option<&str>, allowed: &[String]) -> Result<Vec<String>, String> {
+pub(crate) fn granted_scopes(
+    requested: Option<&str>,
+    allowed: &[String],
+) -> Result<Vec<String>, String> {
     let Some(requested) = requested.filter(|r| !r.trim().is_empty()) else {
         return Ok(allowed.to_vec());
     };
@@ -114,7 +117,10 @@ mod tests {
             granted_scopes(Some("email openid email"), &allowed).unwrap(),
             strings(&["email", "openid"])
         );
-        assert_eq!(granted_scopes(Some("openid phone"), &allowed).unwrap_err(), "phone");
+        assert_eq!(
+            granted_scopes(Some("openid phone"), &allowed).unwrap_err(),
+            "phone"
+        );
         let settings = OAuthSettings {
             scopes: allowed.clone(),
             ..OAuthSettings::default()
@@ -132,7 +138,10 @@ mod tests {
         let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
         let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
         assert!(pkce_matches(challenge, verifier));
-        assert!(!pkce_matches(challenge, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXK"));
+        assert!(!pkce_matches(
+            challenge,
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXK"
+        ));
         assert!(!pkce_matches(challenge, "short"));
     }
 
@@ -142,7 +151,13 @@ mod tests {
             redirect_with("https://a/cb", &[("code", "x y"), ("state", "s")], false),
             "https://a/cb?code=x%20y&state=s"
         );
-        assert_eq!(redirect_with("https://a/cb?k=1", &[("code", "x")], false), "https://a/cb?k=1&code=x");
-        assert_eq!(redirect_with("https://a/cb", &[("access_token", "t")], true), "https://a/cb#access_token=t");
+        assert_eq!(
+            redirect_with("https://a/cb?k=1", &[("code", "x")], false),
+            "https://a/cb?k=1&code=x"
+        );
+        assert_eq!(
+            redirect_with("https://a/cb", &[("access_token", "t")], true),
+            "https://a/cb#access_token=t"
+        );
     }
 }

@@ -58,7 +58,11 @@ pub(crate) fn acceptable_url(url: &str) -> bool {
         "http" => {
             let host = rest.split(['/', '?']).next().unwrap_or_default();
             let host = host.rsplit_once(':').map_or(host, |(h, port)| {
-                if port.chars().all(|c| c.is_ascii_digit()) { h } else { host }
+                if port.chars().all(|c| c.is_ascii_digit()) {
+                    h
+                } else {
+                    host
+                }
             });
             host == "localhost"
         }
@@ -78,11 +82,17 @@ impl OAuthSettings {
         pool_id: &str,
     ) -> Result<Self, ServiceError> {
         let strings = |member: &str| -> Vec<String> {
-            input.strings(member).into_iter().map(str::to_owned).collect()
+            input
+                .strings(member)
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
         };
         let flows = strings("AllowedOAuthFlows");
         let settings = OAuthSettings {
-            enabled: input.bool("AllowedOAuthFlowsUserPoolClient").unwrap_or(false),
+            enabled: input
+                .bool("AllowedOAuthFlowsUserPoolClient")
+                .unwrap_or(false),
             code: flows.iter().any(|f| f == "code"),
             implicit: flows.iter().any(|f| f == "implicit"),
             client_credentials: flows.iter().any(|f| f == "client_credentials"),
@@ -162,7 +172,12 @@ mod tests {
 
     fn settings(request: Value, secret: bool) -> Result<OAuthSettings, ServiceError> {
         let map: Map<String, Value> = request.as_object().cloned().unwrap();
-        OAuthSettings::from_request(&Input::new(&map), secret, &|s| s == "api/read", "us-east-1_X")
+        OAuthSettings::from_request(
+            &Input::new(&map),
+            secret,
+            &|s| s == "api/read",
+            "us-east-1_X",
+        )
     }
 
     #[test]
@@ -192,13 +207,19 @@ mod tests {
             "InvalidParameterException"
         );
         assert_eq!(
-            err(json!({"AllowedOAuthFlowsUserPoolClient": true, "AllowedOAuthFlows": ["client_credentials"],
-                       "AllowedOAuthScopes": ["api/read"]}), false),
+            err(
+                json!({"AllowedOAuthFlowsUserPoolClient": true, "AllowedOAuthFlows": ["client_credentials"],
+                       "AllowedOAuthScopes": ["api/read"]}),
+                false
+            ),
             "InvalidOAuthFlowException"
         );
         assert_eq!(
-            err(json!({"AllowedOAuthFlowsUserPoolClient": true, "AllowedOAuthFlows": ["code"],
-                       "AllowedOAuthScopes": ["openid"]}), false),
+            err(
+                json!({"AllowedOAuthFlowsUserPoolClient": true, "AllowedOAuthFlows": ["code"],
+                       "AllowedOAuthScopes": ["openid"]}),
+                false
+            ),
             "InvalidOAuthFlowException"
         );
         assert_eq!(
