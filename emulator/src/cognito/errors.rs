@@ -310,22 +310,6 @@ pub(crate) fn feature_unavailable_in_tier(message: &str) -> ServiceError {
     ServiceError::new("FeatureUnavailableInTierException", message)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lambda_timeout_reads_as_before() {
-        // The timeout message used to be written out in full; the cause form
-        // must give the same words.
-        assert_eq!(
-            lambda_invocation_failed("PreSignUp", "Socket timeout while invoking Lambda function")
-                .message,
-            "PreSignUp invocation failed due to error Socket timeout while invoking Lambda function."
-        );
-    }
-}
-
 /// `InvalidOAuthFlowException`: OAuth flows a client may not have
 /// together with its other settings (CreateUserPoolClient, UpdateUserPoolClient).
 pub(crate) fn invalid_oauth_flow(message: impl Into<String>) -> ServiceError {
@@ -349,4 +333,20 @@ pub(crate) fn resource_server_not_found(identifier: &str) -> ServiceError {
         "ResourceNotFoundException",
         format!("Resource server {identifier} does not exist."),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lambda_timeout_reads_as_before() {
+        // The timeout message used to be written out in full; the cause form
+        // must give the same words.
+        assert_eq!(
+            lambda_invocation_failed("PreSignUp", "Socket timeout while invoking Lambda function")
+                .message,
+            "PreSignUp invocation failed due to error Socket timeout while invoking Lambda function."
+        );
+    }
 }

@@ -160,23 +160,27 @@ impl CognitoService {
     /// Checks an authorize request: errors about the client or the
     /// redirect URI are an error page (never a redirect to an unregistered
     /// URI); the others go back to the redirect URI as `error=`.
-    fn check_authorize(&self, ctx: &Context<'_>, params: &Params) -> Result<Authorize, Response> {
+    fn check_authorize(
+        &self,
+        ctx: &Context<'_>,
+        params: &Params,
+    ) -> Result<Authorize, Box<Response>> {
         let client_id = params
             .get("client_id")
-            .ok_or_else(|| error_page("invalid_request", "client_id is missing."))?;
+            .ok_or_else(|| Box::new(error_page("invalid_request", "client_id is missing.")))?;
         let (pool, client) = self
             .client(client_id)
             .ok()
             .filter(|(pool, _)| *pool.id == *ctx.pool_id)
-            .ok_or_else(|| error_page("invalid_request", "Invalid client_id."))?;
+            .ok_or_else(|| Box::new(error_page("invalid_request", "Invalid client_id.")))?;
         let redirect_uri = params
             .get("redirect_uri")
-            .ok_or_else(|| error_page("invalid_request", "redirect_uri is missing."))?;
+            .ok_or_else(|| Box::new(error_page("invalid_request", "redirect_uri is missing.")))?;
         if !registered(redirect_uri, &client.oauth.callback_urls) {
-            return Err(error_page(
+            return Err(Box::new(error_page(
                 "redirect_mismatch",
                 "redirect_uri is not one of the app client's callback URLs.",
-            ));
+            )));
         }
         let mut request = Authorize {
             pool,
@@ -192,12 +196,12 @@ impl CognitoService {
         request.implicit = match params.get("response_type") {
             Some("code") => false,
             Some("token") => true,
-            Some(_) => return Err(request.error("unsupported_response_type")),
-            None => return Err(request.error("invalid_request")),
+            Some(_) => return Err(Box::new(request.error("unsupported_response_type"))),
+            None => return Err(Box::new(request.error("invalid_request"))),
         };
         let flow = if request.implicit { "implicit" } else { "code" };
         if !client.oauth.allows(flow) {
-            return Err(request.error("unauthorized_client"));
+            return Err(Box::new(request.error("unauthorized_client")));
         }
         // Only the pool's own directory signs users in here: another
         // provider (federation) is an error, as for a provider the client
@@ -208,11 +212,11 @@ impl CognitoService {
             .is_some_and(|p| p != "COGNITO")
             || !cognito
         {
-            return Err(request.error("unauthorized_client"));
+            return Err(Box::new(request.error("unauthorized_client")));
         }
         match granted_scopes(params.get("scope"), &client.oauth.scopes) {
             Ok(scopes) => request.scope = scopes.join(" "),
-            Err(_) => return Err(request.error("invalid_scope")),
+            Err(_) => return Err(Box::new(request.error("invalid_scope"))),
         }
         request.challenge = match (
             params.get("code_challenge"),
@@ -221,7 +225,7 @@ impl CognitoService {
             (None, None) => None,
             // S256 only: see `request::pkce_matches`.
             (Some(challenge), Some("S256")) => Some(challenge.to_owned()),
-            _ => return Err(request.error("invalid_request")),
+            _ => return Err(Box::new(request.error("invalid_request"))),
         };
         Ok(request)
     }
@@ -232,7 +236,7 @@ impl CognitoService {
         let params = Params::new(ctx.request.query);
         let request = match self.check_authorize(ctx, &params) {
             Ok(request) => request,
-            Err(response) => return response,
+            Err(response) => return *response,
         };
         let session = ctx
             .cookie(SESSION_COOKIE)
@@ -249,7 +253,7 @@ impl CognitoService {
     pub(super) fn login_page(&self, ctx: &Context<'_>) -> Response {
         let params = Params::new(ctx.request.query);
         if let Err(response) = self.check_authorize(ctx, &params) {
-            return response;
+            return *response;
         }
         let csrf = new_secret();
         let action = ctx.login_url();
@@ -270,7 +274,7 @@ impl CognitoService {
         let params = Params::new(ctx.request.query);
         let request = match self.check_authorize(ctx, &params) {
             Ok(request) => request,
-            Err(response) => return response,
+            Err(response) => return *response,
         };
         let fields = Params::new(&String::from_utf8_lossy(ctx.request.body));
         let csrf = match (ctx.cookie(CSRF_COOKIE), fields.get("_csrf")) {
@@ -723,7 +727,7 @@ impl CognitoService {
         &self,
         ctx: &Context<'_>,
         fields: &Params,
-    ) -> Result<(Arc<Pool>, Arc<AppClient>, bool), Response> {
+    ) -> Result<(Arc<Pool>, Arc<AppClient>, bool), Box<Response>> {
         let basic = ctx
             .header(header::AUTHORIZATION)
             .and_then(form::basic_credentials);
@@ -736,15 +740,15 @@ impl CognitoService {
             ),
         };
         let Some(client_id) = client_id else {
-            return Err(token_error("invalid_request", false));
+            return Err(Box::new(token_error("invalid_request", false)));
         };
         let (pool, client) = self
             .client(&client_id)
             .ok()
             .filter(|(pool, _)| *pool.id == *ctx.pool_id)
-            .ok_or_else(|| token_error("invalid_client", used_basic))?;
+            .ok_or_else(|| Box::new(token_error("invalid_client", used_basic)))?;
         if !client.secret_matches(secret.as_deref()) {
-            return Err(token_error("invalid_client", used_basic));
+            return Err(Box::new(token_error("invalid_client", used_basic)));
         }
         Ok((pool, client, used_basic))
     }
@@ -763,7 +767,7 @@ impl CognitoService {
         }
         let (pool, client, _) = match self.token_client(ctx, &fields) {
             Ok(found) => found,
-            Err(response) => return response,
+            Err(response) => return *response,
         };
         match grant_type {
             "authorization_code" => self.redeem_code(&pool, &client, &fields).await,
@@ -955,7 +959,7 @@ impl CognitoService {
         let fields = Params::new(&String::from_utf8_lossy(ctx.request.body));
         let (_, client, basic) = match self.token_client(ctx, &fields) {
             Ok(found) => found,
-            Err(response) => return response,
+            Err(response) => return *response,
         };
         let Some(token) = fields.get("token") else {
             return token_error("invalid_request", false);
