@@ -531,6 +531,18 @@ async fn codes_expire_and_must_be_redeemed_with_their_redirect_uri_and_verifier(
         ])
         .await;
     assert_eq!(no_code.json()["error"], "invalid_request");
+    let json_body = raw(
+        &hosted.endpoint,
+        "POST",
+        &format!("{}/oauth2/token", hosted.base),
+        &[("content-type", "application/json")],
+        br#"{"grant_type":"client_credentials"}"#,
+    )
+    .await;
+    assert_eq!(
+        (json_body.status, json_body.json()["error"].clone()),
+        (400, "invalid_request".into())
+    );
     let bogus = redeem("not-a-code".into(), CALLBACK, None).await;
     assert_eq!(bogus.json()["error"], "invalid_grant");
     let stranger = hosted

@@ -138,6 +138,15 @@ fn token_error(error: &str, basic: bool) -> Response {
     response
 }
 
+/// The token and revoke endpoints take a form: "Content-Type: Must always
+/// be 'application/x-www-form-urlencoded'" (developer guide, token endpoint).
+fn form_body(ctx: &Context<'_>) -> bool {
+    ctx.header(header::CONTENT_TYPE).is_some_and(|t| {
+        t.to_ascii_lowercase()
+            .starts_with("application/x-www-form-urlencoded")
+    })
+}
+
 fn json_ok(body: Value) -> Response {
     respond(StatusCode::OK, "application/json", body.to_string())
 }
@@ -205,7 +214,8 @@ impl CognitoService {
         }
         // Only the pool's own directory signs users in here: another
         // provider (federation) is an error, as for a provider the client
-        // does not support.
+        // does not support. Which error Cognito names for an unknown
+        // provider is unverified: `unauthorized_client` is the emulator's.
         let cognito = client.oauth.providers.iter().any(|p| p == "COGNITO");
         if params
             .get("identity_provider")
@@ -755,6 +765,9 @@ impl CognitoService {
 
     /// POST `/oauth2/token`.
     pub(super) async fn token(&self, ctx: &Context<'_>) -> Response {
+        if !form_body(ctx) {
+            return token_error("invalid_request", false);
+        }
         let fields = Params::new(&String::from_utf8_lossy(ctx.request.body));
         let Some(grant_type) = fields.get("grant_type") else {
             return token_error("invalid_request", false);
@@ -956,6 +969,9 @@ impl CognitoService {
     /// POST `/oauth2/revoke`: ends a refresh token (and the tokens issued
     /// with it), with the client authenticated as for the token endpoint.
     pub(super) fn revoke(&self, ctx: &Context<'_>) -> Response {
+        if !form_body(ctx) {
+            return token_error("invalid_request", false);
+        }
         let fields = Params::new(&String::from_utf8_lossy(ctx.request.body));
         let (_, client, basic) = match self.token_client(ctx, &fields) {
             Ok(found) => found,
