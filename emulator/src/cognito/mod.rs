@@ -17,9 +17,12 @@
 //! 6. Handlers, one module per service area (`pools`, `clients`, `users`,
 //!    `auth`, `custom_auth`, `refresh_tokens`, `mfa`, `devices`, `access`, `passwords`,
 //!    `groups`, `tags`, `domains`), each adding its operations to
-//!    `auth`, `mfa`, `devices`, `access`, `passwords`, `attributes`), each adding its operations to
+//!    `auth`, `mfa`, `devices`, `access`, `passwords`, `attributes`,
+//!    `resource_servers`), each adding its operations to
 //!    [`CognitoService`]: read the request, call the state, build the
 //!    response.
+//! 7. `oauth`: a user pool domain's endpoints (hosted sign-in pages and
+//!    OAuth 2.0), served over HTTP rather than the JSON front door.
 
 mod access;
 mod attributes;
