@@ -2,14 +2,18 @@
 //! `/{userPoolId}/.well-known/openid-configuration`, served beside its JWKS.
 //!
 //! The members are the ones Cognito publishes (OpenID Connect Discovery 1.0,
-//! section 3): `issuer` and `jwks_uri` always; the OAuth 2.0 endpoints on the
-//! pool's domain when it has one. Without a domain Cognito still lists them,
-//! under the issuer (`{issuer}/authorize` ...), where they answer nothing
-//! useful: that is what a pool without a domain publishes, per the answer to
-//! Stack Overflow question 47664727 ("Can I use AWS Cognito to provide an
-//! OpenID Connect endpoint?"), which quotes the document, and the developer
-//! guide's "Identity provider and relying party endpoints" page for the
-//! paths on a domain. The emulator serves none of those endpoints yet.
+//! section 3): `issuer` and `jwks_uri`, and the OAuth 2.0 endpoints of the
+//! pool's domain. Without a domain Cognito still lists them, under the
+//! issuer (`{issuer}/authorize` ...), where they answer nothing useful: that
+//! is what a pool without a domain publishes, per the answer to Stack
+//! Overflow question 47664727 ("Can I use AWS Cognito to provide an OpenID
+//! Connect endpoint?"), which quotes the document. With a domain, the member
+//! list (`end_session_endpoint` = `/logout` and `revocation_endpoint`
+//! included) follows a document served by real Cognito quoted in
+//! localstack/localstack issue 12914. There the endpoints are on
+//! `https://{domain}.auth.{region}.amazoncognito.com`; the emulator lists
+//! the address it serves them at (`{endpoint}/domains/{domain}`, see
+//! `oauth`), so discovery works offline.
 
 use serde_json::{Value, json};
 
@@ -22,16 +26,7 @@ impl CognitoService {
         let issuer = self.issuer(pool_id);
         let (authorize, token, user_info, logout, revoke) = match self.pool_domain(pool_id) {
             Some(domain) => {
-                // A custom domain is its own host name; a prefix domain lives
-                // under `auth.{region}.amazoncognito.com`.
-                let base = if domain.custom.is_some() {
-                    format!("https://{}", domain.name)
-                } else {
-                    format!(
-                        "https://{}.auth.{}.amazoncognito.com",
-                        domain.name, self.region
-                    )
-                };
+                let base = self.hosted_base(&domain.name);
                 (
                     format!("{base}/oauth2/authorize"),
                     format!("{base}/oauth2/token"),

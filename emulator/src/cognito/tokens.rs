@@ -274,6 +274,15 @@ impl TokenSigner {
         }
     }
 
+    /// Signs `claims` as they are (the access tokens of client_credentials,
+    /// which have no user), remembering the token as issued here.
+    pub fn sign_claims(&self, claims: &serde_json::Value) -> String {
+        let token = self.inner.key().sign(claims);
+        let digest = token_digest(&token);
+        self.inner.issued().remember(digest);
+        token
+    }
+
     /// Checks an access token this signer issued: signature and key id,
     /// `token_use` = `access`, `iss` = `issuer`, and `exp` not yet passed.
     ///

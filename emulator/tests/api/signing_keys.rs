@@ -58,7 +58,7 @@ async fn discovery_document_names_the_issuer_and_the_jwks() {
     );
     assert!(document.get("revocation_endpoint").is_none());
 
-    // With a domain they move to it.
+    // With a domain they move to it: to where the emulator serves it.
     client
         .create_user_pool_domain()
         .user_pool_id(&pool_id)
@@ -71,14 +71,30 @@ async fn discovery_document_names_the_issuer_and_the_jwks() {
         &format!("/{pool_id}/.well-known/openid-configuration"),
     )
     .await;
+    let domain = format!("{endpoint}/domains/discovery-test");
     assert_eq!(
         document["token_endpoint"],
-        "https://discovery-test.auth.us-east-1.amazoncognito.com/oauth2/token"
+        format!("{domain}/oauth2/token").as_str()
     );
     assert_eq!(
         document["revocation_endpoint"],
-        "https://discovery-test.auth.us-east-1.amazoncognito.com/oauth2/revoke"
+        format!("{domain}/oauth2/revoke").as_str()
     );
+    assert_eq!(
+        document["end_session_endpoint"],
+        format!("{domain}/logout").as_str()
+    );
+    // And they answer there: the token endpoint knows the grant types.
+    let answer = raw(
+        &endpoint,
+        "POST",
+        "/domains/discovery-test/oauth2/token",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        b"grant_type=password&client_id=none",
+    )
+    .await;
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert!(answer.json()["error"].is_string(), "{}", answer.body);
 
     let (status, body) = get(
         &endpoint,
