@@ -6,8 +6,10 @@
 
 mod account_actions;
 mod actions;
+mod activity_log;
 mod auto_confirm;
 mod failures;
 mod groups_tokens;
 mod manage_users;
 mod sign_up_with_mfa;
+mod triggers;
