@@ -24,6 +24,7 @@ models=(
   "src/dynamodb/model.rs dynamodb 2012-08-10 BatchWriteItem,CreateTable,DeleteItem,DeleteTable,DescribeTable,GetItem,ListTables,PutItem,Query,Scan,UpdateItem"
   "src/iam/model.rs iam 2010-05-08 AttachRolePolicy,CreateRole,DeleteRole,DeleteRolePolicy,DetachRolePolicy,GetRole,GetRolePolicy,ListAttachedRolePolicies,ListRolePolicies,ListRoles,PutRolePolicy"
   "src/lambda/model.rs lambda 2015-03-31 AddPermission,CreateFunction,DeleteFunction,GetFunction,GetFunctionConfiguration,GetPolicy,ListFunctions,RemovePermission"
+  "src/ses/model.rs ses 2010-12-01 DeleteIdentity,GetIdentityVerificationAttributes,ListIdentities,SendEmail,VerifyEmailIdentity"
   "src/logs/model.rs logs 2014-03-28 CreateLogGroup,CreateLogStream,DeleteLogGroup,DeleteLogStream,DescribeLogGroups,DescribeLogStreams,FilterLogEvents,GetLogEvents,PutLogEvents,PutRetentionPolicy"
 )
 

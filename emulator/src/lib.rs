@@ -25,6 +25,7 @@ pub mod lambda;
 pub mod logs;
 pub mod outbox;
 mod server;
+pub mod ses;
 pub mod validation;
 
 use std::io;

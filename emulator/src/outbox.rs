@@ -1,5 +1,12 @@
-//! Messages Cognito would have sent by email or SMS, kept for tests to read
-//! at `GET /_emulator/outbox`.
+//! Messages Cognito would have sent by email or SMS, and the mail Amazon SES
+//! would have delivered, kept for tests to read at `GET /_emulator/outbox`.
+//!
+//! An SES message (`trigger: "SES.SendEmail"` or `"SES.VerifyEmailIdentity"`)
+//! comes from no user pool: `userPoolId` and `username` are empty, and it is
+//! listed once per recipient (To, Cc and Bcc alike), `destination` being that
+//! recipient; `message` is the text body (the HTML body when there is no text
+//! body), `subject`, `source`, `html` and `messageId` are what SES was given
+//! and answered.
 
 use std::sync::{Arc, Mutex};
 
@@ -37,6 +44,18 @@ pub struct OutboxMessage {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub code: Option<String>,
     pub message: String,
+    /// The subject line (email only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub subject: Option<String>,
+    /// SES: the sender (`Source`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub source: Option<String>,
+    /// SES: the HTML body, when the message has one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub html: Option<String>,
+    /// SES: the `MessageId` SendEmail answered.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub message_id: Option<String>,
 }
 
 /// A message as stored: compact, with the text rendered only when read.
@@ -47,16 +66,36 @@ pub(crate) struct Envelope {
     pub medium: DeliveryMedium,
     pub trigger: &'static str,
     pub code: Option<Box<str>>,
-    /// Text with `{####}` standing for the code and `{username}` for the user name.
+    /// Text with `{####}` standing for the code and `{username}` for the
+    /// user name (Cognito's messages; an SES body is kept as sent).
     pub template: Arc<str>,
+    /// The subject (email only), with the same placeholders as `template`.
+    pub subject: Option<Arc<str>>,
+    /// What only an SES message has (`None` for Cognito's).
+    pub mail: Option<Box<Mail>>,
+}
+
+/// The parts of an SES message that Cognito's messages do not have.
+pub(crate) struct Mail {
+    pub source: Arc<str>,
+    pub html: Option<Arc<str>>,
+    pub message_id: Arc<str>,
 }
 
 impl Envelope {
-    fn render(&self) -> OutboxMessage {
-        let mut message = self.template.replace("{username}", &self.username);
-        if let Some(code) = &self.code {
-            message = message.replace("{####}", code);
+    /// `text` with the placeholders filled in (Cognito's messages only).
+    fn fill(&self, text: &str) -> String {
+        if self.mail.is_some() {
+            return text.to_owned();
         }
+        let mut filled = text.replace("{username}", &self.username);
+        if let Some(code) = &self.code {
+            filled = filled.replace("{####}", code);
+        }
+        filled
+    }
+
+    fn render(&self) -> OutboxMessage {
         OutboxMessage {
             user_pool_id: self.user_pool_id.to_string(),
             username: self.username.to_string(),
@@ -64,7 +103,14 @@ impl Envelope {
             delivery_medium: self.medium,
             trigger: self.trigger.to_owned(),
             code: self.code.as_ref().map(|c| c.to_string()),
-            message,
+            message: self.fill(&self.template),
+            subject: self.subject.as_deref().map(|s| self.fill(s)),
+            source: self.mail.as_ref().map(|m| m.source.to_string()),
+            html: self
+                .mail
+                .as_ref()
+                .and_then(|m| m.html.as_ref().map(|h| h.to_string())),
+            message_id: self.mail.as_ref().map(|m| m.message_id.to_string()),
         }
     }
 }
@@ -97,5 +143,69 @@ impl Outbox {
                 &*e.user_pool_id == user_pool_id && &*e.username == username && e.code.is_some()
             })
             .and_then(|e| e.code.as_ref().map(|c| c.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cognito_envelope() -> Envelope {
+        Envelope {
+            user_pool_id: "us-east-1_a".into(),
+            username: "alice".into(),
+            destination: "alice@example.com".into(),
+            medium: DeliveryMedium::Email,
+            trigger: "AdminCreateUser",
+            code: Some("Temp-Pass-1".into()),
+            template: "Hello {username}, use {####}".into(),
+            subject: Some("Welcome {username}".into()),
+            mail: None,
+        }
+    }
+
+    #[test]
+    fn cognito_messages_have_their_placeholders_filled() {
+        let message = cognito_envelope().render();
+        assert_eq!(message.message, "Hello alice, use Temp-Pass-1");
+        assert_eq!(message.subject.as_deref(), Some("Welcome alice"));
+        let json = serde_json::to_value(&message).unwrap();
+        assert_eq!(json["userPoolId"], "us-east-1_a");
+        assert_eq!(json["code"], "Temp-Pass-1");
+        // The SES members are left out of Cognito's messages.
+        assert!(json.get("source").is_none() && json.get("messageId").is_none());
+        // An SMS has no subject member at all.
+        let mut sms = cognito_envelope();
+        sms.medium = DeliveryMedium::Sms;
+        sms.subject = None;
+        let json = serde_json::to_value(sms.render()).unwrap();
+        assert!(json.get("subject").is_none(), "{json}");
+    }
+
+    #[test]
+    fn ses_mail_is_kept_as_sent() {
+        let envelope = Envelope {
+            user_pool_id: "".into(),
+            username: "".into(),
+            destination: "bob@example.com".into(),
+            medium: DeliveryMedium::Email,
+            trigger: "SES.SendEmail",
+            code: None,
+            template: "Literally {username} and {####}".into(),
+            subject: Some("About {username}".into()),
+            mail: Some(Box::new(Mail {
+                source: "sender@example.com".into(),
+                html: Some("<p>hi</p>".into()),
+                message_id: "0123-id-000000".into(),
+            })),
+        };
+        let json = serde_json::to_value(envelope.render()).unwrap();
+        assert_eq!(json["message"], "Literally {username} and {####}");
+        assert_eq!(json["subject"], "About {username}");
+        assert_eq!(json["source"], "sender@example.com");
+        assert_eq!(json["html"], "<p>hi</p>");
+        assert_eq!(json["messageId"], "0123-id-000000");
+        assert_eq!(json["trigger"], "SES.SendEmail");
+        assert_eq!(json["userPoolId"], "");
     }
 }

@@ -22,6 +22,7 @@ use crate::iam::IamService;
 use crate::lambda::LambdaService;
 use crate::logs::LogsService;
 use crate::outbox::Outbox;
+use crate::ses::SesService;
 
 /// Everything one emulator holds. Nothing is global: each emulator has its own.
 pub(crate) struct AppState {
@@ -31,6 +32,7 @@ pub(crate) struct AppState {
     pub logs: Arc<LogsService>,
     pub dynamodb: Arc<DynamoDbService>,
     pub lambda: Arc<LambdaService>,
+    pub ses: SesService,
     /// The time every service reads (tests move it with `/_emulator/clock`).
     pub clock: Arc<Clock>,
 }
@@ -55,6 +57,7 @@ impl AppState {
                 clock.clone(),
                 lambda.clone(),
             ),
+            ses: SesService::new(config, outbox.clone()),
             outbox,
             dynamodb: Arc::new(DynamoDbService::new(config)),
             iam,
@@ -68,7 +71,8 @@ impl AppState {
 /// The services reachable through a JSON protocol, by `X-Amz-Target` prefix.
 /// DynamoDB (`DynamoDB_20120810.`, JSON 1.0) and CloudWatch Logs
 /// (`Logs_20140328.`, JSON 1.1) slot in here; Lambda (REST-JSON, by path)
-/// and IAM (Query, by form `Action`) get their own rows in `dispatch`.
+/// and IAM and SES (Query, by signing name and form `Action`) get their own
+/// rows in `dispatch`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum JsonTarget {
     CognitoIdp,
@@ -172,6 +176,10 @@ async fn dispatch(
         .find(|(prefix, ..)| target.starts_with(prefix));
     if route.is_none() && crate::iam::is_query_request(&method, &headers) {
         let signed = headers.contains_key("authorization");
+        // Query services are told apart by the signing name (`ses`, `iam`).
+        if crate::ses::is_ses_request(&headers) {
+            return state.ses.handle(&body, signed, started);
+        }
         return state.iam.handle(&body, signed, started).await;
     }
     let Some(&(prefix, service, service_name, version)) = route else {

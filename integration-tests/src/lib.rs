@@ -25,6 +25,7 @@ use emulator::Emulator;
 
 #[cfg(test)]
 mod snippets;
+pub mod trigger_functions;
 
 /// Set to `1` to run against real AWS with your usual credentials.
 pub const LIVE_ENV: &str = "COGNITO_EXAMPLES_LIVE";

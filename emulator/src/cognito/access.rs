@@ -46,6 +46,18 @@ impl CognitoService {
         if self.revocations.session_revoked(&claims.origin_jti) {
             return Err(errors::access_token_revoked());
         }
+        // Every call that takes an access token needs this scope, which a
+        // PreTokenGeneration V2 function may suppress (AWS's words, as
+        // quoted in aws-amplify/aws-sdk-android issue 1813).
+        if !claims
+            .scope
+            .split_whitespace()
+            .any(|s| s == "aws.cognito.signin.user.admin")
+        {
+            return Err(errors::not_authorized(
+                "Access Token does not have required scopes",
+            ));
+        }
         let settings = pool.settings();
         let user_key = settings.user_key(&claims.username);
         {

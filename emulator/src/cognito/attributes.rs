@@ -11,33 +11,37 @@ use super::access::Caller;
 use super::state::attribute_changes::{SentCode, Writer, client_attributes};
 use super::state::clients::AppClient;
 use super::state::pool::Pool;
+use super::triggers;
 use super::users::{delivery_details, verification_template};
 use super::{CognitoService, Input, Outcome, errors};
 use crate::aws_json::ServiceError;
 
 impl CognitoService {
     /// Sends the codes an attribute change produced; their delivery details.
-    fn send_codes(
+    async fn send_codes(
         &self,
         pool: &Pool,
         username: &str,
         sent: &[SentCode],
         trigger: &'static str,
-    ) -> Vec<Value> {
+        caller: triggers::Caller<'_>,
+    ) -> Result<Vec<Value>, ServiceError> {
         let settings = pool.settings();
-        sent.iter()
-            .map(|(delivery, code)| {
-                self.send(
-                    pool,
-                    username,
-                    delivery,
-                    trigger,
-                    &code.digits(),
-                    verification_template(&settings, delivery.medium),
-                );
-                delivery_details(delivery)
-            })
-            .collect()
+        let mut details = Vec::with_capacity(sent.len());
+        for (delivery, code) in sent {
+            self.send(
+                pool,
+                username,
+                delivery,
+                trigger,
+                &code.digits(),
+                verification_template(&settings, delivery.medium),
+                caller,
+            )
+            .await?;
+            details.push(delivery_details(delivery));
+        }
+        Ok(details)
     }
 
     /// The app client of an access token (`None` if it was deleted since).
@@ -45,7 +49,7 @@ impl CognitoService {
         caller.pool.client(&caller.client_id).ok()
     }
 
-    pub(super) fn update_user_attributes(&self, input: &Input<'_>) -> Outcome {
+    pub(super) async fn update_user_attributes(&self, input: &Input<'_>) -> Outcome {
         let caller = self.authenticate(input.required("AccessToken")?)?;
         let updates = input.attributes("UserAttributes");
         let client = self.caller_client(&caller);
@@ -65,11 +69,19 @@ impl CognitoService {
                 Ok::<_, ServiceError>((user.username.to_string(), sent))
             })
             .ok_or_else(errors::access_token_revoked)??;
-        let details = self.send_codes(&caller.pool, &username, &sent, "UpdateUserAttribute");
+        let details = self
+            .send_codes(
+                &caller.pool,
+                &username,
+                &sent,
+                "UpdateUserAttribute",
+                triggers::Caller::new(Some(&caller.client_id), input),
+            )
+            .await?;
         Ok(json!({ "CodeDeliveryDetailsList": details }))
     }
 
-    pub(super) fn admin_update_user_attributes(&self, input: &Input<'_>) -> Outcome {
+    pub(super) async fn admin_update_user_attributes(&self, input: &Input<'_>) -> Outcome {
         let pool = self.pool(input.required("UserPoolId")?)?;
         let settings = pool.settings();
         let updates = input.attributes("UserAttributes");
@@ -81,7 +93,14 @@ impl CognitoService {
                 Ok::<_, ServiceError>((user.username.to_string(), sent))
             })
             .ok_or_else(errors::user_not_found)??;
-        self.send_codes(&pool, &username, &sent, "UpdateUserAttribute");
+        self.send_codes(
+            &pool,
+            &username,
+            &sent,
+            "UpdateUserAttribute",
+            triggers::Caller::new(None, input),
+        )
+        .await?;
         Ok(json!({}))
     }
 
@@ -120,7 +139,7 @@ impl CognitoService {
         Ok(json!({}))
     }
 
-    pub(super) fn get_user_attribute_verification_code(&self, input: &Input<'_>) -> Outcome {
+    pub(super) async fn get_user_attribute_verification_code(&self, input: &Input<'_>) -> Outcome {
         let caller = self.authenticate(input.required("AccessToken")?)?;
         let attribute = input.required("AttributeName")?;
         let now = self.now_millis();
@@ -132,7 +151,15 @@ impl CognitoService {
                 Ok::<_, ServiceError>((user.username.to_string(), sent))
             })
             .ok_or_else(errors::access_token_revoked)??;
-        let mut details = self.send_codes(&caller.pool, &username, &[sent], "VerifyUserAttribute");
+        let mut details = self
+            .send_codes(
+                &caller.pool,
+                &username,
+                &[sent],
+                "VerifyUserAttribute",
+                triggers::Caller::new(Some(&caller.client_id), input),
+            )
+            .await?;
         Ok(json!({ "CodeDeliveryDetails": details.pop() }))
     }
 

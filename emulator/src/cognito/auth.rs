@@ -23,6 +23,7 @@ use super::state::revocation::new_origin_jti;
 use super::state::sign_in::{self, NextStep, SignInFacts, check_status};
 use super::state::users::{User, UserStatus};
 use super::tokens::TokenParams;
+use super::triggers::TokenSource;
 use super::{CognitoService, Input, Outcome, errors};
 use crate::aws_json::ServiceError;
 
@@ -82,6 +83,8 @@ impl CognitoService {
                 }
                 let name = require("USERNAME")?;
                 let password = require("PASSWORD")?;
+                self.migrate_on_sign_in(&pool, &client, name, password, input)
+                    .await?;
                 self.password_sign_in(
                     pool,
                     client,
@@ -100,6 +103,8 @@ impl CognitoService {
                 }
                 let name = require("USERNAME")?;
                 let password = require("PASSWORD")?;
+                self.migrate_on_sign_in(&pool, &client, name, password, input)
+                    .await?;
                 self.password_sign_in(
                     pool,
                     client,
@@ -130,6 +135,7 @@ impl CognitoService {
                     param("DEVICE_KEY"),
                 )
             }
+            ("CUSTOM_AUTH", _) => self.start_custom_auth(pool, client, input).await,
             ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN", _) => {
                 if !client.flows.refresh_token {
                     return Err(errors::invalid_parameter(
@@ -138,6 +144,7 @@ impl CognitoService {
                 }
                 let token = require("REFRESH_TOKEN")?;
                 self.refresh_sign_in(pool, client, token, param("SECRET_HASH"), param("USERNAME"))
+                    .await
             }
             // AWS's words, whatever the flow (e.g. ADMIN_USER_PASSWORD_AUTH
             // sent to InitiateAuth, or a flow the emulator does not run).
@@ -256,7 +263,7 @@ impl CognitoService {
         Ok(challenge_output("PASSWORD_VERIFIER", &session, parameters))
     }
 
-    fn refresh_sign_in(
+    async fn refresh_sign_in(
         &self,
         pool: Arc<Pool>,
         client: Arc<AppClient>,
@@ -275,7 +282,7 @@ impl CognitoService {
             hash: secret_hash,
             username: username_param,
         };
-        let (tokens, _) = self.refreshed_tokens(&pool, &client, token, proof)?;
+        let (tokens, _) = self.refreshed_tokens(&pool, &client, token, proof).await?;
         Ok(json!({
             "ChallengeParameters": {},
             "AuthenticationResult": {
@@ -290,6 +297,21 @@ impl CognitoService {
     /// After the first factor: a forced new password, a device proof, MFA,
     /// or tokens, as `sign_in::next_step` decides from the user's facts.
     pub(super) async fn next_step(&self, sign_in: SignIn) -> Outcome {
+        self.next_step_after(sign_in, true, TokenSource::Authentication)
+            .await
+    }
+
+    /// [`Self::next_step`] for a sign-in that may not have checked the
+    /// password (`password_checked` false: a custom flow without SRP, whose
+    /// challenges replace the password, so a temporary one is not asked to
+    /// be replaced), naming the tokens' trigger source (NEW_PASSWORD_REQUIRED
+    /// has its own).
+    pub(super) async fn next_step_after(
+        &self,
+        sign_in: SignIn,
+        password_checked: bool,
+        source: TokenSource,
+    ) -> Outcome {
         let settings = sign_in.pool.settings();
         enum Next {
             Challenge(Step, Value),
@@ -312,7 +334,8 @@ impl CognitoService {
                 .filter(|t| t.secret.is_some());
             let facts = SignInFacts {
                 pool_mfa: settings.mfa,
-                must_change_password: user.status == UserStatus::ForceChangePassword,
+                must_change_password: password_checked
+                    && user.status == UserStatus::ForceChangePassword,
                 device_remembered: device.map(|d| d.remembered),
                 device_authenticated: sign_in.device_authenticated,
                 totp_verified: token.is_some(),
@@ -338,7 +361,7 @@ impl CognitoService {
             }
         };
         match next {
-            Next::Tokens => self.complete_sign_in(sign_in).await,
+            Next::Tokens => self.complete_sign_in_after(sign_in, source).await,
             Next::Challenge(step, parameters) => {
                 let name = step.challenge_name();
                 let session = self.open_session(Challenge {
@@ -358,6 +381,19 @@ impl CognitoService {
 
     /// Issues tokens (and a new device's metadata) at the end of a sign-in.
     pub(super) async fn complete_sign_in(&self, sign_in: SignIn) -> Outcome {
+        self.complete_sign_in_after(sign_in, TokenSource::Authentication)
+            .await
+    }
+
+    /// [`Self::complete_sign_in`]; `source` is what PreTokenGeneration is
+    /// told, unless a remembered device signed in.
+    async fn complete_sign_in_after(&self, sign_in: SignIn, source: TokenSource) -> Outcome {
+        let source = match source {
+            TokenSource::Authentication if sign_in.device_authenticated => {
+                TokenSource::AuthenticateDevice
+            }
+            other => other,
+        };
         let SignIn {
             pool,
             client,
@@ -411,7 +447,17 @@ impl CognitoService {
         let (origin_jti, _) = new_origin_jti(now, revoked_before);
         let auth_time = now / 1000;
         let issuer = self.issuer(&pool.id);
-        let groups = group_claims(&pool, &snapshot.sub);
+        let content = self
+            .triggers
+            .pre_token_generation(
+                &pool,
+                &client.id,
+                source,
+                &username,
+                group_claims(&pool, &snapshot.sub),
+                "aws.cognito.signin.user.admin",
+            )
+            .await?;
         let tokens = self.signer.issue_at(
             &TokenParams {
                 issuer: &issuer,
@@ -426,10 +472,11 @@ impl CognitoService {
                 origin_jti: &origin_jti,
                 access_validity_secs: client.access_validity_secs,
                 id_validity_secs: client.id_validity_secs,
-                scope: "aws.cognito.signin.user.admin",
-                groups: &groups.groups,
-                roles: &groups.roles,
-                preferred_role: groups.preferred_role.as_deref(),
+                scope: &content.scope,
+                groups: &content.groups.groups,
+                roles: &content.groups.roles,
+                preferred_role: content.groups.preferred_role.as_deref(),
+                changes: content.changes.as_ref(),
             },
             self.now_secs(),
         );
@@ -588,7 +635,8 @@ impl CognitoService {
                         user.complete_new_password(&settings.schema, digest, &updates, now)
                     })
                     .ok_or_else(errors::user_not_found)??;
-                self.next_step(sign_in).await
+                self.next_step_after(sign_in, true, TokenSource::NewPasswordChallenge)
+                    .await
             }
             Step::MfaSetup { verified } => {
                 let ready = verified
@@ -712,6 +760,17 @@ impl CognitoService {
                 sign_in.device_key = Some(device_key);
                 sign_in.device_authenticated = true;
                 self.next_step(sign_in).await
+            }
+            Step::CustomChallenge(flow) => {
+                self.answer_custom_challenge(sign_in, *flow, input).await
+            }
+            Step::CustomPasswordVerifier {
+                handshake,
+                secret_block,
+                flow,
+            } => {
+                self.answer_custom_password(sign_in, &handshake, &secret_block, *flow, input)
+                    .await
             }
         }
     }

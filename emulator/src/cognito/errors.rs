@@ -191,6 +191,20 @@ pub(crate) fn user_lambda_validation(trigger: &str, message: &str) -> ServiceErr
     )
 }
 
+/// `InvalidParameterException` for CUSTOM_AUTH when the app client's
+/// ExplicitAuthFlows lacks ALLOW_CUSTOM_AUTH (AWS's message, as the
+/// Amplify UI translation tables quote it).
+pub(crate) fn custom_auth_not_enabled() -> ServiceError {
+    invalid_parameter("CUSTOM_AUTH is not enabled for the client.")
+}
+
+/// `InvalidParameterException` for CUSTOM_AUTH in a pool without a
+/// DefineAuthChallenge function (code and message as AWS answers them in
+/// aws-amplify/amplify-js issue 5623).
+pub(crate) fn custom_auth_not_configured() -> ServiceError {
+    invalid_parameter("Custom auth lambda trigger is not configured for the user pool.")
+}
+
 /// `InvalidLambdaResponseException`: a trigger answered with something
 /// that is not its event.
 pub(crate) fn unrecognizable_lambda_output() -> ServiceError {
@@ -198,6 +212,15 @@ pub(crate) fn unrecognizable_lambda_output() -> ServiceError {
         "InvalidLambdaResponseException",
         "Unrecognizable lambda output",
     )
+}
+
+/// `InvalidParameterException` for a CustomMessage answer Cognito will not
+/// send (no code placeholder, too long), worded as AWS words validation
+/// errors ("... at 'emailBody' failed to satisfy constraint: ...").
+pub(crate) fn custom_message_refused(value: &str, member: &str, constraint: &str) -> ServiceError {
+    invalid_parameter(format!(
+        "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
+    ))
 }
 
 // Groups, app clients, tokens, devices, tags and domains.
@@ -278,6 +301,13 @@ pub(crate) fn alias_exists_for_change(attribute: &str) -> ServiceError {
         "AliasExistsException",
         format!("An account with the given {attribute} already exists."),
     )
+}
+
+/// `FeatureUnavailableInTierException`: a setting the pool's feature plan
+/// (`UserPoolTier`) does not include. The message is ours: the API
+/// reference names the error, not its text.
+pub(crate) fn feature_unavailable_in_tier(message: &str) -> ServiceError {
+    ServiceError::new("FeatureUnavailableInTierException", message)
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@
 //!    `client`, `open_session`), and the route table that the JSON front
 //!    door ([`aws_json::call`]) hands a validated request to.
 //! 6. Handlers, one module per service area (`pools`, `clients`, `users`,
-//!    `auth`, `refresh_tokens`, `mfa`, `devices`, `access`, `passwords`,
+//!    `auth`, `custom_auth`, `refresh_tokens`, `mfa`, `devices`, `access`, `passwords`,
 //!    `groups`, `tags`, `domains`), each adding its operations to
 //!    `auth`, `mfa`, `devices`, `access`, `passwords`, `attributes`), each adding its operations to
 //!    [`CognitoService`]: read the request, call the state, build the
@@ -25,6 +25,7 @@ mod access;
 mod attributes;
 mod auth;
 mod clients;
+mod custom_auth;
 mod devices;
 mod domains;
 mod errors;
@@ -232,7 +233,7 @@ operations! { service, input;
     "ListUserPoolClients" => service.list_user_pool_clients(input),
     "SignUp" => service.sign_up(input).await,
     "ConfirmSignUp" => service.confirm_sign_up(input).await,
-    "ResendConfirmationCode" => service.resend_confirmation_code(input),
+    "ResendConfirmationCode" => service.resend_confirmation_code(input).await,
     "AdminConfirmSignUp" => service.admin_confirm_sign_up(input).await,
     "AdminCreateUser" => service.admin_create_user(input).await,
     "AdminGetUser" => service.admin_get_user(input),
@@ -266,16 +267,16 @@ operations! { service, input;
     "AdminListGroupsForUser" => service.admin_list_groups_for_user(input),
     "ListUsersInGroup" => service.list_users_in_group(input),
     // Users, passwords and attributes.
-    "ForgotPassword" => service.forgot_password(input),
+    "ForgotPassword" => service.forgot_password(input).await,
     "ConfirmForgotPassword" => service.confirm_forgot_password(input).await,
     "ChangePassword" => service.change_password(input),
     "AdminSetUserPassword" => service.admin_set_user_password(input),
-    "AdminResetUserPassword" => service.admin_reset_user_password(input),
+    "AdminResetUserPassword" => service.admin_reset_user_password(input).await,
     "AdminDisableUser" => service.admin_disable_user(input),
     "AdminEnableUser" => service.admin_enable_user(input),
     "UpdateUserPoolClient" => service.update_user_pool_client(input),
     "RevokeToken" => service.revoke_token(input),
-    "GetTokensFromRefreshToken" => service.get_tokens_from_refresh_token(input),
+    "GetTokensFromRefreshToken" => service.get_tokens_from_refresh_token(input).await,
     "AdminGetDevice" => service.admin_get_device(input),
     "AdminListDevices" => service.admin_list_devices(input),
     "AdminUpdateDeviceStatus" => service.admin_update_device_status(input),
@@ -287,11 +288,11 @@ operations! { service, input;
     "DescribeUserPoolDomain" => service.describe_user_pool_domain(input),
     "UpdateUserPoolDomain" => service.update_user_pool_domain(input),
     "DeleteUserPoolDomain" => service.delete_user_pool_domain(input),
-    "UpdateUserAttributes" => service.update_user_attributes(input),
-    "AdminUpdateUserAttributes" => service.admin_update_user_attributes(input),
+    "UpdateUserAttributes" => service.update_user_attributes(input).await,
+    "AdminUpdateUserAttributes" => service.admin_update_user_attributes(input).await,
     "DeleteUserAttributes" => service.delete_user_attributes(input),
     "AdminDeleteUserAttributes" => service.admin_delete_user_attributes(input),
-    "GetUserAttributeVerificationCode" => service.get_user_attribute_verification_code(input),
+    "GetUserAttributeVerificationCode" => service.get_user_attribute_verification_code(input).await,
     "VerifyUserAttribute" => service.verify_user_attribute(input),
     "AddCustomAttributes" => service.add_custom_attributes(input),
 }

@@ -14,10 +14,12 @@ use super::{CognitoService, Input, Outcome, errors};
 use crate::aws_json::ServiceError;
 
 impl CognitoService {
-    pub(super) fn forgot_password(&self, input: &Input<'_>) -> Outcome {
+    pub(super) async fn forgot_password(&self, input: &Input<'_>) -> Outcome {
         let (pool, client) = self.client(input.required("ClientId")?)?;
-        let settings = pool.settings();
         let name = input.required("Username")?;
+        self.migrate_on_forgot_password(&pool, &client, name, input)
+            .await?;
+        let settings = pool.settings();
         let secret_hash = input.str("SecretHash");
         let now = self.now_millis();
         let started = pool.users.update_named(&settings, name, |user| {
@@ -41,7 +43,9 @@ impl CognitoService {
             "ForgotPassword",
             &code.digits(),
             verification_template(&settings, delivery.medium),
-        );
+            Caller::new(Some(&*client.id), input),
+        )
+        .await?;
         Ok(json!({ "CodeDeliveryDetails": delivery_details(&delivery) }))
     }
 
@@ -128,7 +132,7 @@ impl CognitoService {
         Ok(json!({}))
     }
 
-    pub(super) fn admin_reset_user_password(&self, input: &Input<'_>) -> Outcome {
+    pub(super) async fn admin_reset_user_password(&self, input: &Input<'_>) -> Outcome {
         let pool = self.pool(input.required("UserPoolId")?)?;
         let settings = pool.settings();
         let name = input.required("Username")?;
@@ -148,7 +152,9 @@ impl CognitoService {
                 "AdminResetUserPassword",
                 &code.digits(),
                 verification_template(&settings, delivery.medium),
-            );
+                Caller::new(None, input),
+            )
+            .await?;
         }
         Ok(json!({}))
     }

@@ -14,6 +14,7 @@ use super::state::attributes::AttributeSchema;
 use super::state::pool::Pool;
 use super::state::random::{ALPHANUMERIC, random_string};
 use super::state::settings::{MfaMode, PoolSettings};
+use super::triggers::check_feature_plan;
 use super::{CognitoService, Input, Outcome, epoch, errors};
 use crate::aws_json::ServiceError;
 
@@ -42,7 +43,8 @@ fn describe_pool(pool: &Pool) -> Value {
     described
         .entry("DeletionProtection")
         .or_insert(json!("INACTIVE"));
-    described.entry("LambdaConfig").or_insert(json!({}));
+    let lambda_config = described.entry("LambdaConfig").or_insert(json!({}));
+    mirror_pre_token_generation(lambda_config);
     described.insert(
         "SchemaAttributes".into(),
         Value::Array(settings.schema.described.clone()),
@@ -73,6 +75,31 @@ fn describe_pool(pool: &Pool) -> Value {
     Value::Object(described)
 }
 
+/// `PreTokenGeneration` and `PreTokenGenerationConfig.LambdaArn` "have the
+/// same value" (API reference, `PreTokenGenerationVersionConfigType`): a pool
+/// given either one describes both, the older member standing for V1_0.
+fn mirror_pre_token_generation(lambda_config: &mut Value) {
+    let Some(config) = lambda_config.as_object_mut() else {
+        return;
+    };
+    let versioned_arn = config
+        .get("PreTokenGenerationConfig")
+        .and_then(|c| c.get("LambdaArn"))
+        .cloned();
+    match (versioned_arn, config.get("PreTokenGeneration").cloned()) {
+        (Some(arn), None) => {
+            config.insert("PreTokenGeneration".into(), arn);
+        }
+        (None, Some(arn)) => {
+            config.insert(
+                "PreTokenGenerationConfig".into(),
+                json!({ "LambdaArn": arn, "LambdaVersion": "V1_0" }),
+            );
+        }
+        _ => {}
+    }
+}
+
 /// Pagination token of ListUserPools: the sequence number of the next pool.
 fn parse_token(token: Option<&str>) -> Result<u64, ServiceError> {
     match token {
@@ -96,6 +123,7 @@ fn request_settings(input: &Input<'_>, skip: &[&str]) -> Map<String, Value> {
 impl CognitoService {
     pub(super) fn create_user_pool(&self, input: &Input<'_>) -> Outcome {
         let name = input.required("PoolName")?;
+        check_feature_plan(input)?;
         let schema = AttributeSchema::from_request(input.value("Schema"))?;
         let mut settings =
             PoolSettings::from_request(name, request_settings(input, &[]), schema, false, None)?;
@@ -131,6 +159,7 @@ impl CognitoService {
 
     pub(super) fn update_user_pool(&self, input: &Input<'_>) -> Outcome {
         let pool = self.pool(input.required("UserPoolId")?)?;
+        check_feature_plan(input)?;
         let requested = request_settings(input, &["UserPoolId"]);
         let now = self.now_millis();
         pool.update_settings(|old| old.updated(requested, now))?;

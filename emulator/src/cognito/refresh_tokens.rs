@@ -11,12 +11,13 @@ use super::state::pool::Pool;
 use super::state::refresh::RefreshGrant;
 use super::state::revocation::origin_time;
 use super::tokens::{IssuedTokens, TokenParams};
+use super::triggers::TokenSource;
 use super::{CognitoService, Input, Outcome, errors};
 use crate::aws_json::ServiceError;
 
 impl CognitoService {
     /// New access and ID tokens for a refresh token, with the grant it stands for.
-    pub(super) fn refreshed_tokens(
+    pub(super) async fn refreshed_tokens(
         &self,
         pool: &Pool,
         client: &AppClient,
@@ -69,7 +70,17 @@ impl CognitoService {
             TokenSubject::of(user, client)
         };
         let issuer = self.issuer(&pool.id);
-        let groups = group_claims(pool, &snapshot.sub);
+        let content = self
+            .triggers
+            .pre_token_generation(
+                pool,
+                &client.id,
+                TokenSource::RefreshTokens,
+                &snapshot.username,
+                group_claims(pool, &snapshot.sub),
+                "aws.cognito.signin.user.admin",
+            )
+            .await?;
         let tokens = self.signer.issue_at(
             &TokenParams {
                 issuer: &issuer,
@@ -84,10 +95,11 @@ impl CognitoService {
                 origin_jti: &grant.origin_jti,
                 access_validity_secs: client.access_validity_secs,
                 id_validity_secs: client.id_validity_secs,
-                scope: "aws.cognito.signin.user.admin",
-                groups: &groups.groups,
-                roles: &groups.roles,
-                preferred_role: groups.preferred_role.as_deref(),
+                scope: &content.scope,
+                groups: &content.groups.groups,
+                roles: &content.groups.roles,
+                preferred_role: content.groups.preferred_role.as_deref(),
+                changes: content.changes.as_ref(),
             },
             now,
         );
@@ -97,7 +109,7 @@ impl CognitoService {
     /// GetTokensFromRefreshToken: new ID and access tokens, and, when the
     /// client rotates refresh tokens, a new refresh token; the one sent
     /// then works for the client's `RetryGracePeriodSeconds` more.
-    pub(super) fn get_tokens_from_refresh_token(&self, input: &Input<'_>) -> Outcome {
+    pub(super) async fn get_tokens_from_refresh_token(&self, input: &Input<'_>) -> Outcome {
         let (pool, client) = self.client(input.required("ClientId")?)?;
         if !client.flows.refresh_token {
             return Err(errors::invalid_parameter(
@@ -106,7 +118,7 @@ impl CognitoService {
         }
         let token = input.required("RefreshToken")?;
         let proof = ClientProof::Secret(input.str("ClientSecret"));
-        let (tokens, grant) = self.refreshed_tokens(&pool, &client, token, proof)?;
+        let (tokens, grant) = self.refreshed_tokens(&pool, &client, token, proof).await?;
         let mut result = json!({
             "AccessToken": tokens.access_token,
             "ExpiresIn": tokens.expires_in,

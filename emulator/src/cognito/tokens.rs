@@ -232,12 +232,18 @@ impl TokenSigner {
             preferred_role: params.preferred_role,
             custom: CustomClaims(params.custom_attributes),
         };
-        let access_token = key.sign(&access);
+        let (access_token, id_token) = match params.changes {
+            None => (key.sign(&access), key.sign(&id)),
+            Some(changes) => (
+                key.sign(&changes.access.applied_to(&access)),
+                key.sign(&changes.id.applied_to(&id)),
+            ),
+        };
         let digest = token_digest(&access_token);
         self.inner.issued().remember(digest);
         IssuedTokens {
             access_token,
-            id_token: key.sign(&id),
+            id_token,
             expires_in: params.access_validity_secs,
         }
     }
@@ -292,6 +298,7 @@ impl TokenSigner {
             iat: c.iat,
             exp: c.exp,
             device_key: c.device_key,
+            scope: c.scope,
         })
     }
 }
@@ -355,6 +362,41 @@ pub struct TokenParams<'a> {
     pub roles: &'a [String],
     /// `cognito:preferred_role` of the ID token.
     pub preferred_role: Option<&'a str>,
+    /// Claims a pre token generation trigger adds, overrides or suppresses
+    /// (already checked against the claims it may not touch).
+    pub changes: Option<&'a TokenChanges>,
+}
+
+/// Claims added, overridden or suppressed in one token.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClaimChanges {
+    /// Claims set to these values (added, or replacing Cognito's).
+    pub add_or_override: serde_json::Map<String, serde_json::Value>,
+    /// Claims left out; a claim both set and suppressed is suppressed.
+    pub suppress: Vec<String>,
+}
+
+impl ClaimChanges {
+    /// The claims of `claims` (a token's claims struct) with these changes.
+    fn applied_to<T: Serialize>(&self, claims: &T) -> serde_json::Value {
+        let mut claims = serde_json::to_value(claims).expect("token claims serialize to JSON");
+        if let Some(map) = claims.as_object_mut() {
+            for (name, value) in &self.add_or_override {
+                map.insert(name.clone(), value.clone());
+            }
+            for name in &self.suppress {
+                map.remove(name);
+            }
+        }
+        claims
+    }
+}
+
+/// Changes to both tokens of one issue.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TokenChanges {
+    pub id: ClaimChanges,
+    pub access: ClaimChanges,
 }
 
 /// A freshly signed pair of tokens.
@@ -397,6 +439,8 @@ pub struct AccessClaims {
     pub exp: i64,
     /// The tracked device, if any.
     pub device_key: Option<String>,
+    /// The space-separated scopes (`scope`).
+    pub scope: String,
 }
 
 /// Why a token was refused; the text is Cognito's message.
@@ -489,6 +533,8 @@ struct IncomingAccessClaims {
     exp: i64,
     #[serde(default)]
     device_key: Option<String>,
+    #[serde(default)]
+    scope: String,
 }
 
 fn unix_now() -> i64 {
@@ -528,6 +574,7 @@ mod tests {
             groups: &[],
             roles: &[],
             preferred_role: None,
+            changes: None,
         }
     }
 
@@ -679,6 +726,50 @@ mod tests {
     }
 
     #[test]
+    fn claim_changes_apply_to_their_token_and_suppression_wins() {
+        let mut changes = TokenChanges::default();
+        changes
+            .id
+            .add_or_override
+            .insert("tier".into(), "gold".into());
+        changes
+            .id
+            .add_or_override
+            .insert("email".into(), "other@example.com".into());
+        changes.id.add_or_override.insert("gone".into(), 1.into());
+        changes.id.suppress = vec!["gone".into(), "email_verified".into()];
+        changes
+            .access
+            .add_or_override
+            .insert("roles".into(), serde_json::json!(["a", "b"]));
+        let p = TokenParams {
+            changes: Some(&changes),
+            ..params()
+        };
+        let issued = SIGNER.issue(&p);
+        let id = decode_with_jwks(&SIGNER, &issued.id_token, Some("client123"))
+            .unwrap()
+            .claims;
+        assert_eq!(id["tier"], "gold");
+        assert_eq!(id["email"], "other@example.com");
+        assert!(id.get("gone").is_none(), "suppressed beats added");
+        assert!(id.get("email_verified").is_none());
+        assert!(id.get("roles").is_none());
+        assert_eq!(id["cognito:username"], "alice");
+        let access = decode_with_jwks(&SIGNER, &issued.access_token, None)
+            .unwrap()
+            .claims;
+        assert_eq!(access["roles"], serde_json::json!(["a", "b"]));
+        assert!(access.get("tier").is_none());
+        // A changed access token is still one this signer verifies.
+        assert!(
+            SIGNER
+                .verify_access_token(&issued.access_token, ISSUER)
+                .is_ok()
+        );
+    }
+
+    #[test]
     fn issued_tokens_verify_with_the_jwks() {
         let p = params();
         let issued = SIGNER.issue(&p);
@@ -799,6 +890,7 @@ mod tests {
                 iat: raw["iat"].as_i64().unwrap(),
                 exp: raw["exp"].as_i64().unwrap(),
                 device_key: None,
+                scope: "aws.cognito.signin.user.admin".to_string(),
             }
         );
     }

@@ -106,7 +106,11 @@ pub(super) fn verification_template(settings: &PoolSettings, medium: DeliveryMed
 }
 
 impl CognitoService {
-    pub(super) fn send(
+    /// Sends a message with a code to the user: the pool's `template`, or
+    /// what the CustomMessage trigger makes of it (whose failure fails the
+    /// call).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn send(
         &self,
         pool: &Pool,
         username: &str,
@@ -114,7 +118,12 @@ impl CognitoService {
         trigger: &'static str,
         code: &str,
         template: Arc<str>,
-    ) {
+        caller: Caller<'_>,
+    ) -> Result<(), ServiceError> {
+        let composed = self
+            .triggers
+            .compose_message(pool, trigger, username, delivery.medium, template, caller)
+            .await?;
         self.outbox.push(Envelope {
             user_pool_id: pool.id.clone(),
             username: username.into(),
@@ -122,8 +131,11 @@ impl CognitoService {
             medium: delivery.medium,
             trigger,
             code: Some(code.into()),
-            template,
+            template: composed.message,
+            subject: composed.subject,
+            mail: None,
         });
+        Ok(())
     }
 
     pub(super) async fn sign_up(&self, input: &Input<'_>) -> Outcome {
@@ -201,7 +213,9 @@ impl CognitoService {
                 "SignUp",
                 &code.digits(),
                 template,
-            );
+                Caller::new(Some(&*client.id), input),
+            )
+            .await?;
             output["CodeDeliveryDetails"] = delivery_details(delivery);
         }
         Ok(output)
@@ -240,7 +254,7 @@ impl CognitoService {
         Ok(json!({}))
     }
 
-    pub(super) fn resend_confirmation_code(&self, input: &Input<'_>) -> Outcome {
+    pub(super) async fn resend_confirmation_code(&self, input: &Input<'_>) -> Outcome {
         let (pool, client) = self.client(input.required("ClientId")?)?;
         let settings = pool.settings();
         let name = input.required("Username")?;
@@ -264,7 +278,9 @@ impl CognitoService {
             "ResendCode",
             &code.digits(),
             template,
-        );
+            Caller::new(Some(&*client.id), input),
+        )
+        .await?;
         Ok(json!({ "CodeDeliveryDetails": delivery_details(&delivery) }))
     }
 
@@ -420,7 +436,9 @@ impl CognitoService {
                         "AdminCreateUser",
                         &temporary,
                         template,
-                    );
+                        Caller::new(None, input),
+                    )
+                    .await?;
                 }
             }
         }

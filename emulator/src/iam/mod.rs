@@ -8,10 +8,11 @@
 //! trusts `lambda.amazonaws.com`.
 
 mod errors;
-mod form;
+// The Query protocol's parts are shared with SES.
+pub(crate) mod form;
 pub mod model;
-mod output;
-mod query;
+pub(crate) mod output;
+pub(crate) mod query;
 mod roles;
 
 use std::collections::{BTreeMap, HashMap};

@@ -319,7 +319,7 @@ async fn optional_mfa_with_access_token_setup_and_admin_challenge() {
 }
 
 /// USER_SRP_AUTH then PASSWORD_VERIFIER answered by the aws-cognito-srp client.
-async fn srp_sign_in(
+pub(crate) async fn srp_sign_in(
     client: &Client,
     pool_id: &str,
     client_id: &str,

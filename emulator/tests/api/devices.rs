@@ -20,10 +20,10 @@ fn failure<E: ProvideErrorMetadata>(err: E) -> (String, String) {
 }
 
 /// A confirmed device of a user.
-struct Remembered {
-    key: String,
-    group: String,
-    password: String,
+pub(crate) struct Remembered {
+    pub key: String,
+    pub group: String,
+    pub password: String,
 }
 
 /// A pool that tracks devices (no MFA), a client, and a user `name` whose
@@ -86,7 +86,7 @@ async fn pool_with_device(client: &Client, name: &str) -> (String, String, Remem
 }
 
 /// Password sign-in naming the device, up to its DEVICE_SRP_AUTH challenge.
-async fn device_challenge(
+pub(crate) async fn device_challenge(
     client: &Client,
     client_id: &str,
     name: &str,
@@ -111,7 +111,7 @@ async fn device_challenge(
 
 /// Answers DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER, with the sessions
 /// or without any, as the device of `username` would.
-async fn answer_device_challenges(
+pub(crate) async fn answer_device_challenges(
     client: &Client,
     pool_id: &str,
     client_id: &str,

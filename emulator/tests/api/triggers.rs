@@ -42,6 +42,7 @@ async fn pool_with(triggers: &[(&str, &str, String, i32)], grant: bool) -> Pool 
             "PostConfirmation" => config.post_confirmation(arn),
             "PreAuthentication" => config.pre_authentication(arn),
             "PostAuthentication" => config.post_authentication(arn),
+            "CustomMessage" => config.custom_message(arn),
             other => panic!("trigger {other}"),
         };
     }
@@ -530,6 +531,420 @@ async fn post_confirmation_runs_after_a_password_reset() {
     assert_eq!(
         events[1]["request"]["userAttributes"]["cognito:user_status"],
         "CONFIRMED"
+    );
+    pool.env.emulator.stop().await;
+}
+
+/// A CustomMessage function that answers every event with its own subject
+/// and messages naming the trigger source, with the code (and, where Cognito
+/// fills it, the user name) placeholders in.
+fn custom_message_trigger() -> String {
+    rewriting_trigger(
+        r#"-e "s/\"emailMessage\":null/\"emailMessage\":\"$SOURCE: use {####} as {username}\"/" -e "s/\"emailSubject\":null/\"emailSubject\":\"Subject of $SOURCE\"/" -e "s/\"smsMessage\":null/\"smsMessage\":\"SMS $SOURCE {####}\"/""#,
+    )
+}
+
+impl Pool {
+    /// The newest outbox message to `username` (sent by this pool).
+    fn last_message(&self, username: &str) -> emulator::OutboxMessage {
+        self.env
+            .emulator
+            .outbox()
+            .into_iter()
+            .rev()
+            .find(|m| m.username == username && m.user_pool_id == self.id)
+            .unwrap_or_else(|| panic!("no message to {username}"))
+    }
+}
+
+/// Checks the newest message to `username`: the function's subject and text
+/// for `source`, the code filled in.
+fn assert_customized(message: &emulator::OutboxMessage, source: &str, username: &str) {
+    let code = message.code.as_deref().expect("a code");
+    assert_eq!(
+        message.subject.as_deref(),
+        Some(format!("Subject of {source}").as_str())
+    );
+    assert_eq!(
+        message.message,
+        format!("{source}: use {code} as {username}")
+    );
+}
+
+#[tokio::test]
+async fn custom_message_shapes_every_message_cognito_sends() {
+    let pool = pool_with(
+        &[("CustomMessage", "words", custom_message_trigger(), 3)],
+        true,
+    )
+    .await;
+    // Sign-up, with client metadata for the function.
+    pool.sign_up("alice")
+        .client_metadata("campaign", "spring")
+        .send()
+        .await
+        .expect("SignUp");
+    let signed_up = pool.last_message("alice");
+    assert_eq!(signed_up.trigger, "SignUp");
+    assert_eq!(signed_up.destination, "alice@example.com");
+    assert_customized(&signed_up, "CustomMessage_SignUp", "alice");
+
+    pool.cognito
+        .resend_confirmation_code()
+        .client_id(&pool.client_id)
+        .username("alice")
+        .send()
+        .await
+        .expect("ResendConfirmationCode");
+    let resent = pool.last_message("alice");
+    assert_eq!(resent.trigger, "ResendCode");
+    assert_customized(&resent, "CustomMessage_ResendCode", "alice");
+    assert_ne!(resent.code, signed_up.code, "a new code");
+
+    // The code the custom message carried confirms the user.
+    pool.cognito
+        .confirm_sign_up()
+        .client_id(&pool.client_id)
+        .username("alice")
+        .confirmation_code(resent.code.clone().unwrap())
+        .send()
+        .await
+        .expect("ConfirmSignUp");
+
+    // A code to verify an attribute, asked for by the user.
+    let access = pool
+        .sign_in("alice")
+        .await
+        .expect("InitiateAuth")
+        .authentication_result
+        .unwrap()
+        .access_token
+        .unwrap();
+    pool.cognito
+        .get_user_attribute_verification_code()
+        .access_token(&access)
+        .attribute_name("email")
+        .send()
+        .await
+        .expect("GetUserAttributeVerificationCode");
+    let verify = pool.last_message("alice");
+    assert_eq!(verify.trigger, "VerifyUserAttribute");
+    assert_customized(&verify, "CustomMessage_VerifyUserAttribute", "alice");
+
+    pool.cognito
+        .forgot_password()
+        .client_id(&pool.client_id)
+        .username("alice")
+        .send()
+        .await
+        .expect("ForgotPassword");
+    let reset = pool.last_message("alice");
+    assert_eq!(reset.trigger, "ForgotPassword");
+    assert_customized(&reset, "CustomMessage_ForgotPassword", "alice");
+
+    // A code for a changed email address.
+    pool.cognito
+        .admin_update_user_attributes()
+        .user_pool_id(&pool.id)
+        .username("alice")
+        .user_attributes(
+            AttributeType::builder()
+                .name("email")
+                .value("alice@example.org")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .expect("AdminUpdateUserAttributes");
+    let updated = pool.last_message("alice");
+    assert_eq!(updated.trigger, "UpdateUserAttribute");
+    assert_eq!(updated.destination, "alice@example.org");
+    assert_customized(&updated, "CustomMessage_UpdateUserAttribute", "alice");
+
+    // An invitation: the user name and the temporary password filled in.
+    pool.cognito
+        .admin_create_user()
+        .user_pool_id(&pool.id)
+        .username("bob")
+        .temporary_password("Temporary-Pass-1")
+        .desired_delivery_mediums(aws_sdk_cognitoidentityprovider::types::DeliveryMediumType::Email)
+        .user_attributes(
+            AttributeType::builder()
+                .name("email")
+                .value("bob@example.com")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .expect("AdminCreateUser");
+    let invited = pool.last_message("bob");
+    assert_eq!(invited.trigger, "AdminCreateUser");
+    assert_eq!(invited.code.as_deref(), Some("Temporary-Pass-1"));
+    assert_customized(&invited, "CustomMessage_AdminCreateUser", "bob");
+    assert_eq!(
+        invited.message,
+        "CustomMessage_AdminCreateUser: use Temporary-Pass-1 as bob"
+    );
+
+    // The events, as the developer guide documents them.
+    let events = pool.events("words", 6).await;
+    let sources: Vec<&str> = events
+        .iter()
+        .map(|e| e["triggerSource"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "CustomMessage_SignUp",
+            "CustomMessage_ResendCode",
+            "CustomMessage_VerifyUserAttribute",
+            "CustomMessage_ForgotPassword",
+            "CustomMessage_UpdateUserAttribute",
+            "CustomMessage_AdminCreateUser",
+        ]
+    );
+    let sign_up = &events[0];
+    assert_eq!(sign_up["userName"], "alice");
+    assert_eq!(sign_up["callerContext"]["clientId"], json!(pool.client_id));
+    assert_eq!(
+        sign_up["request"]["userAttributes"]["email"],
+        "alice@example.com"
+    );
+    assert_eq!(
+        sign_up["request"]["userAttributes"]["cognito:user_status"],
+        "UNCONFIRMED"
+    );
+    assert_eq!(sign_up["request"]["codeParameter"], "{####}");
+    assert_eq!(sign_up["request"]["linkParameter"], "{##Click Here##}");
+    assert_eq!(sign_up["request"]["usernameParameter"], Value::Null);
+    assert_eq!(
+        sign_up["request"]["clientMetadata"],
+        json!({"campaign": "spring"})
+    );
+    assert_eq!(
+        sign_up["response"],
+        json!({"smsMessage": null, "emailMessage": null, "emailSubject": null})
+    );
+    let admin = events.last().unwrap();
+    assert_eq!(admin["request"]["usernameParameter"], "{username}");
+    assert_eq!(
+        admin["callerContext"]["clientId"],
+        "CLIENT_ID_NOT_APPLICABLE"
+    );
+    pool.env.emulator.stop().await;
+}
+
+#[tokio::test]
+async fn a_custom_message_left_null_keeps_the_pool_s_templates() {
+    let pool = pool_with(&[("CustomMessage", "silent", passing_trigger(), 3)], true).await;
+    pool.sign_up("carol").send().await.expect("SignUp");
+    let message = pool.last_message("carol");
+    let code = message.code.clone().unwrap();
+    assert_eq!(
+        message.message,
+        format!("Your verification code is {code}. ")
+    );
+    assert_eq!(message.subject.as_deref(), Some("Your verification code"));
+    assert_eq!(pool.events("silent", 1).await.len(), 1, "the function ran");
+    pool.env.emulator.stop().await;
+}
+
+#[tokio::test]
+async fn a_custom_message_without_the_code_is_refused() {
+    let pool = pool_with(
+        &[(
+            "CustomMessage",
+            "codeless",
+            rewriting_trigger(r#"-e 's/"emailMessage":null/"emailMessage":"Welcome aboard"/'"#),
+            3,
+        )],
+        true,
+    )
+    .await;
+    let err = pool
+        .sign_up("dave")
+        .send()
+        .await
+        .expect_err("a message without the code")
+        .into_service_error();
+    assert!(err.is_invalid_parameter_exception(), "{err:?}");
+    assert!(
+        err.meta().message().is_some_and(|m| m.starts_with(
+            "1 validation error detected: Value 'Welcome aboard' at 'emailBody' failed to satisfy constraint: Member must satisfy regular expression pattern"
+        )),
+        "{err:?}"
+    );
+    assert!(
+        pool.env
+            .emulator
+            .outbox()
+            .iter()
+            .all(|m| m.username != "dave"),
+        "nothing is sent"
+    );
+    // The user was stored before the message was composed.
+    let (status, _) = pool.status("dave").await.expect("the user exists");
+    assert_eq!(status, UserStatusType::Unconfirmed);
+    pool.env.emulator.stop().await;
+}
+
+#[tokio::test]
+async fn a_failing_custom_message_fails_the_call() {
+    let pool = pool_with(
+        &[(
+            "CustomMessage",
+            "broken",
+            failing_function("no messages today"),
+            3,
+        )],
+        true,
+    )
+    .await;
+    let err = pool
+        .sign_up("erin")
+        .send()
+        .await
+        .expect_err("the function fails")
+        .into_service_error();
+    assert!(err.is_user_lambda_validation_exception(), "{err:?}");
+    assert_eq!(
+        err.meta().message(),
+        Some("CustomMessage failed with error no messages today.")
+    );
+    pool.cognito
+        .admin_confirm_sign_up()
+        .user_pool_id(&pool.id)
+        .username("erin")
+        .send()
+        .await
+        .expect("AdminConfirmSignUp");
+    // A reset code needs a verified address (setting it sends no message).
+    pool.cognito
+        .admin_update_user_attributes()
+        .user_pool_id(&pool.id)
+        .username("erin")
+        .user_attributes(
+            AttributeType::builder()
+                .name("email_verified")
+                .value("true")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .expect("AdminUpdateUserAttributes");
+    let err = pool
+        .cognito
+        .forgot_password()
+        .client_id(&pool.client_id)
+        .username("erin")
+        .send()
+        .await
+        .expect_err("the function fails")
+        .into_service_error();
+    assert!(err.is_user_lambda_validation_exception(), "{err:?}");
+    let err = pool
+        .cognito
+        .admin_create_user()
+        .user_pool_id(&pool.id)
+        .username("frank")
+        .desired_delivery_mediums(aws_sdk_cognitoidentityprovider::types::DeliveryMediumType::Email)
+        .user_attributes(
+            AttributeType::builder()
+                .name("email")
+                .value("frank@example.com")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .expect_err("the function fails")
+        .into_service_error();
+    assert!(err.is_user_lambda_validation_exception(), "{err:?}");
+    assert!(pool.env.emulator.outbox().is_empty(), "nothing is sent");
+    pool.env.emulator.stop().await;
+}
+
+#[tokio::test]
+async fn without_permission_no_custom_message_is_sent() {
+    let pool = pool_with(
+        &[("CustomMessage", "private", custom_message_trigger(), 3)],
+        false,
+    )
+    .await;
+    let err = pool
+        .sign_up("gina")
+        .send()
+        .await
+        .expect_err("no permission")
+        .into_service_error();
+    assert!(err.is_unexpected_lambda_exception(), "{err:?}");
+    assert_eq!(
+        err.meta().message(),
+        Some("CustomMessage invocation failed due to error AccessDeniedException.")
+    );
+    pool.env.emulator.stop().await;
+}
+
+/// A PostConfirmation function that welcomes the user by email through SES,
+/// as the project's confirmation-post function does: the emulator's SES
+/// (reached through `AWS_ENDPOINT_URL`, like an SDK in the function would)
+/// puts the mail in the outbox.
+fn welcoming_trigger() -> String {
+    runtime_loop(
+        "",
+        r#"  EMAIL="$(printf '%s' "$EVENT" | sed -e 's/.*"email":"\([^"]*\)".*/\1/')"
+  NAME="$(printf '%s' "$EVENT" | sed -e 's/.*"userName":"\([^"]*\)".*/\1/')"
+  curl -sS -o /dev/null "$AWS_ENDPOINT_URL/" \
+    -H "Authorization: AWS4-HMAC-SHA256 Credential=$AWS_ACCESS_KEY_ID/20260101/$AWS_REGION/ses/aws4_request, SignedHeaders=host, Signature=0" \
+    --data-urlencode "Action=SendEmail" --data-urlencode "Version=2010-12-01" \
+    --data-urlencode "Source=welcome@example.com" \
+    --data-urlencode "Destination.ToAddresses.member.1=$EMAIL" \
+    --data-urlencode "Message.Subject.Data=Cognito Identity Provider registration completed" \
+    --data-urlencode "Message.Body.Text.Data=Congratulations $NAME, you have been confirmed."
+  curl -sS -X POST "$API/invocation/$ID/response" -d "$EVENT" >/dev/null"#,
+    )
+}
+
+#[tokio::test]
+async fn a_trigger_function_sends_mail_through_ses() {
+    let pool = pool_with(
+        &[("PostConfirmation", "welcome", welcoming_trigger(), 3)],
+        true,
+    )
+    .await;
+    let ses = crate::service_client::ses(&pool.env.emulator.endpoint());
+    ses.verify_email_identity()
+        .email_address("welcome@example.com")
+        .send()
+        .await
+        .expect("VerifyEmailIdentity");
+    pool.sign_up("hana").send().await.expect("SignUp");
+    pool.cognito
+        .admin_confirm_sign_up()
+        .user_pool_id(&pool.id)
+        .username("hana")
+        .send()
+        .await
+        .expect("AdminConfirmSignUp");
+    let mail = pool
+        .env
+        .emulator
+        .outbox()
+        .into_iter()
+        .find(|m| m.trigger == "SES.SendEmail")
+        .expect("the function's mail");
+    assert_eq!(mail.destination, "hana@example.com");
+    assert_eq!(mail.source.as_deref(), Some("welcome@example.com"));
+    assert_eq!(
+        mail.subject.as_deref(),
+        Some("Cognito Identity Provider registration completed")
+    );
+    assert_eq!(
+        mail.message,
+        "Congratulations hana, you have been confirmed."
     );
     pool.env.emulator.stop().await;
 }

@@ -7,11 +7,10 @@
 //! Live (`COGNITO_EXAMPLES_LIVE=1`) the scenario needs the cargo-lambda zip:
 //! `cargo lambda build --release --output-format zip -p activity-log-handler`.
 
+use integration_tests::trigger_functions::FUNCTION_PROCESSES;
 use integration_tests::{Run, Target, unique};
 
-use crate::triggers::{
-    self, ONE_AT_A_TIME, Resources, assert_all_removed, assert_no_bootstrap_left,
-};
+use crate::triggers::{self, Resources, assert_all_removed, assert_no_bootstrap_left};
 
 const SCENARIO: &str = "activity-log";
 const PASSWORD: &str = "Correct-Horse-7";
@@ -23,8 +22,9 @@ fn step(run: &Run, step: u8) -> String {
 #[tokio::test(flavor = "multi_thread")]
 #[allow(clippy::await_holding_lock)]
 async fn every_sign_in_is_logged_in_the_table_in_order_and_everything_is_removed() {
-    let _turn = ONE_AT_A_TIME
-        .lock()
+    // Alone: no other test's function runs while this one counts `bootstrap` processes.
+    let _turn = FUNCTION_PROCESSES
+        .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let target = Target::from_env().await;
     let username = unique("ana");
@@ -111,8 +111,9 @@ async fn every_sign_in_is_logged_in_the_table_in_order_and_everything_is_removed
 #[tokio::test(flavor = "multi_thread")]
 #[allow(clippy::await_holding_lock)]
 async fn a_password_the_pool_refuses_stops_halfway_and_everything_is_removed() {
-    let _turn = ONE_AT_A_TIME
-        .lock()
+    // Alone: no other test's function runs while this one counts `bootstrap` processes.
+    let _turn = FUNCTION_PROCESSES
+        .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let target = Target::from_env().await;
 

@@ -8,13 +8,13 @@
 //! Live (`COGNITO_EXAMPLES_LIVE=1`) the scenario needs the cargo-lambda zip:
 //! `cargo lambda build --release --output-format zip -p auto-confirm-handler`.
 
+use integration_tests::trigger_functions::FUNCTION_PROCESSES;
 use integration_tests::{Run, Target, unique};
 use rexpect::process::wait::WaitStatus;
 use rexpect::session::{Options, PtySession, spawn_with_options};
 
 use crate::triggers::{
-    self, ONE_AT_A_TIME, Resources, assert_all_removed, assert_no_bootstrap_left,
-    bootstrap_processes,
+    self, Resources, assert_all_removed, assert_no_bootstrap_left, bootstrap_processes,
 };
 
 const SCENARIO: &str = "auto-confirm";
@@ -28,8 +28,9 @@ fn step(run: &Run, step: u8) -> String {
 #[tokio::test(flavor = "multi_thread")]
 #[allow(clippy::await_holding_lock)]
 async fn a_known_user_is_confirmed_by_the_function_and_everything_is_removed() {
-    let _turn = ONE_AT_A_TIME
-        .lock()
+    // Alone: no other test's function runs while this one counts `bootstrap` processes.
+    let _turn = FUNCTION_PROCESSES
+        .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let target = Target::from_env().await;
     let other = unique("dave");
@@ -136,8 +137,9 @@ fn expect(session: &mut PtySession, needle: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 #[allow(clippy::await_holding_lock)]
 async fn ctrl_c_after_the_function_ran_removes_everything_and_stops_it() {
-    let _turn = ONE_AT_A_TIME
-        .lock()
+    // Alone: no other test's function runs while this one counts `bootstrap` processes.
+    let _turn = FUNCTION_PROCESSES
+        .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let target = Target::from_env().await;
     // Everything is given but the unknown user's email, so the scenario
@@ -175,8 +177,9 @@ async fn ctrl_c_after_the_function_ran_removes_everything_and_stops_it() {
 #[tokio::test(flavor = "multi_thread")]
 #[allow(clippy::await_holding_lock)]
 async fn at_a_terminal_a_person_picks_a_known_user_and_answers() {
-    let _turn = ONE_AT_A_TIME
-        .lock()
+    // Alone: no other test's function runs while this one counts `bootstrap` processes.
+    let _turn = FUNCTION_PROCESSES
+        .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let target = Target::from_env().await;
     let mut session = spawn_at_terminal(&target, &[]);
@@ -247,8 +250,9 @@ fn failing_function_zip() -> std::path::PathBuf {
 #[tokio::test(flavor = "multi_thread")]
 #[allow(clippy::await_holding_lock)]
 async fn a_function_that_fails_is_one_error_line_after_its_log_and_everything_is_removed() {
-    let _turn = ONE_AT_A_TIME
-        .lock()
+    // Alone: no other test's function runs while this one counts `bootstrap` processes.
+    let _turn = FUNCTION_PROCESSES
+        .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let target = Target::from_env().await;
     if target.is_live() {

@@ -10,6 +10,7 @@ mod activity_log;
 mod auto_confirm;
 mod failures;
 mod groups_tokens;
+mod lambda_triggers;
 mod manage_users;
 mod sign_up_with_mfa;
 mod triggers;

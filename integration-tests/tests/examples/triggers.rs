@@ -1,20 +1,13 @@
 //! What the pools-triggers scenario tests share: the `Label: value` lines a
 //! scenario prints for what it created, the check that all of it is gone,
 //! and the check that no function process (`bootstrap`) is left behind.
-//! The scenarios' functions run as children of this test process, so the
-//! tests that look for them take turns ([`ONE_AT_A_TIME`]).
+//! The scenarios' functions run as children of this test process, so a
+//! test that counts them holds `FUNCTION_PROCESSES` for writing.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use integration_tests::{Run, Target};
-
-/// The tests that run a function look for `bootstrap` processes under this
-/// one: they take turns.
-/// (A plain mutex held across `.await` is fine here: each test has a runtime
-/// of its own, so a test waiting for its turn blocks nothing but itself.)
-pub static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// What the scenario said it created, read from its `Label: value` lines.
 #[derive(Debug)]

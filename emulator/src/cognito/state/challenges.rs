@@ -18,6 +18,7 @@ use crate::aws_json::ServiceError;
 use crate::clock::Clock;
 use crate::cognito::errors;
 use crate::cognito::srp::ServerHandshake;
+use crate::cognito::state::custom_auth::CustomAuth;
 
 /// How long a session lasts unless the app client says otherwise.
 pub(crate) const SESSION_LIFETIME: Duration = Duration::from_secs(180);
@@ -42,6 +43,14 @@ pub(crate) enum Step {
         secret_block: String,
         device_key: String,
     },
+    /// CUSTOM_CHALLENGE: a challenge CreateAuthChallenge made.
+    CustomChallenge(Box<CustomAuth>),
+    /// PASSWORD_VERIFIER inside a custom authentication flow.
+    CustomPasswordVerifier {
+        handshake: Box<ServerHandshake>,
+        secret_block: String,
+        flow: Box<CustomAuth>,
+    },
 }
 
 impl Step {
@@ -50,9 +59,12 @@ impl Step {
             Step::NewPasswordRequired => "NEW_PASSWORD_REQUIRED",
             Step::MfaSetup { .. } => "MFA_SETUP",
             Step::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA",
-            Step::PasswordVerifier { .. } => "PASSWORD_VERIFIER",
+            Step::PasswordVerifier { .. } | Step::CustomPasswordVerifier { .. } => {
+                "PASSWORD_VERIFIER"
+            }
             Step::DeviceSrpAuth => "DEVICE_SRP_AUTH",
             Step::DevicePasswordVerifier { .. } => "DEVICE_PASSWORD_VERIFIER",
+            Step::CustomChallenge(_) => "CUSTOM_CHALLENGE",
         }
     }
 }
@@ -121,6 +133,7 @@ impl ChallengeStore {
         let expires = now.saturating_add(i64::try_from(lifetime.as_millis()).unwrap_or(i64::MAX));
         let block = match &challenge.step {
             Step::PasswordVerifier { secret_block, .. }
+            | Step::CustomPasswordVerifier { secret_block, .. }
             | Step::DevicePasswordVerifier { secret_block, .. } => Some(secret_block.clone()),
             _ => None,
         };

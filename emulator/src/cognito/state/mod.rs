@@ -9,7 +9,7 @@
 //! Layering inside (each module uses only those above it):
 //! `random`, `codes`, `refresh`, `revocation`, `software_token`,
 //! `password_policy`, `attributes`, `groups`, `domains` → `settings`,
-//! `devices`, `clients`, `challenges` → `users` → `attribute_changes`,
+//! `devices`, `clients`, `custom_auth` → `challenges` → `users` → `attribute_changes`,
 //! `user_filter`, `pool` →
 //! `sign_in`.
 
@@ -18,6 +18,7 @@ pub(crate) mod attributes;
 pub(crate) mod challenges;
 pub(crate) mod clients;
 pub(crate) mod codes;
+pub(crate) mod custom_auth;
 pub(crate) mod devices;
 pub(crate) mod domains;
 pub(crate) mod groups;

@@ -640,6 +640,26 @@ impl UserStore {
         Some(outcome)
     }
 
+    /// A user the UserMigration trigger brought in: `true` once stored;
+    /// `false` when a user of that name appeared meanwhile (that user
+    /// stands). An alias another user holds refuses the migration unless
+    /// `force_alias` moves it ("If this attribute is set to false and the
+    /// alias exists, the user will not be migrated, and an error is
+    /// returned", developer guide).
+    pub fn insert_migrated(
+        &self,
+        settings: &PoolSettings,
+        user: User,
+        force_alias: bool,
+    ) -> Result<bool, ServiceError> {
+        match self.insert(settings, user, force_alias) {
+            Ok(()) => Ok(true),
+            Err(Taken::Username) => Ok(false),
+            Err(Taken::SignInName(attribute)) => Err(errors::alias_exists(attribute)),
+            Err(taken @ Taken::Alias(_)) => Err(taken.as_change_error()),
+        }
+    }
+
     /// [`UserStore::change`] of the user a caller named.
     pub fn change_named<T>(
         &self,

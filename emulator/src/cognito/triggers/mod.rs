@@ -1,6 +1,7 @@
 //! The pool's Lambda triggers: PreSignUp, PostConfirmation,
-//! PreAuthentication and PostAuthentication, run through the emulator's own
-//! Lambda service when the pool's `LambdaConfig` names a function.
+//! PreAuthentication and PostAuthentication here; the others in submodules
+//! (below). They run through the emulator's own Lambda service when the
+//! pool's `LambdaConfig` names a function.
 //!
 //! Each trigger gets the documented event (`version`, `region`,
 //! `userPoolId`, `userName`, `callerContext`, `triggerSource`, `request`,
@@ -17,6 +18,24 @@
 //! - no answer within 5 seconds → `UnexpectedLambdaException` ("... failed
 //!   due to error Socket timeout while invoking Lambda function.");
 //! - an answer that is not the event → `InvalidLambdaResponseException`.
+//!
+//! This module holds what every trigger shares (the event's common part,
+//! the invocation and its errors) and the sign-up and sign-in triggers of
+//! the first release. Each later trigger family lives in its own submodule
+//! and adds its methods to [`Triggers`]:
+//! `messages` (CustomMessage), `token_generation` (PreTokenGeneration V1
+//! and V2), `migration` (UserMigration) and `custom_auth` (Define, Create
+//! and VerifyAuthChallenge).
+
+pub(crate) mod custom_auth;
+
+// CustomMessage: every message the pool sends.
+mod messages;
+
+mod migration;
+mod token_generation;
+
+pub(crate) use token_generation::{TokenSource, check_feature_plan};
 
 use std::sync::Arc;
 use std::time::Duration;

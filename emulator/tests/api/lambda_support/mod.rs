@@ -82,7 +82,7 @@ pub fn package(script: &str) -> Vec<u8> {
 
 /// The loop every test function runs: take the next event, print it, and
 /// answer with whatever `answer` (shell, with `$EVENT` and `$ID` set) does.
-fn runtime_loop(init: &str, answer: &str) -> String {
+pub fn runtime_loop(init: &str, answer: &str) -> String {
     format!(
         r#"#!/bin/sh
 set -eu
@@ -141,6 +141,20 @@ pub fn confirming_trigger() -> String {
         "",
         r#"  ANSWER="$(printf '%s' "$EVENT" | sed -e 's/"autoConfirmUser":false/"autoConfirmUser":true/' -e 's/"autoVerifyEmail":false/"autoVerifyEmail":true/')"
   curl -sS -X POST "$API/invocation/$ID/response" -d "$ANSWER" >/dev/null"#,
+    )
+}
+
+/// A Cognito trigger that answers with its event rewritten by `sed`
+/// (`sed_arguments`, shell words such as `-e 's/a/b/'`), with `$SOURCE` set
+/// to the event's `triggerSource`.
+pub fn rewriting_trigger(sed_arguments: &str) -> String {
+    runtime_loop(
+        "",
+        &format!(
+            r#"  SOURCE="$(printf '%s' "$EVENT" | sed -e 's/.*"triggerSource":"\([^"]*\)".*/\1/')"
+  ANSWER="$(printf '%s' "$EVENT" | sed {sed_arguments})"
+  curl -sS -X POST "$API/invocation/$ID/response" -d "$ANSWER" >/dev/null"#
+        ),
     )
 }
 

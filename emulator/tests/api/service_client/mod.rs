@@ -1,4 +1,4 @@
-//! Shared by the DynamoDB, IAM and CloudWatch Logs tests: SDK clients pointed
+//! Shared by the DynamoDB, IAM, SES and CloudWatch Logs tests: SDK clients pointed
 //! at an emulator with dummy credentials, and raw HTTP for what the SDKs will
 //! not send.
 
@@ -33,6 +33,7 @@ macro_rules! client_for {
 
 client_for!(iam, aws_sdk_iam);
 client_for!(logs, aws_sdk_cloudwatchlogs);
+client_for!(ses, aws_sdk_ses);
 
 /// A response to a raw HTTP request: status, headers (lower-case names) and body.
 pub struct RawResponse {
