@@ -12,5 +12,6 @@ mod failures;
 mod groups_tokens;
 mod lambda_triggers;
 mod manage_users;
+mod migrate_legacy_users;
 mod sign_up_with_mfa;
 mod triggers;

@@ -36,7 +36,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use example_cli::{ExampleError, RegionArg};
-use trigger_deployment::input::check_username;
+use trigger_deployment::input::{check_email, check_username};
 
 /// Migrates users of a legacy directory into a user pool with a UserMigration Lambda trigger.
 #[derive(Debug, Parser)]
@@ -60,6 +60,9 @@ struct Args {
     /// The legacy user who has forgotten their password (step 7).
     #[arg(long, value_name = "USERNAME", default_value = scenario::FORGOT)]
     forgetful_user: String,
+    /// The forgetful user's email address in the legacy directory, where Cognito sends the reset code (default: USERNAME@example.com, which nobody reads).
+    #[arg(long, value_name = "EMAIL")]
+    forgetful_email: Option<String>,
     /// The new password the forgetful user chooses (asked if not given; with --non-interactive a random one is made up and never shown).
     #[arg(long, env = "NEW_PASSWORD", hide_env_values = true)]
     new_password: Option<String>,
@@ -103,6 +106,10 @@ fn validate(args: &Args) -> Result<(), ExampleError> {
     }
     check_username(&args.stranger)
         .map_err(|problem| ExampleError::new(format!("--stranger: {problem}")))?;
+    if let Some(email) = &args.forgetful_email {
+        check_email(email)
+            .map_err(|problem| ExampleError::new(format!("--forgetful-email: {problem}")))?;
+    }
     for (flag, password) in [
         ("--old-password", &args.old_password),
         ("--new-password", &args.new_password),
@@ -211,6 +218,10 @@ mod tests {
         );
         assert!(
             err(&["--zip", "/nonexistent/bootstrap.zip"]).starts_with("--zip: There is no file")
+        );
+        assert_eq!(
+            err(&["--forgetful-email", "carlos"]),
+            "--forgetful-email: \"carlos\" is not an email address."
         );
         assert!(parse(&["--zip", "b.zip", "--build-handler"]).is_err());
     }

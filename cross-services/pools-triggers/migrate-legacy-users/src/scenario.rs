@@ -199,7 +199,10 @@ impl Scenario {
             .iter()
             .map(|(username, email)| LegacyUser {
                 username: username.to_string(),
-                email: email.to_string(),
+                email: match &self.args.forgetful_email {
+                    Some(given) if *username == self.args.forgetful_user => given.clone(),
+                    _ => email.to_string(),
+                },
                 password: old_password.clone(),
             })
             .collect();
@@ -309,7 +312,21 @@ impl Scenario {
                     );
                     self.interrupt.race(tokio::time::sleep(ROLE_PAUSE)).await?;
                 }
-                Err(err) => return Err(err.into()),
+                // What the function logged says why it vouched for no one.
+                Err(err) => {
+                    println!("Cognito refused the sign-in.");
+                    let decision = format!("Migration of {}:", user.username);
+                    let query = LogQuery {
+                        function_name: &self.name,
+                        since_ms: self.started_at_ms - 60_000,
+                        decision: &decision,
+                        times: 1,
+                        about: &user.username,
+                        whole: false,
+                    };
+                    steps::show_function_log(&self.clients, &self.interrupt, query).await?;
+                    return Err(err.into());
+                }
             }
         }
         self.show_user(pool, &user.username).await?;
