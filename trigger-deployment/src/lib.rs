@@ -15,6 +15,7 @@
 //! - [`logs`]: the function's log lines (FilterLogEvents) and DeleteLogGroup;
 //! - [`table`]: waiting for a new DynamoDB table and deleting it, for the
 //!   table the function reads or writes;
+//! - [`input`]: checks of usernames and email addresses, made-up passwords;
 //! - [`cleanup`]: what to remove, in which order, and how by hand;
 //! - [`steps`]: the steps as the scenarios run them, with what they print
 //!   and what they record for [`cleanup`].
@@ -24,6 +25,7 @@
 pub mod cleanup;
 pub mod function;
 pub mod handler_zip;
+pub mod input;
 pub mod logs;
 pub mod role;
 pub mod steps;

@@ -27,10 +27,17 @@ pub enum Arrived {
     WholeInvocation,
 }
 
-/// How much of the log of the invocation whose decision line starts with
-/// `decision` is in `lines`.
-pub fn arrived(lines: &[String], decision: &str) -> Arrived {
-    match lines.iter().position(|line| line.starts_with(decision)) {
+/// How much of the log of the invocations whose decision lines start with
+/// `decision` is in `lines`: all `times` of them, and for the last one also
+/// Lambda's `REPORT` line after it ([`Arrived::WholeInvocation`]).
+pub fn arrived(lines: &[String], decision: &str, times: usize) -> Arrived {
+    let decisions = lines.iter().filter(|line| line.starts_with(decision));
+    match decisions.count() {
+        0 => return Arrived::Nothing,
+        seen if seen < times => return Arrived::Decision,
+        _ => {}
+    }
+    match lines.iter().rposition(|line| line.starts_with(decision)) {
         None => Arrived::Nothing,
         Some(at) if lines[at..].iter().any(|line| line.starts_with("REPORT ")) => {
             Arrived::WholeInvocation
@@ -125,17 +132,38 @@ mod tests {
             "REPORT RequestId: 1",
         ];
         let alice = "Sign-up of alice:";
-        assert_eq!(arrived(&lines(&first), alice), Arrived::WholeInvocation);
-        assert_eq!(arrived(&lines(&first[..3]), alice), Arrived::Decision);
-        assert_eq!(arrived(&lines(&first), "Sign-up of al:"), Arrived::Nothing);
+        assert_eq!(arrived(&lines(&first), alice, 1), Arrived::WholeInvocation);
+        assert_eq!(arrived(&lines(&first[..3]), alice, 1), Arrived::Decision);
+        assert_eq!(
+            arrived(&lines(&first), "Sign-up of al:", 1),
+            Arrived::Nothing
+        );
+        // Waiting for two invocations: the first one's REPORT is not enough.
+        assert_eq!(arrived(&lines(&first), alice, 2), Arrived::Decision);
         // An earlier invocation's REPORT does not close a later one.
         let mut both = first.to_vec();
         both.extend(["START RequestId: 2", "Sign-up of dave: unknown"]);
         assert_eq!(
-            arrived(&lines(&both), "Sign-up of dave:"),
+            arrived(&lines(&both), "Sign-up of dave:", 1),
             Arrived::Decision
         );
-        assert_eq!(arrived(&lines(&[]), "Sign-up of dave:"), Arrived::Nothing);
+        assert_eq!(
+            arrived(&lines(&[]), "Sign-up of dave:", 1),
+            Arrived::Nothing
+        );
+        // The last of several invocations closes with its own REPORT.
+        let mut again = both.clone();
+        again.extend(["END RequestId: 2", "REPORT RequestId: 2"]);
+        again.extend(["START RequestId: 3", "Sign-up of dave: again"]);
+        assert_eq!(
+            arrived(&lines(&again), "Sign-up of dave:", 2),
+            Arrived::Decision
+        );
+        again.push("REPORT RequestId: 3");
+        assert_eq!(
+            arrived(&lines(&again), "Sign-up of dave:", 2),
+            Arrived::WholeInvocation
+        );
     }
 
     #[tokio::test]

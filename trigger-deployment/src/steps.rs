@@ -433,13 +433,15 @@ pub struct LogQuery<'a> {
     pub since_ms: i64,
     /// The start of the function's line about the invocation wanted.
     pub decision: &'a str,
+    /// How many invocations with such a line to wait for.
+    pub times: usize,
     /// What that invocation was about, for the line when nothing came.
     pub about: &'a str,
-    /// Also wait for Lambda's `REPORT` line that closes the invocation.
+    /// Also wait for Lambda's `REPORT` line that closes the last invocation.
     pub whole: bool,
 }
 
-/// The function's log lines, once its line about one invocation is there.
+/// The function's log lines, once its lines about `times` invocations are there.
 /// CloudWatch Logs takes a few seconds to show them: this asks again until
 /// they are there, for half a minute at most.
 pub async fn show_function_log(
@@ -465,7 +467,7 @@ pub async fn show_function_log(
             Err(err) if err.code() == Some("ResourceNotFoundException") => Vec::new(),
             Err(err) => return Err(err.into()),
         };
-        match logs::arrived(&lines, query.decision) {
+        match logs::arrived(&lines, query.decision, query.times) {
             Arrived::WholeInvocation => break,
             Arrived::Decision if !query.whole => break,
             _ => {}
@@ -478,7 +480,7 @@ pub async fn show_function_log(
             pause = (pause * 2).min(LOG_LONGEST_PAUSE);
         }
     }
-    if logs::arrived(&lines, query.decision) == Arrived::Nothing {
+    if logs::arrived(&lines, query.decision, query.times) == Arrived::Nothing {
         println!(
             "No log line about {} yet. CloudWatch Logs can take a minute; \
              with --keep, read them later with: aws logs tail {log_group}",

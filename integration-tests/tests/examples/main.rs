@@ -6,10 +6,13 @@
 
 mod account_actions;
 mod actions;
+mod activity_log;
 mod auto_confirm;
 mod failures;
 mod groups_tokens;
 mod lambda_triggers;
 mod manage_users;
+mod migrate_legacy_users;
 mod protected_api;
 mod sign_up_with_mfa;
+mod triggers;

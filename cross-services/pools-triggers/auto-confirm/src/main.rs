@@ -85,10 +85,10 @@ fn validate(args: &Args) -> Result<(), ExampleError> {
             args.other_username
         )));
     }
-    scenario::check_username(&args.other_username)
+    trigger_deployment::input::check_username(&args.other_username)
         .map_err(|problem| ExampleError::new(format!("--other-username: {problem}")))?;
     if let Some(email) = &args.other_email {
-        scenario::check_email(email)
+        trigger_deployment::input::check_email(email)
             .map_err(|problem| ExampleError::new(format!("--other-email: {problem}")))?;
     }
     if args.password.as_deref() == Some("") {

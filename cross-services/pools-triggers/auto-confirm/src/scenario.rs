@@ -14,6 +14,7 @@ use aws_sdk_lambda::types::Architecture;
 use example_cli::{ExampleError, shorten};
 use trigger_deployment::cleanup::Created;
 use trigger_deployment::function::{NewFunction, TABLE_NAME_VARIABLE};
+use trigger_deployment::input::{check_email, made_up_password};
 use trigger_deployment::role;
 use trigger_deployment::steps::{
     self, Clients, LogQuery, NewRole, Pool, ROLE_ATTEMPTS, ROLE_PAUSE, Trigger, ZipSource,
@@ -54,37 +55,6 @@ pub fn known_user(username: &str) -> Option<KnownUser> {
 /// Every known username, in the table's order.
 pub fn known_usernames() -> Vec<&'static str> {
     KNOWN_USERS.iter().map(|(name, _)| *name).collect()
-}
-
-/// A username: 1 to 128 characters, no spaces or control characters.
-pub fn check_username(username: &str) -> Result<(), String> {
-    if username.is_empty() || username.chars().count() > 128 {
-        return Err("A username has 1 to 128 characters.".into());
-    }
-    if username
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control())
-    {
-        return Err("A username may not contain spaces.".into());
-    }
-    Ok(())
-}
-
-/// An email address: something before one `@`, and a domain with a dot.
-pub fn check_email(email: &str) -> Result<(), String> {
-    let problem = || Err(format!("{email:?} is not an email address."));
-    let Some((local, domain)) = email.split_once('@') else {
-        return problem();
-    };
-    let domain_ok = domain.contains('.') && domain.split('.').all(|label| !label.is_empty());
-    if local.is_empty()
-        || domain.contains('@')
-        || !domain_ok
-        || email.chars().any(char::is_whitespace)
-    {
-        return problem();
-    }
-    Ok(())
 }
 
 /// Runs the scenario, cleans up, and says how it went.
@@ -413,6 +383,7 @@ impl Scenario {
             function_name: &self.name,
             since_ms: self.started_at_ms - 60_000,
             decision: &format!("Sign-up of {username}:"),
+            times: 1,
             about: username,
             whole,
         };
@@ -576,12 +547,6 @@ fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.as_millis() as i64)
-}
-
-/// A password that meets Cognito's default policy (upper- and lower-case
-/// letters, a number, a symbol, 36 characters), for non-interactive runs.
-fn made_up_password() -> String {
-    format!("Aa1-{}", uuid::Uuid::new_v4().simple())
 }
 
 #[cfg(test)]
@@ -852,20 +817,5 @@ mod tests {
             None,
             "the other user is not known"
         );
-        assert!(check_username("dave").is_ok());
-        assert!(check_username("da ve").is_err());
-        assert!(check_email("dave@example.com").is_ok());
-        assert!(check_email("dave@example").is_err());
-    }
-
-    #[test]
-    fn made_up_passwords_meet_the_default_policy_and_differ() {
-        let first = made_up_password();
-        assert!(first.len() >= 8);
-        assert!(first.chars().any(|c| c.is_ascii_uppercase()));
-        assert!(first.chars().any(|c| c.is_ascii_lowercase()));
-        assert!(first.chars().any(|c| c.is_ascii_digit()));
-        assert!(first.chars().any(|c| !c.is_ascii_alphanumeric()));
-        assert_ne!(first, made_up_password());
     }
 }

@@ -1,0 +1,34 @@
+//! The Lambda function of the migrate-legacy-users scenario: a Cognito
+//! UserMigration trigger that brings users of a legacy directory (a DynamoDB
+//! table with salted password hashes) into the pool (see `lib.rs`).
+//!
+//! It runs inside Lambda (or the bundled emulator's Lambda), never by hand.
+//! Build the zip to upload with [cargo-lambda](https://www.cargo-lambda.info/):
+//!
+//! ```sh
+//! cargo lambda build --release --output-format zip -p migrate-legacy-users-handler
+//! # target/lambda/migrate-legacy-users-handler/bootstrap.zip
+//! ```
+
+use aws_config::BehaviorVersion;
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+
+use migrate_legacy_users_handler::MigrateUserEvent;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    // Read once per instance: every invocation reuses the table name and the
+    // client (and its connections).
+    let table_name = std::env::var("TABLE_NAME")
+        .map_err(|_| "The function's environment has no TABLE_NAME (the legacy directory).")?;
+    let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    let client = aws_sdk_dynamodb::Client::new(&config);
+
+    let (client, table_name) = (&client, table_name.as_str());
+    lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<MigrateUserEvent>| async move {
+            migrate_legacy_users_handler::handle(client, table_name, event.payload).await
+        },
+    ))
+    .await
+}
