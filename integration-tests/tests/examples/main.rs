@@ -11,4 +11,5 @@ mod failures;
 mod groups_tokens;
 mod lambda_triggers;
 mod manage_users;
+mod oauth_sign_in;
 mod sign_up_with_mfa;
