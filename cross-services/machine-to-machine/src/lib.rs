@@ -18,9 +18,9 @@ use aws_sdk_cognitoidentityprovider::operation::create_user_pool_client::{
 };
 use aws_sdk_cognitoidentityprovider::types::{OAuthFlowType, ResourceServerScopeType};
 use example_cli::ExampleError;
+use oauth_sign_in::HttpClient;
 use oauth2::basic::BasicClient;
 use oauth2::{ClientId, ClientSecret, RequestTokenError, Scope, TokenResponse, TokenUrl};
-use oauth_sign_in::HttpClient;
 
 /// A custom scope as a token carries it: `{resource server identifier}/{scope name}`.
 pub fn full_scope(identifier: &str, scope: &str) -> String {
@@ -181,7 +181,11 @@ mod tests {
                     && scopes[1].scope_description() == "Change orders"
             })
             .then_output(|| CreateResourceServerOutput::builder().build());
-        let client = mock_client!(aws_sdk_cognitoidentityprovider, RuleMode::Sequential, [&rule]);
+        let client = mock_client!(
+            aws_sdk_cognitoidentityprovider,
+            RuleMode::Sequential,
+            [&rule]
+        );
         create_resource_server(
             &client,
             "eu-west-1_AbC",
@@ -213,7 +217,11 @@ mod tests {
                     )
                     .build()
             });
-        let client = mock_client!(aws_sdk_cognitoidentityprovider, RuleMode::Sequential, [&rule]);
+        let client = mock_client!(
+            aws_sdk_cognitoidentityprovider,
+            RuleMode::Sequential,
+            [&rule]
+        );
         let scopes = vec![
             full_scope("orders-api", "read"),
             full_scope("orders-api", "write"),

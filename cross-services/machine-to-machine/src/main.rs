@@ -28,8 +28,8 @@ use aws_sdk_cognitoidentityprovider::Client;
 use clap::Parser;
 use example_cli::{ExampleError, RegionArg};
 use machine_to_machine::{
-    call_api, client_credentials_token, create_machine_client, create_resource_server,
-    full_scope, scope_and_client,
+    call_api, client_credentials_token, create_machine_client, create_resource_server, full_scope,
+    scope_and_client,
 };
 use oauth_sign_in::{HttpClient, discovery, display, issuer_url};
 
@@ -153,7 +153,9 @@ async fn walk_through(
         .client_secret()
         .ok_or_else(|| ExampleError::new("The new app client has no secret."))?
         .to_string();
-    println!("Created the confidential app client {client_id} (client_credentials; secret not shown).");
+    println!(
+        "Created the confidential app client {client_id} (client_credentials; secret not shown)."
+    );
 
     let region = config
         .region()
@@ -168,9 +170,14 @@ async fn walk_through(
     println!("The protected API listens on {api}; GET /me requires the scope {read}.");
     let route = format!("{api}/me");
 
-    let (token, expires_in) =
-        client_credentials_token(&http, &endpoints.token, &client_id, &client_secret, &[read.clone()])
-            .await?;
+    let (token, expires_in) = client_credentials_token(
+        &http,
+        &endpoints.token,
+        &client_id,
+        &client_secret,
+        &[read.clone()],
+    )
+    .await?;
     describe_token("with the scope", &read, &token, expires_in, &show);
     let answer = call_api(&http, &route, &token).await?;
     println!("GET /me -> {} {}", answer.status, answer.body);
@@ -181,9 +188,14 @@ async fn walk_through(
         )));
     }
 
-    let (token, expires_in) =
-        client_credentials_token(&http, &endpoints.token, &client_id, &client_secret, &[write.clone()])
-            .await?;
+    let (token, expires_in) = client_credentials_token(
+        &http,
+        &endpoints.token,
+        &client_id,
+        &client_secret,
+        &[write.clone()],
+    )
+    .await?;
     describe_token("without it", &write, &token, expires_in, &show);
     let answer = call_api(&http, &route, &token).await?;
     println!(
@@ -283,7 +295,10 @@ async fn remove(cognito: &Client, created: &Created) -> Vec<String> {
             .send()
             .await
         {
-            failures.push(format!("app client {client_id}: {}", ExampleError::from(err)));
+            failures.push(format!(
+                "app client {client_id}: {}",
+                ExampleError::from(err)
+            ));
         }
     }
     if created.resource_server {
@@ -312,7 +327,12 @@ async fn remove(cognito: &Client, created: &Created) -> Vec<String> {
         }
     }
     if created.pool {
-        if let Err(err) = cognito.delete_user_pool().user_pool_id(pool_id).send().await {
+        if let Err(err) = cognito
+            .delete_user_pool()
+            .user_pool_id(pool_id)
+            .send()
+            .await
+        {
             failures.push(format!("user pool {pool_id}: {}", ExampleError::from(err)));
         }
     }

@@ -206,7 +206,11 @@ impl FormUser {
     /// loopback listener), returning that URL, or until a page (returned
     /// with its URL). A redirect carrying an `error` elsewhere is the
     /// domain refusing the request (`redirect_mismatch`...).
-    async fn follow(&mut self, first: Request<Vec<u8>>, stop_at: &str) -> Result<Step, ExampleError> {
+    async fn follow(
+        &mut self,
+        first: Request<Vec<u8>>,
+        stop_at: &str,
+    ) -> Result<Step, ExampleError> {
         let mut url = first.uri().to_string();
         let mut request = first;
         for _ in 0..MAX_REDIRECTS {
@@ -269,7 +273,9 @@ impl FormUser {
             Step::Page { url, html } => (url, html),
         };
         let form = SignInForm::parse(&html).ok_or_else(|| {
-            ExampleError::new(format!("{page_url} has no sign-in form with a password field."))
+            ExampleError::new(format!(
+                "{page_url} has no sign-in form with a password field."
+            ))
         })?;
         let action = url::Url::parse(&page_url)
             .and_then(|base| base.join(&form.action))
@@ -414,8 +420,14 @@ mod tests {
             </form></body></html>"#;
         let form = SignInForm::parse(html).unwrap();
         assert_eq!(form.action, "/login?client_id=c1&state=s1");
-        assert_eq!(form.hidden, vec![("_csrf".to_string(), "tok&en".to_string())]);
-        assert_eq!(SignInForm::parse("<form action=x><input name=q></form>"), None);
+        assert_eq!(
+            form.hidden,
+            vec![("_csrf".to_string(), "tok&en".to_string())]
+        );
+        assert_eq!(
+            SignInForm::parse("<form action=x><input name=q></form>"),
+            None
+        );
     }
 
     #[test]

@@ -53,7 +53,10 @@ pub fn user_info_lines(user_info: &Value) -> Vec<String> {
         .into_iter()
         .map(|name| {
             let value = &attributes[name];
-            let text = value.as_str().map(String::from).unwrap_or(value.to_string());
+            let text = value
+                .as_str()
+                .map(String::from)
+                .unwrap_or(value.to_string());
             format!("  {name}: {text}")
         })
         .collect()
@@ -108,7 +111,9 @@ mod tests {
 
     #[test]
     fn user_info_is_sorted_by_attribute() {
-        let lines = user_info_lines(&json!({"username": "alice", "email": "a@example.com", "email_verified": "true"}));
+        let lines = user_info_lines(
+            &json!({"username": "alice", "email": "a@example.com", "email_verified": "true"}),
+        );
         assert_eq!(
             lines,
             vec![

@@ -16,9 +16,9 @@ use oauth2::basic::{
 };
 use oauth2::{
     AuthUrl, AuthorizationCode, Client, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
-    EndpointSet, ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl,
-    RefreshToken, RequestTokenError, Scope, StandardRevocableToken, StandardTokenResponse,
-    TokenResponse, TokenUrl,
+    EndpointSet, ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
+    RequestTokenError, Scope, StandardRevocableToken, StandardTokenResponse, TokenResponse,
+    TokenUrl,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -173,7 +173,10 @@ fn token_error(
         RequestTokenError::Request(err) => ExampleError::new(format!("{step}: {err}")),
         RequestTokenError::Parse(err, body) => ExampleError::new(format!(
             "{step}: unexpected answer from the token endpoint ({err}): {}",
-            String::from_utf8_lossy(&body).chars().take(200).collect::<String>()
+            String::from_utf8_lossy(&body)
+                .chars()
+                .take(200)
+                .collect::<String>()
         )),
         RequestTokenError::Other(text) => ExampleError::new(format!("{step}: {text}")),
     }
@@ -228,7 +231,9 @@ pub fn verify_id_token(
         .kid
         .ok_or_else(|| ExampleError::new("The ID token names no key (kid)."))?;
     let jwk = keys.find(&kid).ok_or_else(|| {
-        ExampleError::new(format!("The ID token's key {kid} is not among the pool's keys."))
+        ExampleError::new(format!(
+            "The ID token's key {kid} is not among the pool's keys."
+        ))
     })?;
     let key = DecodingKey::from_jwk(jwk)
         .map_err(|err| ExampleError::new(format!("The pool's key {kid} is unusable: {err}")))?;
@@ -315,7 +320,10 @@ pub async fn revoke(
 ) -> Result<(), ExampleError> {
     let mut headers = Vec::new();
     if let Some(secret) = client_secret {
-        headers.push((header::AUTHORIZATION, basic_authorization(client_id, secret)?));
+        headers.push((
+            header::AUTHORIZATION,
+            basic_authorization(client_id, secret)?,
+        ));
     }
     let response = http
         .post_form(
@@ -341,8 +349,11 @@ pub async fn revoke(
 pub fn basic_authorization(client_id: &str, secret: &str) -> Result<HeaderValue, ExampleError> {
     let encode =
         |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
-    let credentials = base64::engine::general_purpose::STANDARD
-        .encode(format!("{}:{}", encode(client_id), encode(secret)));
+    let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        encode(client_id),
+        encode(secret)
+    ));
     HeaderValue::from_str(&format!("Basic {credentials}"))
         .map_err(|err| ExampleError::new(format!("The client id or secret: {err}")))
 }
@@ -397,8 +408,13 @@ mod tests {
 
     #[test]
     fn the_authorization_request_carries_pkce_state_nonce_and_the_exact_callback() {
-        let client =
-            oauth_client(&endpoints(), "client1", None, "http://localhost:8400/callback").unwrap();
+        let client = oauth_client(
+            &endpoints(),
+            "client1",
+            None,
+            "http://localhost:8400/callback",
+        )
+        .unwrap();
         let scopes = vec!["openid".to_string(), "email".to_string()];
         let pending = authorization_request(&client, &scopes);
         assert!(
@@ -435,11 +451,12 @@ mod tests {
     #[test]
     fn the_code_is_taken_only_with_our_state() {
         let state = CsrfToken::new("s1".into());
-        let code = code_from_callback(&callback(&[("code", "c1"), ("state", "s1")]), &state).unwrap();
+        let code =
+            code_from_callback(&callback(&[("code", "c1"), ("state", "s1")]), &state).unwrap();
         assert_eq!(code.secret(), "c1");
 
-        let err = code_from_callback(&callback(&[("code", "c1"), ("state", "s2")]), &state)
-            .unwrap_err();
+        let err =
+            code_from_callback(&callback(&[("code", "c1"), ("state", "s2")]), &state).unwrap_err();
         assert!(err.to_string().contains("state does not match"), "{err}");
 
         let err = code_from_callback(&callback(&[("code", "c1")]), &state).unwrap_err();

@@ -109,10 +109,8 @@ impl HttpClient {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(fields)
             .finish();
-        let mut request = Request::post(url).header(
-            header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
-        );
+        let mut request =
+            Request::post(url).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         for (name, value) in extra_headers {
             request = request.header(name, value);
         }

@@ -100,7 +100,11 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: &Args) -> Result<(), ExampleError> {
-    if args.scopes.iter().any(|scope| scope.is_empty() || scope.contains(' ')) {
+    if args
+        .scopes
+        .iter()
+        .any(|scope| scope.is_empty() || scope.contains(' '))
+    {
         return Err(ExampleError::new(
             "--scope: give one scope per flag, without spaces.",
         ));
@@ -114,9 +118,9 @@ async fn run(args: &Args) -> Result<(), ExampleError> {
     let issuer = match (&args.issuer, &args.user_pool_id) {
         (Some(issuer), _) => issuer.clone(),
         (None, Some(pool)) => {
-            let region = config.region().ok_or_else(|| {
-                ExampleError::new("No Region: pass --region or set AWS_REGION.")
-            })?;
+            let region = config
+                .region()
+                .ok_or_else(|| ExampleError::new("No Region: pass --region or set AWS_REGION."))?;
             issuer_url(pool, region.as_ref(), endpoint_url.as_deref())
         }
         (None, None) => return Err(ExampleError::new("Give --user-pool-id or --issuer.")),
@@ -145,9 +149,14 @@ async fn run_demo(
     config: &aws_config::SdkConfig,
     http: HttpClient,
 ) -> Result<(), ExampleError> {
-    println!("Demo mode: this program creates a pool and a user and plays the user itself, submitting the sign-in form over HTTP. It exists for CI and learning; a real app never sees the password.");
+    println!(
+        "Demo mode: this program creates a pool and a user and plays the user itself, submitting the sign-in form over HTTP. It exists for CI and learning; a real app never sees the password."
+    );
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(config);
-    let name = format!("oauth-demo-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    let name = format!(
+        "oauth-demo-{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..12]
+    );
     let (callback, signed_out) = redirect_uris(args.port);
     let mut created = Created::default();
     let outcome = tokio::select! {
@@ -191,15 +200,20 @@ impl SignIn<'_> {
         println!("Authorization endpoint: {}", self.endpoints.authorize);
         let (callback, signed_out) = redirect_uris(args.port);
         let mut listener = Listener::start(args.port).await?;
-        let client =
-            flow::oauth_client(&self.endpoints, self.client_id, self.client_secret, &callback)?;
+        let client = flow::oauth_client(
+            &self.endpoints,
+            self.client_id,
+            self.client_secret,
+            &callback,
+        )?;
         let PendingSignIn {
             url,
             state,
             nonce,
             pkce_verifier,
         } = flow::authorization_request(&client, &args.scopes);
-        self.check_authorization_request(url.as_str(), &callback).await?;
+        self.check_authorization_request(url.as_str(), &callback)
+            .await?;
 
         match &mut browser {
             Browser::Open => {
@@ -214,7 +228,9 @@ impl SignIn<'_> {
                 username,
                 password,
             } => {
-                println!("Signing in as {username} on the domain's sign-in page (demo: submitting the form over HTTP)...");
+                println!(
+                    "Signing in as {username} on the domain's sign-in page (demo: submitting the form over HTTP)..."
+                );
                 let redirect = user
                     .sign_in(url.as_str(), username, password, &callback)
                     .await?;
@@ -261,7 +277,9 @@ impl SignIn<'_> {
                     self.client_id,
                     &nonce,
                 )?;
-                println!("ID token verified: signature (pool's JWKS), issuer, audience, expiry, nonce.");
+                println!(
+                    "ID token verified: signature (pool's JWKS), issuer, audience, expiry, nonce."
+                );
                 println!("Claims:");
                 for line in display::claim_lines(&claims, now) {
                     println!("{line}");

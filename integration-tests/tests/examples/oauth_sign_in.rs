@@ -100,7 +100,10 @@ impl HostedPool {
             .admin_create_user()
             .user_pool_id(&pool_id)
             .username(&pool.username)
-            .user_attributes(attribute("email", &format!("{}@example.com", pool.username)))
+            .user_attributes(attribute(
+                "email",
+                &format!("{}@example.com", pool.username),
+            ))
             .user_attributes(attribute("email_verified", "true"))
             .message_action(MessageActionType::Suppress)
             .send()
@@ -193,7 +196,12 @@ impl Drop for HostedPool {
                     .domain(&domain)
                     .send()
                     .await;
-                if let Err(err) = client.delete_user_pool().user_pool_id(&pool_id).send().await {
+                if let Err(err) = client
+                    .delete_user_pool()
+                    .user_pool_id(&pool_id)
+                    .send()
+                    .await
+                {
                     eprintln!("could not delete user pool {pool_id}: {err:?}");
                 }
             });
@@ -263,10 +271,7 @@ impl Running {
                         return value.trim().to_string();
                     }
                 }
-                Err(_) => panic!(
-                    "no `{label}:` line; printed:\n{}",
-                    self.stdout.join("\n")
-                ),
+                Err(_) => panic!("no `{label}:` line; printed:\n{}", self.stdout.join("\n")),
             }
         }
     }
@@ -280,7 +285,10 @@ impl Running {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("the example did not end; printed:\n{}", self.stdout.join("\n"));
+                panic!(
+                    "the example did not end; printed:\n{}",
+                    self.stdout.join("\n")
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         };
@@ -355,10 +363,18 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|err| panic!("could not start {}: {err}. {INSTALL_CHROMIUM}", chromedriver.display()));
+            .unwrap_or_else(|err| {
+                panic!(
+                    "could not start {}: {err}. {INSTALL_CHROMIUM}",
+                    chromedriver.display()
+                )
+            });
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start listening");
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not start listening"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         let mut capabilities = serde_json::Map::new();
@@ -374,7 +390,9 @@ impl Browser {
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
-            .unwrap_or_else(|err| panic!("could not start a Chromium session: {err}. {INSTALL_CHROMIUM}"));
+            .unwrap_or_else(|err| {
+                panic!("could not start a Chromium session: {err}. {INSTALL_CHROMIUM}")
+            });
         Browser {
             driver,
             session: Some(session),
@@ -482,14 +500,20 @@ impl Drop for Browser {
 async fn a_browser_signs_in_on_the_hosted_page() {
     let target = Target::from_env().await;
     if target.is_live() {
-        eprintln!("skipped live: the test types into this repository's emulator's page; run the example by hand against AWS");
+        eprintln!(
+            "skipped live: the test types into this repository's emulator's page; run the example by hand against AWS"
+        );
         return;
     }
     let pool = HostedPool::create(&target).await;
     let browser = Browser::start().await;
     let mut run = Running::start(&target, "oauth-sign-in", &pool.command_args());
     let url = run.value("Sign-in URL");
-    browser.session().goto(&url).await.expect("open the sign-in page");
+    browser
+        .session()
+        .goto(&url)
+        .await
+        .expect("open the sign-in page");
     browser
         .session()
         .wait()
@@ -506,7 +530,10 @@ async fn a_browser_signs_in_on_the_hosted_page() {
     browser.wait_for_title("Signed out").await;
     browser.close().await;
     let (success, code, stdout, stderr) = run.finish();
-    assert!(success, "exit {code:?}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        success,
+        "exit {code:?}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
 
     let id = claims(&id_token);
     assert_eq!(id["aud"], pool.client_id.as_str());
@@ -518,7 +545,10 @@ async fn a_browser_signs_in_on_the_hosted_page() {
         "userInfo and claims show the email:\n{stdout}"
     );
     assert!(stdout.contains("Revoked the refresh token."), "{stdout}");
-    assert!(stdout.contains("A refresh with it is now refused"), "{stdout}");
+    assert!(
+        stdout.contains("A refresh with it is now refused"),
+        "{stdout}"
+    );
     assert!(stdout.contains("Signed out"), "{stdout}");
 }
 
@@ -573,7 +603,11 @@ async fn the_wrong_password_and_mfa_pages() {
     let browser = Browser::start().await;
     let mut run = Running::start(&target, "oauth-sign-in", &pool.command_args());
     let url = run.value("Sign-in URL");
-    browser.session().goto(&url).await.expect("open the sign-in page");
+    browser
+        .session()
+        .goto(&url)
+        .await
+        .expect("open the sign-in page");
 
     browser.sign_in(&pool.username, "Wrong-Horse-8").await;
     let error = browser.error_message().await;
@@ -611,13 +645,19 @@ async fn the_wrong_password_and_mfa_pages() {
     browser.wait_for_title("Signed in").await;
 
     let id_token = run.value("ID token");
-    assert_eq!(claims(&id_token)["cognito:username"], pool.username.as_str());
+    assert_eq!(
+        claims(&id_token)["cognito:username"],
+        pool.username.as_str()
+    );
     let sign_out = run.value("Sign-out URL");
     browser.session().goto(&sign_out).await.expect("sign out");
     browser.wait_for_title("Signed out").await;
     browser.close().await;
     let (success, code, stdout, stderr) = run.finish();
-    assert!(success, "exit {code:?}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        success,
+        "exit {code:?}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
 }
 
 /// The README's one command: everything offline, no browser, no input, and
@@ -631,9 +671,13 @@ async fn the_demo_signs_in_and_removes_everything() {
     }
     let port = free_port().to_string();
     let run = target
-        .run("oauth-sign-in", &["--demo", "--port", &port, "--show-tokens"])
+        .run(
+            "oauth-sign-in",
+            &["--demo", "--port", &port, "--show-tokens"],
+        )
         .expect_success();
-    let pool_id = run.stdout
+    let pool_id = run
+        .stdout
         .lines()
         .find_map(|line| line.strip_prefix("Created user pool "))
         .and_then(|rest| rest.split_whitespace().next())
@@ -651,11 +695,22 @@ async fn the_demo_signs_in_and_removes_everything() {
         "Signed out",
         "Removed the user pool",
     ] {
-        assert!(run.stdout.contains(expected), "no {expected:?} in:\n{}", run.stdout);
+        assert!(
+            run.stdout.contains(expected),
+            "no {expected:?} in:\n{}",
+            run.stdout
+        );
     }
-    assert!(!run.stdout.contains("Demo-"), "the demo user's password is never printed");
+    assert!(
+        !run.stdout.contains("Demo-"),
+        "the demo user's password is never printed"
+    );
     let client = target.client().await;
-    let described = client.describe_user_pool().user_pool_id(&pool_id).send().await;
+    let described = client
+        .describe_user_pool()
+        .user_pool_id(&pool_id)
+        .send()
+        .await;
     assert!(described.is_err(), "the demo's pool {pool_id} is gone");
 }
 
@@ -694,7 +749,10 @@ async fn a_refused_code_is_an_error() {
         .find(|(name, _)| name == "state")
         .map(|(_, value)| value.into_owned())
         .expect("the URL has a state");
-    visit(pool.port, &format!("/callback?code=not-a-real-code&state={state}"));
+    visit(
+        pool.port,
+        &format!("/callback?code=not-a-real-code&state={state}"),
+    );
     let (success, code, _, stderr) = run.finish();
     assert!(!success);
     assert_eq!(code, Some(1));
@@ -732,7 +790,8 @@ async fn machine_to_machine_gets_a_scoped_token_and_calls_the_api() {
         return;
     }
     let run = target.run("machine-to-machine", &[]).expect_success();
-    let pool_id = run.stdout
+    let pool_id = run
+        .stdout
         .lines()
         .find_map(|line| line.strip_prefix("Created user pool "))
         .and_then(|rest| rest.split_whitespace().next())
@@ -746,11 +805,20 @@ async fn machine_to_machine_gets_a_scoped_token_and_calls_the_api() {
         "invalid_scope",
         "Removed what the setup created.",
     ] {
-        assert!(run.stdout.contains(expected), "no {expected:?} in:\n{}", run.stdout);
+        assert!(
+            run.stdout.contains(expected),
+            "no {expected:?} in:\n{}",
+            run.stdout
+        );
     }
     let client = target.client().await;
     assert!(
-        client.describe_user_pool().user_pool_id(&pool_id).send().await.is_err(),
+        client
+            .describe_user_pool()
+            .user_pool_id(&pool_id)
+            .send()
+            .await
+            .is_err(),
         "the example's pool {pool_id} is gone"
     );
 }
