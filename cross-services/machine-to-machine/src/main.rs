@@ -196,7 +196,7 @@ async fn walk_through(
         &[write.clone()],
     )
     .await?;
-    describe_token("without it", &write, &token, expires_in, &show);
+    describe_token("with only", &write, &token, expires_in, &show);
     let answer = call_api(&http, &route, &token).await?;
     println!(
         "GET /me -> {} {}",

@@ -51,7 +51,7 @@ impl Endpoints {
             .strip_suffix("/oauth2/authorize")
             .ok_or_else(|| {
                 ExampleError::new(format!(
-                    "The discovery document's authorization_endpoint {} does not end in /oauth2/authorize: is this a Cognito user pool?",
+                    "The discovery document's authorization_endpoint {} is not a user pool domain's /oauth2/authorize: does the user pool have a domain?",
                     metadata.authorization_endpoint
                 ))
             })?
