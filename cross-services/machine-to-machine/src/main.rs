@@ -175,7 +175,7 @@ async fn walk_through(
         &endpoints.token,
         &client_id,
         &client_secret,
-        &[read.clone()],
+        std::slice::from_ref(&read),
     )
     .await?;
     describe_token("with the scope", &read, &token, expires_in, &show);
@@ -193,7 +193,7 @@ async fn walk_through(
         &endpoints.token,
         &client_id,
         &client_secret,
-        &[write.clone()],
+        std::slice::from_ref(&write),
     )
     .await?;
     describe_token("with only", &write, &token, expires_in, &show);

@@ -150,8 +150,7 @@ impl HostedPool {
             .and_then(|result| result.access_token())
             .expect("tokens before MFA is on")
             .to_string();
-        let secret = self
-            .client
+        self.client
             .associate_software_token()
             .access_token(&access_token)
             .send()
@@ -159,8 +158,7 @@ impl HostedPool {
             .expect("AssociateSoftwareToken")
             .secret_code()
             .expect("a secret")
-            .to_string();
-        secret
+            .to_string()
     }
 
     fn command_args(&self) -> Vec<String> {
