@@ -117,6 +117,7 @@ pub fn measure(sign_ins_per_round: u32, rounds: u32, measured: &str) -> SignFloo
         groups: &[],
         roles: &[],
         preferred_role: None,
+        changes: None,
     };
     std::hint::black_box(signer.issue(&params));
     let fastest = (0..rounds)

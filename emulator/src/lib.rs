@@ -153,6 +153,14 @@ impl Emulator {
         self.state.clock.advance(by);
     }
 
+    /// Rotates the token signing key: a new key with a new `kid` signs every
+    /// later token, and the JWKS lists it beside the older ones. For tests
+    /// of key rotation; also reachable over HTTP:
+    /// `POST /_emulator/signing-keys/rotate`. Returns the new `kid`.
+    pub fn rotate_signing_key(&self) -> String {
+        self.state.cognito.rotate_signing_key()
+    }
+
     /// How far the emulator's clock has been moved ahead of real time.
     pub fn clock_offset(&self) -> Duration {
         self.state.clock.offset()

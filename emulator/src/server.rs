@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get, post};
 
 use crate::Config;
 use crate::aws_json;
@@ -105,7 +105,13 @@ pub(crate) async fn serve(
         .route("/_emulator/health", get(health))
         .route("/_emulator/outbox", get(outbox))
         .route("/_emulator/clock", get(clock).post(advance_clock))
+        .route("/_emulator/signing-keys/rotate", post(rotate_signing_key))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            get(openid_configuration),
+        )
+        .route("/domains/{domain}/{*rest}", any(hosted_by_path))
         .fallback(dispatch)
         // CreateFunction carries the zip (up to 50 MB) base64 in its body.
         .layer(axum::extract::DefaultBodyLimit::max(
@@ -144,8 +150,25 @@ async fn advance_clock(State(state): State<Arc<AppState>>, body: Bytes) -> Respo
 }
 
 async fn jwks(State(state): State<Arc<AppState>>, Path(pool_id): Path<String>) -> Response {
-    match state.cognito.jwks(&pool_id) {
-        Some(keys) => axum::Json(keys).into_response(),
+    pool_document(state.cognito.jwks(&pool_id), &pool_id)
+}
+
+async fn openid_configuration(
+    State(state): State<Arc<AppState>>,
+    Path(pool_id): Path<String>,
+) -> Response {
+    pool_document(state.cognito.openid_configuration(&pool_id), &pool_id)
+}
+
+async fn rotate_signing_key(State(state): State<Arc<AppState>>) -> Response {
+    let kid = state.cognito.rotate_signing_key();
+    axum::Json(serde_json::json!({ "kid": kid })).into_response()
+}
+
+/// A pool's published JSON document, or 404 for a pool that does not exist.
+fn pool_document(document: Option<serde_json::Value>, pool_id: &str) -> Response {
+    match document {
+        Some(document) => axum::Json(document).into_response(),
         None => (
             StatusCode::NOT_FOUND,
             axum::Json(
@@ -156,6 +179,28 @@ async fn jwks(State(state): State<Arc<AppState>>, Path(pool_id): Path<String>) -
     }
 }
 
+/// A user pool domain's endpoints addressed by path:
+/// `/domains/{domain}/oauth2/authorize` and so on.
+async fn hosted_by_path(
+    State(state): State<Arc<AppState>>,
+    Path((domain, rest)): Path<(String, String)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let base = format!("{}{domain}", crate::cognito::oauth::DOMAIN_PATH_PREFIX);
+    let path = format!("/{rest}");
+    let request = crate::cognito::oauth::HostedRequest {
+        method: method.as_str(),
+        path: &path,
+        query: uri.query().unwrap_or_default(),
+        headers: &headers,
+        body: &body,
+    };
+    state.cognito.hosted(&domain, &base, request).await
+}
+
 async fn dispatch(
     State(state): State<Arc<AppState>>,
     method: Method,
@@ -164,6 +209,22 @@ async fn dispatch(
     body: Bytes,
 ) -> Response {
     let started = Instant::now();
+    // A user pool domain addressed by `Host` (`{domain}.localhost`,
+    // `{domain}.auth.{region}.amazoncognito.com`), with Cognito's paths.
+    if let Some(domain) = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::cognito::oauth::domain_of_host)
+    {
+        let request = crate::cognito::oauth::HostedRequest {
+            method: method.as_str(),
+            path: uri.path(),
+            query: uri.query().unwrap_or_default(),
+            headers: &headers,
+            body: &body,
+        };
+        return state.cognito.hosted(domain, "", request).await;
+    }
     if uri.path().starts_with("/2015-03-31/functions") {
         return state.lambda.handle(&method, &uri, &headers, body).await;
     }

@@ -1,6 +1,7 @@
 //! Deploys one of the Lambda trigger functions under
 //! `scenarios/lambda-triggers/` and attaches it to a user pool, the way the
-//! README there does it by hand, for the integration tests:
+//! README there does it by hand, for the integration tests. The steps are
+//! the `trigger-deployment` crate's, which the trigger scenarios use too:
 //!
 //! 1. the function's zip: offline, the workspace's own `cargo build` of it,
 //!    zipped as `bootstrap` (the emulator runs it on this machine); live, the
@@ -17,18 +18,14 @@
 //! role; a test that fails before it gets there removes them when the
 //! [`TriggerFunction`] is dropped.
 
-use std::io::{Cursor, Write};
-use std::path::PathBuf;
 use std::sync::RwLock;
 use std::time::Duration;
 
 use aws_sdk_cognitoidentityprovider::types::LambdaConfigType;
-use aws_sdk_lambda::client::Waiters;
-use aws_sdk_lambda::error::ProvideErrorMetadata;
-use aws_sdk_lambda::primitives::Blob;
-use aws_sdk_lambda::types::{Architecture, Environment, FunctionCode, Runtime};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipWriter};
+use aws_sdk_lambda::types::Architecture;
+use serde_json::Value;
+use trigger_deployment::handler_zip::{self, Platform};
+use trigger_deployment::{ArnParts, function, logs, role};
 
 use crate::{Target, unique};
 
@@ -40,12 +37,12 @@ use crate::{Target, unique};
 /// blocks nothing but itself.)
 pub static FUNCTION_PROCESSES: RwLock<()> = RwLock::new(());
 
-/// The trust policy of a role that Lambda can assume.
-pub const LAMBDA_TRUST_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
-/// The principal Cognito invokes triggers as.
-pub const COGNITO_PRINCIPAL: &str = "cognito-idp.amazonaws.com";
 /// The name of the role's inline policy.
 const POLICY_NAME: &str = "trigger-function";
+/// How often, and how far apart, CreateFunction is tried while IAM has not
+/// told Lambda about the new role yet.
+const ROLE_ATTEMPTS: u32 = 20;
+const ROLE_PAUSE: Duration = Duration::from_secs(3);
 
 /// A trigger function deployed for one test.
 pub struct TriggerFunction {
@@ -61,8 +58,9 @@ pub struct TriggerFunction {
 pub struct Settings<'a> {
     /// Environment variables of the function.
     pub environment: &'a [(&'a str, &'a str)],
-    /// Policy statements (JSON objects) the role gets besides writing logs.
-    pub extra_statements: &'a [String],
+    /// Policy statements the role gets besides writing the function's logs
+    /// (see `trigger_deployment::role::allow`).
+    pub extra_statements: &'a [Value],
 }
 
 impl TriggerFunction {
@@ -72,114 +70,78 @@ impl TriggerFunction {
         let config = target.sdk_config().await;
         let (zip, architecture) = function_zip(target, crate_name);
         let function_name = unique(&format!("{crate_name}-"));
-        let role_name = function_name.clone();
-        let mut function = TriggerFunction {
+        let mut deployed = TriggerFunction {
             config,
+            role_name: function_name.clone(),
             function_name,
             function_arn: String::new(),
-            role_name,
             removed: false,
         };
 
-        let iam = aws_sdk_iam::Client::new(&function.config);
-        let role_arn = iam
-            .create_role()
-            .role_name(&function.role_name)
-            .assume_role_policy_document(LAMBDA_TRUST_POLICY)
-            .description("Execution role of a Cognito trigger function under test")
-            .send()
-            .await
-            .expect("CreateRole")
-            .role
-            .expect("a role")
-            .arn;
-        let region = target.region();
-        let account = role_arn
-            .split(':')
-            .nth(4)
-            .expect("an account in the role ARN");
-        iam.put_role_policy()
-            .role_name(&function.role_name)
-            .policy_name(POLICY_NAME)
-            .policy_document(permissions_policy(
-                region,
-                account,
-                &function.function_name,
-                settings.extra_statements,
-            ))
-            .send()
+        let iam = aws_sdk_iam::Client::new(&deployed.config);
+        let role_arn = role::create_role(
+            &iam,
+            &deployed.role_name,
+            "Execution role of a Cognito trigger function under test",
+        )
+        .await
+        .expect("CreateRole")
+        .role
+        .expect("a role")
+        .arn;
+        let where_ = ArnParts {
+            partition: "aws".to_string(),
+            region: target.region().to_string(),
+            account: role_arn
+                .split(':')
+                .nth(4)
+                .expect("an account in the role ARN")
+                .to_string(),
+        };
+        let policy = role::function_policy(
+            settings.extra_statements.to_vec(),
+            &where_,
+            &deployed.function_name,
+        );
+        role::put_role_policy(&iam, &deployed.role_name, POLICY_NAME, &policy)
             .await
             .expect("PutRolePolicy");
 
-        let lambda = aws_sdk_lambda::Client::new(&function.config);
-        let mut environment = Environment::builder();
-        for (name, value) in settings.environment {
-            environment = environment.variables(*name, *value);
-        }
-        // A role created moments ago may not be assumable by Lambda yet (IAM
-        // is eventually consistent): try again for up to a minute.
-        let mut attempts = 0;
-        let created = loop {
-            attempts += 1;
-            let answer = lambda
-                .create_function()
-                .function_name(&function.function_name)
-                .runtime(Runtime::Providedal2023)
-                .handler("bootstrap")
-                .architectures(architecture.clone())
-                .role(&role_arn)
-                .code(
-                    FunctionCode::builder()
-                        .zip_file(Blob::new(zip.clone()))
-                        .build(),
-                )
-                .environment(environment.clone().build())
-                .timeout(5)
-                .memory_size(128)
-                .send()
-                .await;
-            match answer {
-                Err(err)
-                    if attempts < 20
-                        && err.code() == Some("InvalidParameterValueException")
-                        && err
-                            .message()
-                            .is_some_and(|message| message.contains("cannot be assumed")) =>
-                {
-                    tokio::time::sleep(Duration::from_secs(3)).await;
-                }
-                answer => break answer.expect("CreateFunction"),
-            }
+        let lambda = aws_sdk_lambda::Client::new(&deployed.config);
+        let new_function = function::NewFunction {
+            function_name: &deployed.function_name,
+            role_arn: &role_arn,
+            zip: &zip,
+            architecture,
+            environment: settings.environment,
+            description: "A Cognito trigger function under test",
         };
-        function.function_arn = created.function_arn.expect("FunctionArn");
-        lambda
-            .wait_until_function_active_v2()
-            .function_name(&function.function_name)
-            .wait(Duration::from_secs(120))
+        let created = function::create_function_when_role_is_ready(
+            &lambda,
+            &new_function,
+            ROLE_ATTEMPTS,
+            ROLE_PAUSE,
+        )
+        .await
+        .expect("CreateFunction");
+        deployed.function_arn = created.function_arn.expect("FunctionArn");
+        function::wait_until_active(&lambda, &deployed.function_name, Duration::from_secs(120))
             .await
             .expect("the function becomes Active");
-        function
+        deployed
     }
 
-    /// Lets Cognito invoke the function on behalf of the pool `user_pool_arn`
-    /// only (one statement per pool).
+    /// Lets Cognito invoke the function on behalf of the pool `user_pool_arn` only.
     pub async fn allow_pool(&self, user_pool_arn: &str) {
-        let pool_id = user_pool_arn.rsplit('/').next().unwrap_or_default();
-        aws_sdk_lambda::Client::new(&self.config)
-            .add_permission()
-            .function_name(&self.function_name)
-            .statement_id(format!("cognito-{pool_id}"))
-            .action("lambda:InvokeFunction")
-            .principal(COGNITO_PRINCIPAL)
-            .source_arn(user_pool_arn)
-            .send()
+        let lambda = aws_sdk_lambda::Client::new(&self.config);
+        function::allow_cognito(&lambda, &self.function_name, user_pool_arn)
             .await
             .expect("AddPermission");
     }
 
     /// The function's CloudWatch Logs group.
     pub fn log_group(&self) -> String {
-        format!("/aws/lambda/{}", self.function_name)
+        logs::log_group_name(&self.function_name)
     }
 
     /// Every message in the function's log group so far, oldest first per stream.
@@ -214,8 +176,8 @@ impl TriggerFunction {
         lines
     }
 
-    /// Waits (up to 30 seconds offline, 2 minutes live: logs arrive late)
-    /// until the log has a line for which `wanted` holds; returns the log.
+    /// Waits (up to two minutes: live, logs arrive late) until the log has a
+    /// line for which `wanted` holds; returns the log.
     pub async fn wait_for_log_line(&self, wanted: impl Fn(&str) -> bool) -> Vec<String> {
         for _ in 0..240 {
             let lines = self.log_lines().await;
@@ -261,13 +223,18 @@ impl Drop for TriggerFunction {
         let (config, function, role) = (&self.config, &self.function_name, &self.role_name);
         tokio::task::block_in_place(|| {
             std::thread::scope(|scope| {
-                scope.spawn(|| {
+                let cleanup = scope.spawn(|| {
                     tokio::runtime::Builder::new_current_thread()
                         .enable_all()
                         .build()
                         .expect("a runtime for the clean-up")
                         .block_on(remove(config, function, role))
                 });
+                // Joined here, a panic of the clean-up is reported, not
+                // raised again in a destructor that may run while unwinding.
+                if cleanup.join().is_err() {
+                    eprintln!("the clean-up of function {function} failed");
+                }
             })
         });
     }
@@ -277,20 +244,16 @@ impl Drop for TriggerFunction {
 /// error what could not be deleted (a test's own assertions say the rest).
 async fn remove(config: &aws_config::SdkConfig, function_name: &str, role_name: &str) {
     let lambda = aws_sdk_lambda::Client::new(config);
-    if let Err(err) = lambda
-        .delete_function()
-        .function_name(function_name)
-        .send()
-        .await
-    {
+    if let Err(err) = function::delete_function(&lambda, function_name).await {
         eprintln!(
             "could not delete function {function_name}: {}",
             aws_sdk_lambda::error::DisplayErrorContext(&err)
         );
     }
-    let logs = aws_sdk_cloudwatchlogs::Client::new(config);
-    let group = format!("/aws/lambda/{function_name}");
-    if let Err(err) = logs.delete_log_group().log_group_name(&group).send().await {
+    let cloudwatch = aws_sdk_cloudwatchlogs::Client::new(config);
+    let group = logs::log_group_name(function_name);
+    if let Err(err) = logs::delete_log_group(&cloudwatch, &group).await {
+        use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
         if err.code() != Some("ResourceNotFoundException") {
             eprintln!(
                 "could not delete log group {group}: {}",
@@ -299,13 +262,8 @@ async fn remove(config: &aws_config::SdkConfig, function_name: &str, role_name: 
         }
     }
     let iam = aws_sdk_iam::Client::new(config);
-    let _ = iam
-        .delete_role_policy()
-        .role_name(role_name)
-        .policy_name(POLICY_NAME)
-        .send()
-        .await;
-    if let Err(err) = iam.delete_role().role_name(role_name).send().await {
+    let _ = role::delete_role_policy(&iam, role_name, POLICY_NAME).await;
+    if let Err(err) = role::delete_role(&iam, role_name).await {
         eprintln!(
             "could not delete role {role_name}: {}",
             aws_sdk_iam::error::DisplayErrorContext(&err)
@@ -313,41 +271,23 @@ async fn remove(config: &aws_config::SdkConfig, function_name: &str, role_name: 
     }
 }
 
-/// The role's permissions: write the function's own logs, plus `extra`.
-pub fn permissions_policy(
-    region: &str,
-    account: &str,
-    function_name: &str,
-    extra: &[String],
-) -> String {
-    let group = format!("arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{function_name}");
-    let mut statements = vec![
-        format!(r#"{{"Effect":"Allow","Action":"logs:CreateLogGroup","Resource":"{group}"}}"#),
-        format!(
-            r#"{{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"{group}:*"}}"#
-        ),
-    ];
-    statements.extend(extra.iter().cloned());
-    format!(
-        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
-        statements.join(",")
-    )
-}
-
 /// The zip to upload and the processor it runs on. Offline: the debug (or
 /// release) build of the crate's binary, zipped as `bootstrap`. Live: the
-/// cargo-lambda zip, which must have been built (x86_64, its default).
+/// cargo-lambda zip, which must have been built.
 fn function_zip(target: &Target, crate_name: &str) -> (Vec<u8>, Architecture) {
     if target.is_live() {
-        let path = cargo_lambda_zip(crate_name);
-        let zip = std::fs::read(&path).unwrap_or_else(|err| {
-            panic!(
-                "live tests need the function built for Lambda ({}: {err}); build it with \
-                 `cargo lambda build --release --output-format zip -p {crate_name}`",
-                path.display()
-            )
-        });
-        return (zip, Architecture::X8664);
+        let zip = handler_zip::cargo_lambda_zip(crate_name)
+            .and_then(|path| std::fs::read(path).ok())
+            .unwrap_or_else(|| {
+                panic!(
+                    "live tests need the function built for Lambda: {}",
+                    handler_zip::cargo_lambda_command(crate_name)
+                )
+            });
+        return match handler_zip::inspect(&zip, crate_name) {
+            Ok(Platform::Lambda(architecture)) => (zip, architecture),
+            other => panic!("the {crate_name} zip cannot run in Lambda: {other:?}"),
+        };
     }
     let executable = std::fs::read(crate::example_binary(crate_name))
         .unwrap_or_else(|err| panic!("read the {crate_name} binary: {err}"));
@@ -355,29 +295,8 @@ fn function_zip(target: &Target, crate_name: &str) -> (Vec<u8>, Architecture) {
         "aarch64" => Architecture::Arm64,
         _ => Architecture::X8664,
     };
-    (zip_bootstrap(&executable), architecture)
-}
-
-/// Where cargo-lambda leaves a crate's zip: `target/lambda/NAME/bootstrap.zip`.
-fn cargo_lambda_zip(crate_name: &str) -> PathBuf {
-    let profile_dir = crate::binaries_dir();
-    profile_dir
-        .parent()
-        .unwrap_or(profile_dir)
-        .join("lambda")
-        .join(crate_name)
-        .join("bootstrap.zip")
-}
-
-/// A zip holding `executable` as `bootstrap` (mode 755), compressed.
-pub fn zip_bootstrap(executable: &[u8]) -> Vec<u8> {
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .unix_permissions(0o755);
-    zip.start_file("bootstrap", options).expect("a zip entry");
-    zip.write_all(executable).expect("zip the executable");
-    zip.finish().expect("a zip").into_inner()
+    let zip = handler_zip::zip_bootstrap(&executable).expect("zip the executable");
+    (zip, architecture)
 }
 
 /// Sets the pool's Lambda triggers with UpdateUserPool: `set` changes the
@@ -403,40 +322,4 @@ pub async fn attach(
         .send_with(cognito)
         .await
         .expect("UpdateUserPool");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_role_may_write_only_its_own_logs_and_the_extra_statements() {
-        let policy: serde_json::Value = serde_json::from_str(&permissions_policy(
-            "us-east-1",
-            "111122223333",
-            "authentication-post-1",
-            &[r#"{"Effect":"Allow","Action":"ses:SendEmail","Resource":"*"}"#.to_string()],
-        ))
-        .expect("JSON");
-        let statements = policy["Statement"].as_array().expect("statements");
-        assert_eq!(statements.len(), 3);
-        assert_eq!(
-            statements[0]["Resource"],
-            "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/authentication-post-1"
-        );
-        assert_eq!(
-            statements[1]["Resource"],
-            "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/authentication-post-1:*"
-        );
-        assert_eq!(statements[2]["Action"], "ses:SendEmail");
-    }
-
-    #[test]
-    fn the_zip_holds_an_executable_bootstrap() {
-        let zip = zip_bootstrap(b"\x7fELF-executable");
-        let mut archive = zip::ZipArchive::new(Cursor::new(zip)).expect("a zip");
-        let entry = archive.by_name("bootstrap").expect("bootstrap");
-        assert_eq!(entry.unix_mode().map(|mode| mode & 0o777), Some(0o755));
-        assert_eq!(entry.size(), 15);
-    }
 }

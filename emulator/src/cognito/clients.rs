@@ -8,6 +8,8 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::state::clients::{AppClient, AuthFlows};
+use super::state::oauth_settings::OAuthSettings;
+use super::state::pool::Pool;
 use super::state::random::{LOWER_ALPHANUMERIC, random_string};
 use super::{CognitoService, Input, Outcome, epoch, errors};
 use crate::aws_json::ServiceError;
@@ -52,7 +54,16 @@ fn client_from_request(
     secret: Option<String>,
     created: i64,
     now: i64,
+    pool: &Pool,
 ) -> Result<AppClient, ServiceError> {
+    let oauth = {
+        let servers = pool
+            .resource_servers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let known = |scope: &str| servers.values().any(|s| s.has_scope(scope));
+        OAuthSettings::from_request(input, secret.is_some(), &known, &pool.id)?
+    };
     let flows_requested = input.strings("ExplicitAuthFlows");
     let flows = AuthFlows::from_request(&flows_requested)?;
     let access = validity(
@@ -145,6 +156,7 @@ fn client_from_request(
             .object("RefreshTokenRotation")
             .filter(|r| r.str("Feature") == Some("ENABLED"))
             .map(|r| r.i64("RetryGracePeriodSeconds").unwrap_or(0)),
+        oauth,
         described,
     })
 }
@@ -163,7 +175,14 @@ impl CognitoService {
         };
         let id: Box<str> = random_string(LOWER_ALPHANUMERIC, 26).into();
         let now = self.now_millis();
-        let client = Arc::new(client_from_request(input, id.clone(), secret, now, now)?);
+        let client = Arc::new(client_from_request(
+            input,
+            id.clone(),
+            secret,
+            now,
+            now,
+            &pool,
+        )?);
         let output = json!({ "UserPoolClient": Value::Object(client.described.clone()) });
         pool.clients
             .write()
@@ -211,6 +230,7 @@ impl CognitoService {
             old.secret.clone(),
             created,
             now,
+            &pool,
         )?;
         let output = json!({ "UserPoolClient": Value::Object(client.described.clone()) });
         clients.insert(old.id.clone(), Arc::new(client));

@@ -1,7 +1,7 @@
 //! User pool domains: CreateUserPoolDomain, DescribeUserPoolDomain,
-//! UpdateUserPoolDomain and DeleteUserPoolDomain (the API only: the hosted
-//! endpoints of a domain are not served yet). The domains live in
-//! `state::domains`.
+//! UpdateUserPoolDomain and DeleteUserPoolDomain. The domains live in
+//! `state::domains`; their endpoints (sign-in pages, OAuth 2.0) are served
+//! by `oauth`.
 
 use serde_json::{Value, json};
 
@@ -73,6 +73,8 @@ impl CognitoService {
             output["CloudFrontDomain"] = json!(self.cloudfront_name(&domain));
         }
         domains.insert(name.to_owned(), domain);
+        drop(domains);
+        self.log_domain_endpoints(name);
         Ok(output)
     }
 

@@ -310,6 +310,31 @@ pub(crate) fn feature_unavailable_in_tier(message: &str) -> ServiceError {
     ServiceError::new("FeatureUnavailableInTierException", message)
 }
 
+/// `InvalidOAuthFlowException`: OAuth flows a client may not have
+/// together with its other settings (CreateUserPoolClient, UpdateUserPoolClient).
+pub(crate) fn invalid_oauth_flow(message: impl Into<String>) -> ServiceError {
+    ServiceError::new("InvalidOAuthFlowException", message)
+}
+
+/// `ScopeDoesNotExistException`: an `AllowedOAuthScopes` entry that is
+/// neither a standard scope nor one of the pool's resource servers'. The
+/// wording is the emulator's (no source quotes AWS's).
+pub(crate) fn scope_does_not_exist(scope: &str) -> ServiceError {
+    ServiceError::new(
+        "ScopeDoesNotExistException",
+        format!("Invalid scope requested: {scope}"),
+    )
+}
+
+/// `ResourceNotFoundException` for a resource server identifier the pool
+/// has none of (the wording is the emulator's, after the pool's and client's).
+pub(crate) fn resource_server_not_found(identifier: &str) -> ServiceError {
+    ServiceError::new(
+        "ResourceNotFoundException",
+        format!("Resource server {identifier} does not exist."),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

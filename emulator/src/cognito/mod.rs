@@ -17,9 +17,12 @@
 //! 6. Handlers, one module per service area (`pools`, `clients`, `users`,
 //!    `auth`, `custom_auth`, `refresh_tokens`, `mfa`, `devices`, `access`, `passwords`,
 //!    `groups`, `tags`, `domains`), each adding its operations to
-//!    `auth`, `mfa`, `devices`, `access`, `passwords`, `attributes`), each adding its operations to
+//!    `auth`, `mfa`, `devices`, `access`, `passwords`, `attributes`,
+//!    `resource_servers`), each adding its operations to
 //!    [`CognitoService`]: read the request, call the state, build the
 //!    response.
+//! 7. `oauth`: a user pool domain's endpoints (hosted sign-in pages and
+//!    OAuth 2.0), served over HTTP rather than the JSON front door.
 
 mod access;
 mod attributes;
@@ -27,15 +30,18 @@ mod auth;
 mod clients;
 mod custom_auth;
 mod devices;
+mod discovery;
 mod domains;
 mod errors;
 mod groups;
 mod input;
 mod mfa;
 pub mod model;
+pub(crate) mod oauth;
 mod passwords;
 mod pools;
 mod refresh_tokens;
+mod resource_servers;
 pub mod srp;
 mod state;
 mod tags;
@@ -79,6 +85,9 @@ pub struct CognitoService {
     revocations: revocation::Revocations,
     /// Every pool's domain, by name (names are unique across pools).
     domains: state::domains::Domains,
+    /// Authorization codes, browser sessions and pending sign-ins of the
+    /// domains' hosted pages.
+    hosted: state::oauth::HostedState,
     outbox: Arc<Outbox>,
     triggers: triggers::Triggers,
     /// Where every expiry (sessions, codes, tokens, TOTP) reads the time.
@@ -108,6 +117,7 @@ impl CognitoService {
             refresh: refresh::RefreshTokens::new(),
             revocations: revocation::Revocations::default(),
             domains: state::domains::Domains::default(),
+            hosted: state::oauth::HostedState::default(),
             outbox,
             triggers: triggers::Triggers::new(lambda, &config.region),
             clock,
@@ -295,6 +305,11 @@ operations! { service, input;
     "GetUserAttributeVerificationCode" => service.get_user_attribute_verification_code(input).await,
     "VerifyUserAttribute" => service.verify_user_attribute(input),
     "AddCustomAttributes" => service.add_custom_attributes(input),
+    "CreateResourceServer" => service.create_resource_server(input),
+    "DescribeResourceServer" => service.describe_resource_server(input),
+    "UpdateResourceServer" => service.update_resource_server(input),
+    "DeleteResourceServer" => service.delete_resource_server(input),
+    "ListResourceServers" => service.list_resource_servers(input),
 }
 
 /// The names of every Cognito operation this emulator implements (the

@@ -78,7 +78,10 @@ impl CognitoService {
                 TokenSource::RefreshTokens,
                 &snapshot.username,
                 group_claims(pool, &snapshot.sub),
-                "aws.cognito.signin.user.admin",
+                grant
+                    .scope
+                    .as_deref()
+                    .unwrap_or("aws.cognito.signin.user.admin"),
             )
             .await?;
         let tokens = self.signer.issue_at(

@@ -11,10 +11,15 @@
 //! access tokens this signer issued lately: it remembers a SHA-256 digest of
 //! each, and one that comes back unchanged needs its claims read, not its
 //! RSA signature checked again (GetUser right after a sign-in).
+//!
+//! [`TokenSigner::rotate`] (the test-only `/_emulator/signing-keys/rotate`)
+//! adds a key with a new `kid`: new tokens are signed with it, and the JWKS
+//! lists it beside the older keys, so tokens signed before stay valid, as a
+//! relying party sees during a real key rotation.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_lc_rs::encoding::AsDer;
@@ -34,7 +39,10 @@ pub struct TokenSigner {
 }
 
 struct Inner {
+    /// The first key, made in the background by [`TokenSigner::new`].
     key: OnceLock<SigningKey>,
+    /// Keys added by [`TokenSigner::rotate`], newest last; the newest signs.
+    rotated: RwLock<Vec<SigningKey>>,
     issued: Mutex<IssuedDigests>,
 }
 
@@ -131,10 +139,6 @@ impl SigningKey {
     /// The claims of an access token whose RS256 signature this key made;
     /// the issuer, `token_use` and expiry are the caller's to check.
     fn verified_claims(&self, token: &str) -> Result<IncomingAccessClaims, TokenError> {
-        let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
-        if header.kid.as_deref() != Some(self.kid.as_str()) {
-            return Err(TokenError::Invalid);
-        }
         let mut validation = Validation::new(Algorithm::RS256);
         validation.leeway = 0;
         // Expiry is checked by the caller against its clock, not the system time.
@@ -153,6 +157,7 @@ impl TokenSigner {
     pub fn new() -> Self {
         let inner = Arc::new(Inner {
             key: OnceLock::new(),
+            rotated: RwLock::default(),
             issued: Mutex::default(),
         });
         let background = Arc::clone(&inner);
@@ -165,24 +170,41 @@ impl TokenSigner {
         Self { inner }
     }
 
-    /// The key id put in every token header and in the JWKS.
-    pub fn kid(&self) -> &str {
-        &self.inner.key().kid
+    /// The key id put in the header of every token signed now (the newest key's).
+    pub fn kid(&self) -> String {
+        self.inner.with_current(|key| key.kid.clone())
     }
 
-    /// The JSON Web Key Set for `/{userPoolId}/.well-known/jwks.json`.
+    /// The JSON Web Key Set for `/{userPoolId}/.well-known/jwks.json`: every
+    /// key this signer has had, oldest first.
     pub fn jwks(&self) -> serde_json::Value {
-        let key = self.inner.key();
-        serde_json::json!({
-            "keys": [{
+        let jwk = |key: &SigningKey| {
+            serde_json::json!({
                 "alg": "RS256",
                 "e": key.e_b64,
                 "kid": key.kid,
                 "kty": "RSA",
                 "n": key.n_b64,
                 "use": "sig",
-            }]
-        })
+            })
+        };
+        let mut keys = vec![jwk(self.inner.key())];
+        keys.extend(self.inner.rotated().iter().map(jwk));
+        serde_json::json!({ "keys": keys })
+    }
+
+    /// Adds a fresh RSA-2048 key with a new `kid` and signs every later token
+    /// with it; the older keys stay in the JWKS and still verify the tokens
+    /// they signed. Returns the new `kid`.
+    pub fn rotate(&self) -> String {
+        let key = SigningKey::generate();
+        let kid = key.kid.clone();
+        self.inner
+            .rotated
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(key);
+        kid
     }
 
     /// Issues an access token and an ID token for one authentication event
@@ -195,7 +217,11 @@ impl TokenSigner {
     /// [`TokenSigner::issue`] at `now` (Unix seconds) rather than the system
     /// time: `iat` is `now` and each `exp` is counted from it.
     pub fn issue_at(&self, params: &TokenParams<'_>, now: i64) -> IssuedTokens {
-        let key = self.inner.key();
+        self.inner
+            .with_current(|key| self.issue_with(key, params, now))
+    }
+
+    fn issue_with(&self, key: &SigningKey, params: &TokenParams<'_>, now: i64) -> IssuedTokens {
         let event_id = crate::new_uuid().to_string();
         let access = AccessTokenClaims {
             sub: params.sub,
@@ -248,6 +274,15 @@ impl TokenSigner {
         }
     }
 
+    /// Signs `claims` as they are (the access tokens of client_credentials,
+    /// which have no user), remembering the token as issued here.
+    pub fn sign_claims(&self, claims: &serde_json::Value) -> String {
+        let token = self.inner.key().sign(claims);
+        let digest = token_digest(&token);
+        self.inner.issued().remember(digest);
+        token
+    }
+
     /// Checks an access token this signer issued: signature and key id,
     /// `token_use` = `access`, `iss` = `issuer`, and `exp` not yet passed.
     ///
@@ -281,7 +316,11 @@ impl TokenSigner {
             serde_json::from_slice::<IncomingAccessClaims>(&json)
                 .map_err(|_| TokenError::Invalid)?
         } else {
-            self.inner.key().verified_claims(token)?
+            let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
+            let kid = header.kid.ok_or(TokenError::Invalid)?;
+            self.inner
+                .with_kid(&kid, |key| key.verified_claims(token))
+                .ok_or(TokenError::Invalid)??
         };
         if c.token_use != "access" || c.iss != issuer {
             return Err(TokenError::Invalid);
@@ -320,6 +359,27 @@ impl fmt::Debug for TokenSigner {
 impl Inner {
     fn key(&self) -> &SigningKey {
         self.key.get_or_init(SigningKey::generate)
+    }
+
+    fn rotated(&self) -> std::sync::RwLockReadGuard<'_, Vec<SigningKey>> {
+        self.rotated.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` with the key that signs now: the newest.
+    fn with_current<R>(&self, f: impl FnOnce(&SigningKey) -> R) -> R {
+        match self.rotated().last() {
+            Some(newest) => f(newest),
+            None => f(self.key()),
+        }
+    }
+
+    /// Runs `f` with the key whose id is `kid`, `None` when there is none.
+    fn with_kid<R>(&self, kid: &str, f: impl FnOnce(&SigningKey) -> R) -> Option<R> {
+        let first = self.key();
+        if first.kid == kid {
+            return Some(f(first));
+        }
+        self.rotated().iter().find(|key| key.kid == kid).map(f)
     }
 
     fn issued(&self) -> std::sync::MutexGuard<'_, IssuedDigests> {
@@ -1032,6 +1092,43 @@ mod tests {
         let (tag, key, _) = read(rest);
         assert_eq!(tag, 0x04);
         key.to_vec()
+    }
+
+    #[test]
+    fn rotation_signs_with_the_new_key_and_keeps_the_old_one_verifying() {
+        let signer = TokenSigner::new();
+        let p = params();
+        let old = signer.issue(&p).access_token;
+        let old_kid = signer.kid();
+        let new_kid = signer.rotate();
+        assert_ne!(new_kid, old_kid);
+        assert_eq!(signer.kid(), new_kid);
+        let jwks = signer.jwks();
+        let kids: Vec<&str> = jwks["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["kid"].as_str().unwrap())
+            .collect();
+        assert_eq!(kids, [old_kid.as_str(), new_kid.as_str()]);
+        let new = signer.issue(&p).access_token;
+        assert_eq!(
+            jsonwebtoken::decode_header(&new).unwrap().kid.as_deref(),
+            Some(new_kid.as_str())
+        );
+        // Forget both as issued here, so each is checked by its signature.
+        *signer.inner.issued() = IssuedDigests::default();
+        assert!(signer.verify_access_token(&old, ISSUER).is_ok());
+        assert!(signer.verify_access_token(&new, ISSUER).is_ok());
+        // A token naming one key but signed by the other is refused.
+        let (head, rest) = new.split_once('.').unwrap();
+        let old_head = old.split('.').next().unwrap();
+        assert_ne!(head, old_head);
+        let swapped = format!("{old_head}.{rest}");
+        assert_eq!(
+            signer.verify_access_token(&swapped, ISSUER),
+            Err(TokenError::Invalid)
+        );
     }
 
     /// Rough cost of one `issue` (two RS256 signatures), for capacity planning:

@@ -3,7 +3,8 @@
 //! this machine; live: the cargo-lambda zip), attached to a new user pool,
 //! and shown at work through the SDK: a user confirmed without a code, a
 //! sign-in refused, a log line in CloudWatch Logs, a message of its own in
-//! the outbox, a welcome mailed through SES, a sign-in through custom
+//! the outbox, a welcome mailed through SES, changed claims in the ID token,
+//! a user moved in from a legacy directory, a sign-in through custom
 //! challenges. Everything a test creates is removed at its end, also when
 //! it fails.
 //!
@@ -28,7 +29,8 @@ use aws_sdk_cognitoidentityprovider::types::{
 use emulator::Emulator;
 use emulator::outbox::OutboxMessage;
 use integration_tests::trigger_functions::{FUNCTION_PROCESSES, Settings, TriggerFunction, attach};
-use integration_tests::{PoolGuard, Target, unique};
+use integration_tests::{PoolGuard, Target, example_binary, unique};
+use serde_json::{Value, json};
 
 const PASSWORD: &str = "Correct-Horse-7";
 
@@ -51,6 +53,10 @@ impl<'a> Pool<'a> {
         prefix: &str,
         auto_verified: &[VerifiedAttributeType],
     ) -> Pool<'a> {
+        // The guard deletes the pool with the `delete-user-pool` example:
+        // built now, a failed build is a plain test failure, not a second
+        // panic in the guard's destructor.
+        example_binary("delete-user-pool");
         let pool = cognito
             .create_user_pool()
             .pool_name(unique(prefix))
@@ -752,9 +758,13 @@ async fn confirmation_post_emails_a_welcome_through_ses_and_a_failed_send_confir
         .await
         .expect("VerifyEmailIdentity");
     let account = pool.arn.split(':').nth(4).expect("an account");
-    let may_send = format!(
-        r#"{{"Effect":"Allow","Action":"ses:SendEmail","Resource":"arn:aws:ses:{}:{account}:identity/{sender}"}}"#,
-        target.region()
+    let may_send = trigger_deployment::role::allow(
+        "SendTheWelcome",
+        &["ses:SendEmail"],
+        &format!(
+            "arn:aws:ses:{}:{account}:identity/{sender}",
+            target.region()
+        ),
     );
     let settings = Settings {
         environment: &[("SOURCE_EMAIL", &sender)],
@@ -801,6 +811,237 @@ async fn confirmation_post_emails_a_welcome_through_ses_and_a_failed_send_confir
     function
         .wait_for_log_line(|line| line.starts_with(&failed))
         .await;
+
+    function.remove().await;
+    pool.delete(&cognito).await;
+}
+
+/// The claims of a JWT, unverified: Cognito issued it a moment ago.
+fn claims(token: &str) -> Value {
+    jsonwebtoken::dangerous::insecure_decode::<Value>(token)
+        .expect("a JWT")
+        .claims
+}
+
+/// A group `group_name` with `username` in it.
+async fn join_group(cognito: &Client, pool: &Pool<'_>, group_name: &str, username: &str) {
+    cognito
+        .create_group()
+        .user_pool_id(&pool.id)
+        .group_name(group_name)
+        .send()
+        .await
+        .expect("CreateGroup");
+    cognito
+        .admin_add_user_to_group()
+        .user_pool_id(&pool.id)
+        .group_name(group_name)
+        .username(username)
+        .send()
+        .await
+        .expect("AdminAddUserToGroup");
+}
+
+/// Signs in and returns the claims of the (ID, access) tokens.
+async fn token_claims(cognito: &Client, client_id: &str, username: &str) -> (Value, Value) {
+    let signed_in = sign_in(cognito, client_id, username, PASSWORD)
+        .await
+        .expect("sign-in");
+    let tokens = signed_in.authentication_result().expect("tokens");
+    (
+        claims(tokens.id_token().expect("an ID token")),
+        claims(tokens.access_token().expect("an access token")),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn token_generation_pre_add_suppress_claim_changes_the_id_token() {
+    let _turn = FUNCTION_PROCESSES.read().unwrap_or_else(|p| p.into_inner());
+    let target = Target::from_env().await;
+    let cognito = target.client().await;
+    let pool = Pool::create(&target, &cognito, "lt-claims-").await;
+    let function = deploy(
+        &target,
+        &pool,
+        "token-generation-pre-add-suppress-claim",
+        &Settings::default(),
+    )
+    .await;
+    let client_id = pool.client(&cognito, "app").await;
+    let username = unique("user");
+    pool.user(&cognito, &username).await;
+    join_group(&cognito, &pool, "readers", &username).await;
+
+    // Without the trigger: the email is in the ID token, the claims are not.
+    let (before, _) = token_claims(&cognito, &client_id, &username).await;
+    assert_eq!(before["email"], format!("{username}@example.com"));
+    assert_eq!(before.get("my_first_attribute"), None);
+
+    attach(&cognito, &pool.id, |config| {
+        config.pre_token_generation = Some(function.function_arn.clone())
+    })
+    .await;
+    let (id, access) = token_claims(&cognito, &client_id, &username).await;
+    assert_eq!(id["my_first_attribute"], "first_value");
+    assert_eq!(id["my_second_attribute"], "second_value");
+    assert_eq!(id.get("email"), None, "{id}");
+    // The user's groups are kept, and the access token is left alone.
+    assert_eq!(id["cognito:groups"], json!(["readers"]));
+    assert_eq!(access.get("my_first_attribute"), None, "{access}");
+    assert_eq!(access["username"], username);
+
+    function.remove().await;
+    pool.delete(&cognito).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn token_generation_pre_modify_group_replaces_the_groups_and_roles() {
+    let _turn = FUNCTION_PROCESSES.read().unwrap_or_else(|p| p.into_inner());
+    let target = Target::from_env().await;
+    let cognito = target.client().await;
+    let pool = Pool::create(&target, &cognito, "lt-groups-").await;
+    let function = deploy(
+        &target,
+        &pool,
+        "token-generation-pre-modify-group",
+        &Settings::default(),
+    )
+    .await;
+    attach(&cognito, &pool.id, |config| {
+        config.pre_token_generation = Some(function.function_arn.clone())
+    })
+    .await;
+    let client_id = pool.client(&cognito, "app").await;
+    let username = unique("user");
+    pool.user(&cognito, &username).await;
+    join_group(&cognito, &pool, "readers", &username).await;
+
+    let (id, access) = token_claims(&cognito, &client_id, &username).await;
+    // Without ROLE_ACCOUNT_ID the roles are in the function's own account.
+    let account = function.function_arn.split(':').nth(4).expect("an account");
+    let role = |name: &str| format!("arn:aws:iam::{account}:role/{name}");
+    assert_eq!(
+        id["cognito:groups"],
+        json!(["group-A", "group-B", "group-C"])
+    );
+    assert_eq!(
+        id["cognito:roles"],
+        json!([
+            role("sns_callerA"),
+            role("sns_callerB"),
+            role("sns_callerC")
+        ])
+    );
+    assert_eq!(id["cognito:preferred_role"], role("sns_caller"));
+    // The groups of the access token are replaced too.
+    assert_eq!(
+        access["cognito:groups"],
+        json!(["group-A", "group-B", "group-C"])
+    );
+
+    function.remove().await;
+    pool.delete(&cognito).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn migrate_user_moves_the_legacy_user_in_at_the_first_sign_in() {
+    let _turn = FUNCTION_PROCESSES.read().unwrap_or_else(|p| p.into_inner());
+    let target = Target::from_env().await;
+    let cognito = target.client().await;
+    let pool = Pool::create(&target, &cognito, "lt-migrate-").await;
+    let function = deploy(&target, &pool, "migrate-user", &Settings::default()).await;
+    attach(&cognito, &pool.id, |config| {
+        config.user_migration = Some(function.function_arn.clone())
+    })
+    .await;
+    let client_id = pool.client(&cognito, "app").await;
+
+    // Neither an unknown user nor a wrong password creates anyone.
+    for (username, password) in [("nobody", "Test123!"), ("belladonna", "Test123")] {
+        let err = sign_in(&cognito, &client_id, username, password)
+            .await
+            .expect_err("no such legacy user");
+        assert_eq!(
+            err.code(),
+            Some("UserNotFoundException"),
+            "{username}: {err:?}"
+        );
+    }
+    let listed = cognito
+        .list_users()
+        .user_pool_id(&pool.id)
+        .send()
+        .await
+        .expect("ListUsers");
+    assert!(listed.users().is_empty(), "{listed:?}");
+
+    // The legacy user signs in with their old password and is in the pool.
+    let signed_in = sign_in(&cognito, &client_id, "belladonna", "Test123!")
+        .await
+        .expect("the migrated user signs in");
+    assert!(signed_in.authentication_result().is_some());
+    let (status, attributes) = pool.user_state(&cognito, "belladonna").await;
+    assert_eq!(status, UserStatusType::Confirmed);
+    assert_eq!(attributes["email"], "bella@example.com");
+    assert_eq!(attributes["email_verified"], "true");
+    // From now on Cognito checks the password itself.
+    let again = sign_in(&cognito, &client_id, "belladonna", "Test123!")
+        .await
+        .expect("a second sign-in");
+    assert!(again.authentication_result().is_some());
+
+    function.remove().await;
+    pool.delete(&cognito).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn migrate_user_moves_the_legacy_user_in_when_they_forgot_the_password() {
+    let _turn = FUNCTION_PROCESSES.read().unwrap_or_else(|p| p.into_inner());
+    let target = Target::from_env().await;
+    if target.is_live() {
+        eprintln!("skipped live: the reset code goes to bella@example.com");
+        return;
+    }
+    let cognito = target.client().await;
+    let pool = Pool::create(&target, &cognito, "lt-migrate-reset-").await;
+    let function = deploy(&target, &pool, "migrate-user", &Settings::default()).await;
+    attach(&cognito, &pool.id, |config| {
+        config.user_migration = Some(function.function_arn.clone())
+    })
+    .await;
+    let client_id = pool.client(&cognito, "app").await;
+
+    let asked = cognito
+        .forgot_password()
+        .client_id(&client_id)
+        .username("belladonna")
+        .send()
+        .await
+        .expect("ForgotPassword");
+    let delivery = asked.code_delivery_details().expect("where the code went");
+    assert_eq!(delivery.delivery_medium(), Some(&DeliveryMediumType::Email));
+    let (status, attributes) = pool.user_state(&cognito, "belladonna").await;
+    assert_eq!(status, UserStatusType::ResetRequired);
+    assert_eq!(attributes["email"], "bella@example.com");
+
+    let code = target.latest_code("belladonna").expect("the reset code");
+    cognito
+        .confirm_forgot_password()
+        .client_id(&client_id)
+        .username("belladonna")
+        .confirmation_code(code)
+        .password(PASSWORD)
+        .send()
+        .await
+        .expect("ConfirmForgotPassword");
+    let signed_in = sign_in(&cognito, &client_id, "belladonna", PASSWORD)
+        .await
+        .expect("sign-in with the new password");
+    assert!(signed_in.authentication_result().is_some());
 
     function.remove().await;
     pool.delete(&cognito).await;

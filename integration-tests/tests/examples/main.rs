@@ -12,4 +12,5 @@ mod groups_tokens;
 mod lambda_triggers;
 mod manage_users;
 mod oauth_sign_in;
+mod protected_api;
 mod sign_up_with_mfa;

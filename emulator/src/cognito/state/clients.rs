@@ -89,6 +89,8 @@ pub(crate) struct AppClient {
     pub token_revocation: bool,
     /// `RefreshTokenRotation` when `ENABLED`: its `RetryGracePeriodSeconds`.
     pub refresh_rotation_grace: Option<i64>,
+    /// The OAuth 2.0 settings the domain's endpoints read.
+    pub oauth: super::oauth_settings::OAuthSettings,
     /// What DescribeUserPoolClient returns.
     pub described: Map<String, Value>,
 }

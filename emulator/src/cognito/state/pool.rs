@@ -1,11 +1,12 @@
 //! One user pool: its id, its settings behind a lock, its app clients and
 //! its users.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, RwLock};
 
 use super::clients::AppClient;
 use super::groups::GroupStore;
+use super::resource_servers::ResourceServer;
 use super::settings::PoolSettings;
 use super::users::UserStore;
 use crate::aws_json::ServiceError;
@@ -23,6 +24,8 @@ pub(crate) struct Pool {
     pub clients: RwLock<HashMap<Box<str>, Arc<AppClient>>>,
     pub users: UserStore,
     pub groups: GroupStore,
+    /// Resource servers by identifier.
+    pub resource_servers: Mutex<BTreeMap<String, ResourceServer>>,
 }
 
 /// Pools with fewer users than this free too little to be worth a trim.
@@ -58,6 +61,7 @@ impl Pool {
             clients: RwLock::new(HashMap::new()),
             users: UserStore::default(),
             groups: GroupStore::default(),
+            resource_servers: Mutex::new(BTreeMap::new()),
             id,
         }
     }

@@ -21,6 +21,10 @@ pub(crate) struct RefreshGrant {
     pub auth_time: i64,
     pub expires_at: i64,
     nonce: u64,
+    /// The OAuth scopes granted through a domain's endpoints (the tokens of
+    /// API sign-ins have `aws.cognito.signin.user.admin` alone).
+    #[serde(default)]
+    pub scope: Option<String>,
 }
 
 impl RefreshGrant {
@@ -45,7 +49,14 @@ impl RefreshGrant {
             auth_time,
             expires_at,
             nonce: rand::random(),
+            scope: None,
         }
+    }
+
+    /// This grant for tokens with these OAuth scopes.
+    pub fn with_scope(mut self, scope: &str) -> Self {
+        self.scope = Some(scope.to_owned());
+        self
     }
 
     /// Identifies this one refresh token (grants of one sign-in share

@@ -30,7 +30,6 @@ use crate::cognito::state::pool::Pool;
 use crate::cognito::tokens::{ClaimChanges, TokenChanges};
 
 /// What the tokens are issued for (`triggerSource` `TokenGeneration_*`).
-/// `TokenGeneration_HostedAuth` belongs to the hosted UI, not served here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TokenSource {
     /// A sign-in that ended with a password, SRP proof or MFA code.
@@ -41,6 +40,8 @@ pub(crate) enum TokenSource {
     AuthenticateDevice,
     /// REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken.
     RefreshTokens,
+    /// A sign-in on a domain's hosted pages (`/login`, `/oauth2/authorize`).
+    HostedAuth,
 }
 
 impl TokenSource {
@@ -50,6 +51,7 @@ impl TokenSource {
             TokenSource::NewPasswordChallenge => "TokenGeneration_NewPasswordChallenge",
             TokenSource::AuthenticateDevice => "TokenGeneration_AuthenticateDevice",
             TokenSource::RefreshTokens => "TokenGeneration_RefreshTokens",
+            TokenSource::HostedAuth => "TokenGeneration_HostedAuth",
         }
     }
 }

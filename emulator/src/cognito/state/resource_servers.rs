@@ -1,0 +1,56 @@
+//! Resource servers: an identifier (the prefix of its scopes), a name and
+//! custom scopes. A client asks for `{identifier}/{scope}`.
+
+use serde_json::{Value, json};
+
+/// One resource server of a pool.
+#[derive(Debug, Clone)]
+pub(crate) struct ResourceServer {
+    pub identifier: String,
+    pub name: String,
+    /// `(ScopeName, ScopeDescription)`, in the order sent.
+    pub scopes: Vec<(String, String)>,
+}
+
+impl ResourceServer {
+    /// The `ResourceServerType` of the API.
+    pub fn describe(&self, pool_id: &str) -> Value {
+        let scopes: Vec<Value> = self
+            .scopes
+            .iter()
+            .map(|(name, description)| json!({"ScopeName": name, "ScopeDescription": description}))
+            .collect();
+        json!({
+            "UserPoolId": pool_id,
+            "Identifier": self.identifier,
+            "Name": self.name,
+            "Scopes": scopes,
+        })
+    }
+
+    /// Whether `scope` (`identifier/name`) is one of this server's scopes.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        scope
+            .strip_prefix(self.identifier.as_str())
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(|name| self.scopes.iter().any(|(n, _)| n == name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_are_named_by_identifier_and_scope() {
+        let server = ResourceServer {
+            identifier: "https://api.example.com".into(),
+            name: "api".into(),
+            scopes: vec![("read".into(), "Read".into())],
+        };
+        assert!(server.has_scope("https://api.example.com/read"));
+        assert!(!server.has_scope("https://api.example.com/write"));
+        assert!(!server.has_scope("https://api.example.comread"));
+        assert!(!server.has_scope("read"));
+    }
+}
