@@ -11,6 +11,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -356,7 +357,10 @@ impl Browser {
         let chromedriver = find_program("CHROMEDRIVER", &["chromedriver"])
             .unwrap_or_else(|| panic!("chromedriver is not installed. {INSTALL_CHROMIUM}"));
         let port = free_port();
+        // A process group of its own: the Chromium it starts joins it, so a
+        // failing test (which never closes the session) still ends both.
         let driver = Command::new(&chromedriver)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -485,6 +489,13 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        if let Ok(group) = i32::try_from(self.driver.id()) {
+            // SAFETY: kill(2) with a negative pid signals that process group:
+            // chromedriver's, which only it and its Chromium belong to.
+            unsafe {
+                libc::kill(-group, libc::SIGKILL);
+            }
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
