@@ -13,6 +13,7 @@ mod groups_tokens;
 mod lambda_triggers;
 mod manage_users;
 mod migrate_legacy_users;
+mod oauth_sign_in;
 mod protected_api;
 mod sign_up_with_mfa;
 mod triggers;
