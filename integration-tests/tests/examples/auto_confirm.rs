@@ -127,7 +127,7 @@ async fn assert_all_removed(target: &Target, created: &Resources) {
 /// Processes named `bootstrap` (the handler, as Lambda names it) that
 /// descend from this test process, zombies included: the emulator runs in
 /// this process, so the functions it starts are its children.
-fn bootstrap_processes() -> Vec<String> {
+pub(crate) fn bootstrap_processes() -> Vec<String> {
     let mut parents = HashMap::new();
     let mut named = Vec::new();
     for entry in std::fs::read_dir("/proc").expect("read /proc").flatten() {
@@ -175,7 +175,7 @@ fn bootstrap_processes() -> Vec<String> {
 /// No `bootstrap` is left under this process. The emulator's DeleteFunction
 /// answers only once the function's processes have exited and been reaped,
 /// so after the scenario deleted its function there is nothing to wait for.
-fn assert_no_bootstrap_left() {
+pub(crate) fn assert_no_bootstrap_left() {
     let left = bootstrap_processes();
     assert!(left.is_empty(), "bootstrap processes left behind: {left:?}");
 }

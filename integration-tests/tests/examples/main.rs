@@ -7,6 +7,7 @@
 mod account_actions;
 mod actions;
 mod auto_confirm;
+mod custom_auth;
 mod failures;
 mod groups_tokens;
 mod lambda_triggers;
