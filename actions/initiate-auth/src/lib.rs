@@ -866,7 +866,10 @@ mod tests {
             next.challenge_name(),
             Some(&ChallengeNameType::CustomChallenge)
         );
-        assert_eq!(get(next.challenge_parameters(), "captchaUrl"), Some("url/123.jpg"));
+        assert_eq!(
+            get(next.challenge_parameters(), "captchaUrl"),
+            Some("url/123.jpg")
+        );
         assert_eq!(next.session(), Some("session-2"));
         assert_eq!((side.initiate.num_calls(), side.verify.num_calls()), (1, 1));
     }

@@ -63,12 +63,11 @@ impl Resources {
 /// Checks through the SDKs that nothing the scenario created is left.
 async fn assert_all_removed(target: &Target, created: &Resources) {
     let config = target.sdk_config().await;
-    let gone = |answer: Result<(), (Option<String>, String)>, expected: &str, what: &str| {
-        match answer {
+    let gone =
+        |answer: Result<(), (Option<String>, String)>, expected: &str, what: &str| match answer {
             Ok(()) => panic!("{what} is still there"),
             Err((code, err)) => assert_eq!(code.as_deref(), Some(expected), "{what}: {err}"),
-        }
-    };
+        };
 
     let cognito = target.client().await;
     let pool = cognito
@@ -224,7 +223,10 @@ async fn srp_then_both_challenges_sign_the_user_in_and_everything_is_removed() {
         "User status: CONFIRMED",
         "Email verified: true",
     ] {
-        assert!(signed_up.contains(line), "step 5 lacks {line:?}:\n{signed_up}");
+        assert!(
+            signed_up.contains(line),
+            "step 5 lacks {line:?}:\n{signed_up}"
+        );
     }
     // Step 6: the challenges in order, then the (shortened) tokens.
     let signed_in = step(&run.stdout, 6);
@@ -269,10 +271,7 @@ async fn a_wrong_answer_is_refused_and_everything_is_still_removed() {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let target = Target::from_env().await;
 
-    let run = target.run(
-        SCENARIO,
-        &["--non-interactive", "--security-answer", "Tux"],
-    );
+    let run = target.run(SCENARIO, &["--non-interactive", "--security-answer", "Tux"]);
     assert_eq!(run.exit_code, Some(1), "{}\n{}", run.stdout, run.stderr);
     assert_eq!(
         error_lines(&run),
@@ -290,7 +289,10 @@ async fn a_wrong_answer_is_refused_and_everything_is_still_removed() {
         "Answer: Tux",
         "Cognito refused the sign-in: NotAuthorizedException",
     ] {
-        assert!(signed_in.contains(line), "step 6 lacks {line:?}:\n{signed_in}");
+        assert!(
+            signed_in.contains(line),
+            "step 6 lacks {line:?}:\n{signed_in}"
+        );
     }
     assert!(!signed_in.contains("Access token"), "{signed_in}");
     let created = Resources::from_output(&run.stdout);
@@ -302,13 +304,15 @@ async fn a_wrong_answer_is_refused_and_everything_is_still_removed() {
 }
 
 /// The scenario at a terminal of its own, with the environment `Target::run` gives.
+/// Each question may wait long: the scenario first builds the four functions,
+/// and cargo waits for any other build in the same target directory.
 fn spawn_at_terminal(target: &Target, args: &[&str]) -> PtySession {
     let mut command = target.command(SCENARIO, args, &[]);
     command.env_remove("PASSWORD");
     spawn_with_options(
         command,
         Options::new()
-            .timeout_ms(Some(180_000))
+            .timeout_ms(Some(600_000))
             .strip_ansi_escape_codes(true),
     )
     .expect("start the scenario in a pseudo-terminal")

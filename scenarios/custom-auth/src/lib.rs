@@ -208,7 +208,11 @@ mod tests {
 
     #[test]
     fn bad_values_are_one_line_naming_the_flag() {
-        let err = |args: &[&str]| validate(&parse(args).expect("parsed")).unwrap_err().to_string();
+        let err = |args: &[&str]| {
+            validate(&parse(args).expect("parsed"))
+                .unwrap_err()
+                .to_string()
+        };
         assert_eq!(
             err(&["--username", "al ice"]),
             "--username: A username may not contain spaces."
@@ -237,7 +241,9 @@ mod tests {
             "{missing}"
         );
         assert!(
-            missing.contains("cargo lambda build --release --output-format zip -p auth-challenge-define"),
+            missing.contains(
+                "cargo lambda build --release --output-format zip -p auth-challenge-define"
+            ),
             "{missing}"
         );
     }

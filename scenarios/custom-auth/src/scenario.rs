@@ -26,9 +26,7 @@ use crate::triggers::{
     CustomAuthTriggers, FUNCTIONS, TriggerFunction, custom_auth_triggers_of,
     set_custom_auth_triggers,
 };
-use crate::{
-    Args, USERNAME, check_answer, check_email, check_username, lambda_dir_zip,
-};
+use crate::{Args, USERNAME, check_answer, check_email, check_username, lambda_dir_zip};
 
 /// The name of the app client the scenario creates.
 const CLIENT_NAME: &str = "custom-auth";
@@ -150,7 +148,10 @@ impl Scenario {
         heading(1, "A user pool, and an app client for custom sign-ins");
         let (pool, pool_arn) = self.pool().await?;
 
-        heading(2, "An IAM role for the functions: write their logs, nothing else");
+        heading(
+            2,
+            "An IAM role for the functions: write their logs, nothing else",
+        );
         let role_arn = self.role(&pool_arn).await?;
 
         heading(3, "The four Lambda functions");
@@ -162,7 +163,10 @@ impl Scenario {
         heading(5, "Sign up: the PreSignUp function confirms the user");
         let user = self.sign_up(&pool).await?;
 
-        heading(6, "Sign in: SRP, then the captcha, then the security question");
+        heading(
+            6,
+            "Sign in: SRP, then the captcha, then the security question",
+        );
         self.sign_in(&pool, &user).await
     }
 
@@ -291,13 +295,8 @@ impl Scenario {
                 description: function.description,
             };
             let mut created = Created::default();
-            let arn = steps::function(
-                &self.clients,
-                &self.interrupt,
-                &mut created,
-                &new_function,
-            )
-            .await;
+            let arn =
+                steps::function(&self.clients, &self.interrupt, &mut created, &new_function).await;
             // Recorded even when waiting for it failed: it exists.
             self.function_names.extend(created.function_name);
             deployed.push(Deployed {
@@ -320,7 +319,9 @@ impl Scenario {
             ))
             .await?;
         }
-        println!("Cognito may invoke the four functions for this pool only (SourceArn {pool_arn}).");
+        println!(
+            "Cognito may invoke the four functions for this pool only (SourceArn {pool_arn})."
+        );
 
         let arn_of = |trigger: &str| {
             deployed
@@ -412,9 +413,7 @@ impl Scenario {
             self.interrupt.check()?;
             let output = match (answer, &self.prompter) {
                 (Ok(output), _) => output,
-                (Err(err), Some(prompter))
-                    if err.code() == Some("InvalidPasswordException") =>
-                {
+                (Err(err), Some(prompter)) if err.code() == Some("InvalidPasswordException") => {
                     println!("{}", ExampleError::from(err));
                     password = prompter.password(PASSWORD_HELP).await?;
                     continue;
@@ -624,7 +623,10 @@ impl Scenario {
     /// the other functions. Returns whether everything went.
     async fn clean_up(&self) -> bool {
         let records = removal_records(&self.created, &self.function_names);
-        if records.iter().all(|record| cleanup::plan(record).is_empty()) {
+        if records
+            .iter()
+            .all(|record| cleanup::plan(record).is_empty())
+        {
             return true;
         }
         heading(STEPS, "Remove everything the scenario created");
@@ -734,10 +736,8 @@ mod tests {
         elf[4] = 2;
         elf[5] = 1;
         elf[18] = 0x3e;
-        let dir = std::env::temp_dir().join(format!(
-            "custom-auth-test-{name}-{}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("custom-auth-test-{name}-{}", std::process::id()));
         for function in &FUNCTIONS {
             let zip = lambda_dir_zip(&dir, function.package);
             std::fs::create_dir_all(zip.parent().unwrap()).unwrap();
@@ -788,8 +788,8 @@ mod tests {
 
     fn clients(cognito: &[&Rule], iam: &[&Rule]) -> Clients {
         let none: [&Rule; 0] = [];
-        let mut answers = aws_smithy_mocks::MockResponseInterceptor::new()
-            .rule_mode(RuleMode::MatchAny);
+        let mut answers =
+            aws_smithy_mocks::MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
         for rule in cognito {
             answers = answers.with_rule(rule);
         }
@@ -797,7 +797,9 @@ mod tests {
             cognito: aws_sdk_cognitoidentityprovider::Client::from_conf(
                 aws_sdk_cognitoidentityprovider::Config::builder()
                     .with_test_defaults()
-                    .region(aws_sdk_cognitoidentityprovider::config::Region::new("us-east-1"))
+                    .region(aws_sdk_cognitoidentityprovider::config::Region::new(
+                        "us-east-1",
+                    ))
                     .http_client(aws_smithy_mocks::create_mock_http_client())
                     .interceptor(answers)
                     .build(),
@@ -991,9 +993,11 @@ mod tests {
         );
         assert_eq!(
             Question::from_parameters(&params(&[("USERNAME", "alice"), ("colour", "?")])),
-            Err("The custom challenge has neither a captchaUrl nor a securityQuestion \
+            Err(
+                "The custom challenge has neither a captchaUrl nor a securityQuestion \
                  parameter (it has: USERNAME, colour)."
-                .into())
+                    .into()
+            )
         );
     }
 

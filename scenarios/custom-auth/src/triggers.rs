@@ -184,7 +184,9 @@ mod tests {
                             .mfa_configuration(UserPoolMfaType::Off)
                             .auto_verified_attributes(VerifiedAttributeType::Email)
                             .lambda_config(
-                                LambdaConfigType::builder().post_confirmation(WELCOME).build(),
+                                LambdaConfigType::builder()
+                                    .post_confirmation(WELCOME)
+                                    .build(),
                             )
                             .build(),
                     )
@@ -229,8 +231,8 @@ mod tests {
                     .build(),
             )
         });
-        let update = mock!(Client::update_user_pool)
-            .then_output(|| UpdateUserPoolOutput::builder().build());
+        let update =
+            mock!(Client::update_user_pool).then_output(|| UpdateUserPoolOutput::builder().build());
         let client = mock_client!(
             aws_sdk_cognitoidentityprovider,
             RuleMode::MatchAny,
