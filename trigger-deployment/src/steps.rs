@@ -244,15 +244,16 @@ pub async fn function(
     created: &mut Created,
     new_function: &NewFunction<'_>,
 ) -> Result<String, Stop> {
-    let environment: Vec<String> = new_function
-        .environment
-        .iter()
-        .map(|(name, value)| format!("{name}={value}"))
+    let settings: Vec<String> = ["provided.al2023".into(), "handler bootstrap".into()]
+        .into_iter()
+        .chain(
+            new_function
+                .environment
+                .iter()
+                .map(|(name, value)| format!("{name}={value}")),
+        )
         .collect();
-    println!(
-        "Creating the function (provided.al2023, handler bootstrap, {})...",
-        environment.join(", ")
-    );
+    println!("Creating the function ({})...", settings.join(", "));
     // Not abandoned on Ctrl-C once sent: its answer says what to delete.
     let answer = function::create_function_when_role_is_ready(
         &clients.lambda,

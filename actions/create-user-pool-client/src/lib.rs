@@ -53,6 +53,43 @@ pub async fn create_user_pool_client(
 }
 // snippet-end:[rust.cognito-idp.CreateUserPoolClient]
 
+/// The sign-in flows of an app client for custom sign-ins (`CUSTOM_AUTH`)
+/// that prove the password with SRP first, as Amplify's
+/// `authenticationFlowType: CUSTOM_AUTH` does.
+pub const CUSTOM_AUTH_FLOWS: [ExplicitAuthFlowsType; 3] = [
+    // InitiateAuth CUSTOM_AUTH: the pool's challenge triggers decide the steps.
+    ExplicitAuthFlowsType::AllowCustomAuth,
+    // The SRP proof of the password those steps start with.
+    ExplicitAuthFlowsType::AllowUserSrpAuth,
+    // New ID and access tokens from a refresh token.
+    ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+];
+
+// snippet-start:[rust.cognito-idp.CreateUserPoolClient.CustomAuth]
+/// Creates an app client named `client_name` for custom sign-ins: it allows
+/// the flows in [`CUSTOM_AUTH_FLOWS`] and nothing else (no password sent
+/// over the wire, no administrator sign-in), has no secret (an app's code
+/// cannot keep one), and hides whether a user exists.
+///
+/// The pool's DefineAuthChallenge, CreateAuthChallenge and
+/// VerifyAuthChallengeResponse triggers then run every sign-in through it.
+pub async fn create_custom_auth_client(
+    client: &Client,
+    user_pool_id: &str,
+    client_name: &str,
+) -> Result<CreateUserPoolClientOutput, SdkError<CreateUserPoolClientError>> {
+    client
+        .create_user_pool_client()
+        .user_pool_id(user_pool_id)
+        .client_name(client_name)
+        .generate_secret(false)
+        .set_explicit_auth_flows(Some(CUSTOM_AUTH_FLOWS.to_vec()))
+        .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+        .send()
+        .await
+}
+// snippet-end:[rust.cognito-idp.CreateUserPoolClient.CustomAuth]
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +151,42 @@ mod tests {
             .await
             .expect("created");
 
+        assert_eq!(create.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_custom_auth_client_allows_custom_srp_and_refresh_only_without_a_secret() {
+        let create = mock!(Client::create_user_pool_client)
+            .match_requests(|req| {
+                let mut flows = req.explicit_auth_flows().to_vec();
+                flows.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+                req.user_pool_id() == Some("us-east-1_pool")
+                    && req.client_name() == Some("custom")
+                    && req.generate_secret() == Some(false)
+                    && req.prevent_user_existence_errors()
+                        == Some(&PreventUserExistenceErrorTypes::Enabled)
+                    && flows
+                        == [
+                            ExplicitAuthFlowsType::AllowCustomAuth,
+                            ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+                            ExplicitAuthFlowsType::AllowUserSrpAuth,
+                        ]
+            })
+            .then_output(|| {
+                CreateUserPoolClientOutput::builder()
+                    .user_pool_client(UserPoolClientType::builder().client_id("client9").build())
+                    .build()
+            });
+        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&create]);
+
+        let output = create_custom_auth_client(&client, "us-east-1_pool", "custom")
+            .await
+            .expect("created");
+
+        assert_eq!(
+            output.user_pool_client().and_then(|c| c.client_id()),
+            Some("client9")
+        );
         assert_eq!(create.num_calls(), 1);
     }
 }

@@ -14,6 +14,10 @@
 //! own password (`DEVICE_SRP_AUTH`, then `DEVICE_PASSWORD_VERIFIER`), which
 //! lets the sign-in skip MFA. The arithmetic comes from the
 //! `aws-cognito-srp` crate.
+//!
+//! A custom sign-in (`CUSTOM_AUTH`) can start the same way: the pool's
+//! DefineAuthChallenge trigger asks for the SRP proof first, then for
+//! challenges of its own (see [`start_custom_auth_with_srp`]).
 
 use std::collections::HashMap;
 
@@ -164,9 +168,26 @@ pub async fn sign_in_with_srp(
         sign_in.client_secret,
     );
     let UserAuthenticationParameters { a, .. } = user.get_auth_parameters();
-    let device_key = sign_in.device.map(|device| device.key);
     let started = initiate_srp_auth(client, sign_in, &a).await?;
+    let (verified, user_id) = answer_password_verifier(client, sign_in, &user, &started).await?;
 
+    match (sign_in.device, verified.challenge_name()) {
+        (Some(device), Some(ChallengeNameType::DeviceSrpAuth)) => {
+            prove_device(client, sign_in, device, &user_id, verified.session()).await
+        }
+        _ => Ok(verified),
+    }
+}
+
+/// Answers the `PASSWORD_VERIFIER` challenge in `started` with the SRP proof
+/// of the password. Returns Cognito's answer and `USER_ID_FOR_SRP`, the name
+/// the rest of the sign-in goes by.
+async fn answer_password_verifier(
+    client: &Client,
+    sign_in: &SrpSignIn<'_>,
+    user: &SrpClient<User>,
+    started: &InitiateAuthOutput,
+) -> Result<(RespondToAuthChallengeOutput, String), ExampleError> {
     expect_challenge(
         started.challenge_name(),
         &ChallengeNameType::PasswordVerifier,
@@ -182,8 +203,8 @@ pub async fn sign_in_with_srp(
         )
         .map_err(srp_failed)?;
     let mut responses = proof_responses(user_id, proof);
-    if let Some(device_key) = device_key {
-        responses.insert("DEVICE_KEY".into(), device_key.into());
+    if let Some(device) = sign_in.device {
+        responses.insert("DEVICE_KEY".into(), device.key.into());
     }
     add_secret_hash(&mut responses, sign_in, user_id);
     let verified = respond_to_auth_challenge(
@@ -194,13 +215,7 @@ pub async fn sign_in_with_srp(
         responses,
     )
     .await?;
-
-    match (sign_in.device, verified.challenge_name()) {
-        (Some(device), Some(ChallengeNameType::DeviceSrpAuth)) => {
-            prove_device(client, sign_in, device, user_id, verified.session()).await
-        }
-        _ => Ok(verified),
-    }
+    Ok((verified, user_id.to_string()))
 }
 
 /// Answers `DEVICE_SRP_AUTH` and `DEVICE_PASSWORD_VERIFIER`: the same SRP
@@ -324,6 +339,92 @@ fn srp_failed(err: SrpError) -> ExampleError {
     ExampleError::new(format!("Cannot compute the SRP proof: {err}"))
 }
 // snippet-end:[rust.cognito-idp.SignInWithSrp]
+
+// snippet-start:[rust.cognito-idp.InitiateAuth.CustomAuthSrp]
+/// Starts a custom sign-in (`CUSTOM_AUTH`) that proves the password with SRP
+/// first, as Amplify's `authenticationFlowType: CUSTOM_AUTH` does: the
+/// username, the client's public SRP value `srp_a` (hex) and
+/// `CHALLENGE_NAME` = `SRP_A`, never the password.
+///
+/// Cognito hands every step of a custom sign-in to the pool's
+/// DefineAuthChallenge trigger, whose session starts here with an `SRP_A`
+/// entry. A trigger that then asks for `PASSWORD_VERIFIER` gets the same
+/// challenge `USER_SRP_AUTH` answers with (`SALT`, `SRP_B`, `SECRET_BLOCK`,
+/// `USER_ID_FOR_SRP`); once the password is proved, the trigger chooses the
+/// custom challenges that follow. The app client must allow
+/// `ALLOW_CUSTOM_AUTH`.
+pub async fn initiate_custom_auth_with_srp(
+    client: &Client,
+    sign_in: &SrpSignIn<'_>,
+    srp_a: &str,
+) -> Result<InitiateAuthOutput, SdkError<InitiateAuthError>> {
+    let mut request = client
+        .initiate_auth()
+        .client_id(sign_in.client_id)
+        .auth_flow(AuthFlowType::CustomAuth)
+        .auth_parameters("USERNAME", sign_in.username)
+        .auth_parameters("SRP_A", srp_a)
+        .auth_parameters("CHALLENGE_NAME", "SRP_A");
+    if let Some(secret) = sign_in.client_secret {
+        request = request.auth_parameters(
+            "SECRET_HASH",
+            secret_hash(sign_in.username, sign_in.client_id, secret),
+        );
+    }
+    if let Some(device) = sign_in.device {
+        request = request.auth_parameters("DEVICE_KEY", device.key);
+    }
+    request.send().await
+}
+// snippet-end:[rust.cognito-idp.InitiateAuth.CustomAuthSrp]
+
+// snippet-start:[rust.cognito-idp.SignInWithCustomAuthSrp]
+/// A custom sign-in that has sent its public SRP value: Cognito's first
+/// answer, and the secret half of the SRP exchange that proves the password
+/// in the next step ([`prove_password`]). Not `Debug`: it holds the password.
+pub struct CustomAuthStarted {
+    /// InitiateAuth's answer: the challenge the DefineAuthChallenge trigger
+    /// chose (`PASSWORD_VERIFIER` first, when it follows the SRP way) and
+    /// its session.
+    pub answer: InitiateAuthOutput,
+    srp: SrpClient<User>,
+}
+
+/// Starts a `CUSTOM_AUTH` sign-in with SRP ([`initiate_custom_auth_with_srp`]).
+/// Look at `answer.challenge_name()`, then prove the password with
+/// [`prove_password`].
+pub async fn start_custom_auth_with_srp(
+    client: &Client,
+    sign_in: &SrpSignIn<'_>,
+) -> Result<CustomAuthStarted, SdkError<InitiateAuthError>> {
+    let srp = SrpClient::new(
+        User::new(sign_in.user_pool_id, sign_in.username, sign_in.password),
+        sign_in.client_id,
+        sign_in.client_secret,
+    );
+    let UserAuthenticationParameters { a, .. } = srp.get_auth_parameters();
+    let answer = initiate_custom_auth_with_srp(client, sign_in, &a).await?;
+    Ok(CustomAuthStarted { answer, srp })
+}
+
+/// Answers the `PASSWORD_VERIFIER` challenge of a started custom sign-in
+/// with the SRP proof of the password (the same answer as in
+/// [`sign_in_with_srp`]).
+///
+/// Returns Cognito's answer: the next challenge the DefineAuthChallenge
+/// trigger chose (typically `CUSTOM_CHALLENGE`, whose public parameters the
+/// CreateAuthChallenge trigger wrote) with a new session, or the tokens. A
+/// wrong password fails with `NotAuthorizedException`.
+pub async fn prove_password(
+    client: &Client,
+    sign_in: &SrpSignIn<'_>,
+    started: &CustomAuthStarted,
+) -> Result<RespondToAuthChallengeOutput, ExampleError> {
+    let (answer, _user_id) =
+        answer_password_verifier(client, sign_in, &started.srp, &started.answer).await?;
+    Ok(answer)
+}
+// snippet-end:[rust.cognito-idp.SignInWithCustomAuthSrp]
 
 #[cfg(test)]
 mod tests {
@@ -680,6 +781,144 @@ mod tests {
         });
         let err = sign_in_with_srp(&client, &request).await.unwrap_err();
         assert_eq!(err.code(), Some("NotAuthorizedException"));
+    }
+
+    /// Mocks Cognito's side of a `CUSTOM_AUTH` sign-in that starts with
+    /// SRP, for `alice` whose password is `Passw0rd!`: a proved password
+    /// leads to the trigger's first custom challenge.
+    fn custom_side() -> UserSide {
+        let server = Arc::new(SrpServer::new("Pool1", USER_ID, "Passw0rd!"));
+        let initiate = mock!(Client::initiate_auth)
+            .match_requests(|req| {
+                let p = req.auth_parameters();
+                req.client_id() == Some("client123")
+                    && req.auth_flow() == Some(&AuthFlowType::CustomAuth)
+                    && get(p, "USERNAME") == Some("alice")
+                    && get(p, "CHALLENGE_NAME") == Some("SRP_A")
+                    && get(p, "SRP_A").is_some_and(|a| !a.is_empty())
+                    && get(p, "PASSWORD").is_none()
+                    && get(p, "SECRET_HASH").is_none()
+            })
+            .then_compute_output({
+                let server = server.clone();
+                move |req| {
+                    let (salt, srp_b) = server.start(get(req.auth_parameters(), "SRP_A").unwrap());
+                    InitiateAuthOutput::builder()
+                        .challenge_name(ChallengeNameType::PasswordVerifier)
+                        .session("session-1")
+                        .challenge_parameters("SALT", salt)
+                        .challenge_parameters("SRP_B", srp_b)
+                        .challenge_parameters("SECRET_BLOCK", SECRET_BLOCK)
+                        .challenge_parameters("USER_ID_FOR_SRP", USER_ID)
+                        .challenge_parameters("USERNAME", USER_ID)
+                        .build()
+                }
+            });
+        let verify = mock!(Client::respond_to_auth_challenge)
+            .match_requests(|req| {
+                req.challenge_name() == Some(&ChallengeNameType::PasswordVerifier)
+            })
+            .then_compute_response(move |req| {
+                let r = req.challenge_responses();
+                let proven = req.session() == Some("session-1")
+                    && get(r, "USERNAME") == Some(USER_ID)
+                    && server.proves(
+                        get(r, "TIMESTAMP").unwrap_or(""),
+                        get(r, "PASSWORD_CLAIM_SIGNATURE").unwrap_or(""),
+                    );
+                if !proven {
+                    return MockResponse::Error(denied());
+                }
+                MockResponse::Output(
+                    RespondToAuthChallengeOutput::builder()
+                        .challenge_name(ChallengeNameType::CustomChallenge)
+                        .session("session-2")
+                        .challenge_parameters("captchaUrl", "url/123.jpg")
+                        .challenge_parameters("USERNAME", "alice")
+                        .build(),
+                )
+            });
+        UserSide { initiate, verify }
+    }
+
+    #[tokio::test]
+    async fn a_custom_sign_in_proves_the_password_then_gets_the_first_custom_challenge() {
+        let side = custom_side();
+        let client = mock_client!(
+            aws_sdk_cognitoidentityprovider,
+            RuleMode::MatchAny,
+            [&side.initiate, &side.verify]
+        );
+        let request = sign_in("Passw0rd!", None);
+
+        let started = start_custom_auth_with_srp(&client, &request)
+            .await
+            .expect("started");
+        assert_eq!(
+            started.answer.challenge_name(),
+            Some(&ChallengeNameType::PasswordVerifier)
+        );
+        let next = prove_password(&client, &request, &started)
+            .await
+            .expect("the password is proved");
+
+        assert_eq!(
+            next.challenge_name(),
+            Some(&ChallengeNameType::CustomChallenge)
+        );
+        assert_eq!(
+            get(next.challenge_parameters(), "captchaUrl"),
+            Some("url/123.jpg")
+        );
+        assert_eq!(next.session(), Some("session-2"));
+        assert_eq!((side.initiate.num_calls(), side.verify.num_calls()), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn a_custom_sign_in_with_a_wrong_password_is_refused() {
+        let side = custom_side();
+        let client = mock_client!(
+            aws_sdk_cognitoidentityprovider,
+            RuleMode::MatchAny,
+            [&side.initiate, &side.verify]
+        );
+        let request = sign_in("not-the-password", None);
+
+        let started = start_custom_auth_with_srp(&client, &request)
+            .await
+            .expect("started");
+        let err = prove_password(&client, &request, &started)
+            .await
+            .unwrap_err();
+
+        assert_eq!(
+            err.to_string(),
+            "NotAuthorizedException: Incorrect username or password."
+        );
+    }
+
+    #[tokio::test]
+    async fn a_custom_sign_in_whose_trigger_skips_srp_is_reported() {
+        let initiate = mock!(Client::initiate_auth).then_output(|| {
+            InitiateAuthOutput::builder()
+                .challenge_name(ChallengeNameType::CustomChallenge)
+                .session("s")
+                .build()
+        });
+        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&initiate]);
+        let request = sign_in("Passw0rd!", None);
+
+        let started = start_custom_auth_with_srp(&client, &request)
+            .await
+            .expect("started");
+        let err = prove_password(&client, &request, &started)
+            .await
+            .unwrap_err();
+
+        assert_eq!(
+            err.to_string(),
+            "Expected the PASSWORD_VERIFIER challenge, Cognito asked for CUSTOM_CHALLENGE."
+        );
     }
 
     #[tokio::test]

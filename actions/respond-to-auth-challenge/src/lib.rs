@@ -1,5 +1,6 @@
 //! RespondToAuthChallenge: answer the `SOFTWARE_TOKEN_MFA` challenge of a
-//! sign-in with a code from the user's authenticator app.
+//! sign-in with a code from the user's authenticator app, or a
+//! `CUSTOM_CHALLENGE` of a custom sign-in with the user's answer.
 //!
 //! This is a user call, not an administrator one: no AWS credentials are
 //! needed, the session from InitiateAuth ties it to the sign-in.
@@ -56,6 +57,51 @@ pub async fn respond_to_auth_challenge(
     request.send().await
 }
 // snippet-end:[rust.cognito-idp.RespondToAuthChallenge]
+
+// snippet-start:[rust.cognito-idp.RespondToAuthChallenge.CustomChallenge]
+/// The answer to a `CUSTOM_CHALLENGE`, and where it goes.
+#[derive(Debug, Clone, Copy)]
+pub struct CustomAnswer<'a> {
+    pub client_id: &'a str,
+    /// The app client's secret, if it has one.
+    pub client_secret: Option<&'a str>,
+    /// The `USERNAME` parameter of the challenge.
+    pub username: &'a str,
+    /// What the user answered.
+    pub answer: &'a str,
+    /// The session that came with the challenge.
+    pub session: &'a str,
+}
+
+/// Answers a `CUSTOM_CHALLENGE` of a custom sign-in (`CUSTOM_AUTH`).
+///
+/// The question is in the challenge's parameters, as the pool's
+/// CreateAuthChallenge trigger made them public (the expected answer stays
+/// private, with Cognito). `ANSWER` goes to the VerifyAuthChallengeResponse
+/// trigger, which judges it; then DefineAuthChallenge decides what comes
+/// next: another challenge with a new session, the tokens, or the end of the
+/// sign-in, which fails this call with `NotAuthorizedException` (a new
+/// sign-in must start from the beginning).
+pub async fn answer_custom_challenge(
+    client: &Client,
+    answer: &CustomAnswer<'_>,
+) -> Result<RespondToAuthChallengeOutput, SdkError<RespondToAuthChallengeError>> {
+    let mut request = client
+        .respond_to_auth_challenge()
+        .client_id(answer.client_id)
+        .challenge_name(ChallengeNameType::CustomChallenge)
+        .session(answer.session)
+        .challenge_responses("USERNAME", answer.username)
+        .challenge_responses("ANSWER", answer.answer);
+    if let Some(secret) = answer.client_secret {
+        request = request.challenge_responses(
+            "SECRET_HASH",
+            example_cli::secret_hash(answer.username, answer.client_id, secret),
+        );
+    }
+    request.send().await
+}
+// snippet-end:[rust.cognito-idp.RespondToAuthChallenge.CustomChallenge]
 
 #[cfg(test)]
 mod tests {
@@ -117,6 +163,84 @@ mod tests {
         assert_eq!(
             result.new_device_metadata().and_then(|d| d.device_key()),
             Some("us-east-1_device")
+        );
+        assert_eq!(respond.num_calls(), 1);
+    }
+
+    fn custom_answer<'a>(answer: &'a str, secret: Option<&'a str>) -> CustomAnswer<'a> {
+        CustomAnswer {
+            client_id: "client123",
+            client_secret: secret,
+            username: "alice",
+            answer,
+            session: "session-2",
+        }
+    }
+
+    #[tokio::test]
+    async fn a_custom_answer_goes_with_the_session_and_may_bring_the_next_challenge() {
+        let respond = mock!(Client::respond_to_auth_challenge)
+            .match_requests(|req| {
+                let r = req.challenge_responses();
+                req.client_id() == Some("client123")
+                    && req.challenge_name() == Some(&ChallengeNameType::CustomChallenge)
+                    && req.session() == Some("session-2")
+                    && response(r, "USERNAME") == Some("alice")
+                    && response(r, "ANSWER") == Some("5")
+                    && response(r, "SECRET_HASH").is_none()
+            })
+            .then_output(|| {
+                RespondToAuthChallengeOutput::builder()
+                    .challenge_name(ChallengeNameType::CustomChallenge)
+                    .session("session-3")
+                    .challenge_parameters("securityQuestion", "Who is your favorite team mascot?")
+                    .build()
+            });
+        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&respond]);
+
+        let output = answer_custom_challenge(&client, &custom_answer("5", None))
+            .await
+            .expect("the next challenge");
+
+        assert_eq!(
+            output.challenge_name(),
+            Some(&ChallengeNameType::CustomChallenge)
+        );
+        assert_eq!(output.session(), Some("session-3"));
+        assert_eq!(respond.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_wrong_custom_answer_ends_the_sign_in_and_a_secret_is_hashed() {
+        let expected = example_cli::secret_hash("alice", "client123", "topsecret");
+        let respond = mock!(Client::respond_to_auth_challenge)
+            .match_requests(move |req| {
+                response(req.challenge_responses(), "SECRET_HASH") == Some(expected.as_str())
+                    && response(req.challenge_responses(), "ANSWER") == Some("6")
+            })
+            .then_error(|| {
+                RespondToAuthChallengeError::NotAuthorizedException(
+                    aws_sdk_cognitoidentityprovider::types::error::NotAuthorizedException::builder(
+                    )
+                    .message("Incorrect username or password.")
+                    .meta(
+                        aws_smithy_types::error::ErrorMetadata::builder()
+                            .code("NotAuthorizedException")
+                            .message("Incorrect username or password.")
+                            .build(),
+                    )
+                    .build(),
+                )
+            });
+        let client = mock_client!(aws_sdk_cognitoidentityprovider, [&respond]);
+
+        let err = answer_custom_challenge(&client, &custom_answer("6", Some("topsecret")))
+            .await
+            .unwrap_err();
+
+        assert_eq!(
+            err.into_service_error().meta().code(),
+            Some("NotAuthorizedException")
         );
         assert_eq!(respond.num_calls(), 1);
     }

@@ -8,6 +8,7 @@ mod account_actions;
 mod actions;
 mod activity_log;
 mod auto_confirm;
+mod custom_auth;
 mod failures;
 mod groups_tokens;
 mod lambda_triggers;
