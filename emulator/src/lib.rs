@@ -17,6 +17,7 @@
 //! Every emulator has its own state: several may run in one process.
 
 pub mod aws_json;
+mod aws_query;
 pub mod clock;
 pub mod cognito;
 pub mod dynamodb;

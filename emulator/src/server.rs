@@ -235,13 +235,13 @@ async fn dispatch(
     let route = JSON_TARGETS
         .iter()
         .find(|(prefix, ..)| target.starts_with(prefix));
-    if route.is_none() && crate::iam::is_query_request(&method, &headers) {
+    if route.is_none() && crate::aws_query::is_query_request(&method, &headers) {
         let signed = headers.contains_key("authorization");
         // Query services are told apart by the signing name (`ses`, `iam`).
         if crate::ses::is_ses_request(&headers) {
-            return state.ses.handle(&body, signed, started);
+            return crate::aws_query::call(&state.ses, &body, signed, started);
         }
-        return state.iam.handle(&body, signed, started).await;
+        return crate::aws_query::call(&*state.iam, &body, signed, started);
     }
     let Some(&(prefix, service, service_name, version)) = route else {
         tracing::info!(%method, path = uri.path(), status = 404, "no service for this request");

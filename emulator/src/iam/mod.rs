@@ -8,30 +8,20 @@
 //! trusts `lambda.amazonaws.com`.
 
 mod errors;
-// The Query protocol's parts are shared with SES.
-pub(crate) mod form;
 pub mod model;
-pub(crate) mod output;
-pub(crate) mod query;
 mod roles;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::RwLock;
-use std::time::Instant;
 
-use axum::response::Response;
 use serde_json::Value;
 
 use crate::Config;
-use crate::validation::Model;
-pub(crate) use query::is_query_request;
-use query::{IamError, parse_form};
-
-/// The one IAM API version.
-const API_VERSION: &str = "2010-05-08";
+use crate::aws_query::{QueryError, QueryService};
+use crate::validation::{Model, Shape};
 
 /// The XML inside `<{Action}Result>`, or the error.
-type Outcome = Result<String, IamError>;
+type Outcome = Result<String, QueryError>;
 
 /// What [`IamService::role_assumable_by`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,86 +70,6 @@ impl IamService {
         }
     }
 
-    /// Serves one Query-protocol request (the form body), logging it.
-    /// `signed` says whether it carried an `Authorization` header (IAM takes
-    /// no unsigned request).
-    pub(crate) async fn handle(&self, body: &[u8], signed: bool, started: Instant) -> Response {
-        let request_id = crate::new_uuid().to_string();
-        let (action, outcome) = match parse_form(body) {
-            _ if !signed => (String::new(), Err(errors::missing_authentication_token())),
-            None => (String::new(), Err(errors::malformed_query_string())),
-            Some(params) => {
-                let action = params.get("Action").cloned().unwrap_or_default();
-                let outcome = self.call(&action, &params);
-                (action, outcome)
-            }
-        };
-        let response = match &outcome {
-            Ok(result) => query::success(&action, result, &request_id),
-            Err(error) => query::failure(error, &request_id),
-        };
-        let status = response.status().as_u16();
-        let micros = started.elapsed().as_micros() as u64;
-        match &outcome {
-            Ok(_) => tracing::info!(service = "iam", action, status, micros, "request"),
-            Err(error) => tracing::info!(
-                service = "iam",
-                action,
-                status,
-                micros,
-                error = error.code,
-                "request"
-            ),
-        }
-        response
-    }
-
-    fn call(&self, action: &str, params: &HashMap<String, String>) -> Outcome {
-        if action.is_empty() {
-            return Err(errors::missing_action());
-        }
-        let Some(operation) = self.model.operation(action) else {
-            return Err(errors::invalid_action(action, API_VERSION));
-        };
-        if let Some(version) = params.get("Version") {
-            if version != API_VERSION {
-                return Err(errors::invalid_action(action, version));
-            }
-        }
-        let input = match operation.input {
-            Some(shape) => form::to_json(model::SHAPES, shape, params),
-            None => Value::Object(Default::default()),
-        };
-        self.model
-            .validate(operation, &input)
-            .map_err(errors::validation)?;
-        let input = roles::Input(&input);
-        let outcome = match action {
-            "CreateRole" => self.create_role(&input),
-            "GetRole" => self.get_role(&input),
-            "DeleteRole" => self.delete_role(&input),
-            "ListRoles" => self.list_roles(&input),
-            "AttachRolePolicy" => self.attach_role_policy(&input),
-            "DetachRolePolicy" => self.detach_role_policy(&input),
-            "ListAttachedRolePolicies" => self.list_attached_role_policies(&input),
-            "PutRolePolicy" => self.put_role_policy(&input),
-            "GetRolePolicy" => self.get_role_policy(&input),
-            "DeleteRolePolicy" => self.delete_role_policy(&input),
-            "ListRolePolicies" => self.list_role_policies(&input),
-            _ => Err(errors::invalid_action(action, API_VERSION)),
-        };
-        // Debug builds (every test) check the answer against the output
-        // shape, as the JSON front door does for the JSON services.
-        if !cfg!(debug_assertions) {
-            return outcome;
-        }
-        outcome.and_then(|result| {
-            output::check(&self.model, model::SHAPES, operation, &result)
-                .map_err(|mismatch| errors::response_mismatch(action, &mismatch))?;
-            Ok(result)
-        })
-    }
-
     /// The role with this ARN, if it exists, and whether its trust policy lets
     /// `service` (e.g. `"lambda.amazonaws.com"`) assume it.
     pub fn role_assumable_by(&self, role_arn: &str, service: &str) -> RoleCheck {
@@ -181,6 +91,39 @@ impl IamService {
             RoleCheck::Ok
         } else {
             RoleCheck::NotAssumable
+        }
+    }
+}
+
+impl QueryService for IamService {
+    const NAME: &'static str = "iam";
+    const API_VERSION: &'static str = "2010-05-08";
+    const NAMESPACE: &'static str = "https://iam.amazonaws.com/doc/2010-05-08/";
+    const EMPTY_RESULT_ELEMENT: bool = false;
+
+    fn model(&self) -> &Model {
+        &self.model
+    }
+
+    fn shapes(&self) -> &'static [Shape] {
+        model::SHAPES
+    }
+
+    fn route(&self, action: &str, input: &Value) -> Result<String, QueryError> {
+        let input = roles::Input(input);
+        match action {
+            "CreateRole" => self.create_role(&input),
+            "GetRole" => self.get_role(&input),
+            "DeleteRole" => self.delete_role(&input),
+            "ListRoles" => self.list_roles(&input),
+            "AttachRolePolicy" => self.attach_role_policy(&input),
+            "DetachRolePolicy" => self.detach_role_policy(&input),
+            "ListAttachedRolePolicies" => self.list_attached_role_policies(&input),
+            "PutRolePolicy" => self.put_role_policy(&input),
+            "GetRolePolicy" => self.get_role_policy(&input),
+            "DeleteRolePolicy" => self.delete_role_policy(&input),
+            "ListRolePolicies" => self.list_role_policies(&input),
+            _ => Err(crate::aws_query::invalid_action(action, Self::API_VERSION)),
         }
     }
 }
@@ -255,7 +198,7 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-        iam.call("CreateRole", &params).expect("CreateRole");
+        crate::aws_query::run(iam, "CreateRole", &params).expect("CreateRole");
     }
 
     #[test]

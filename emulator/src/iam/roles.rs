@@ -6,8 +6,8 @@ use rand::Rng;
 use serde_json::Value;
 
 use super::errors;
-use super::query::{IamError, element, escape};
 use super::{IamService, Outcome, Role, statements};
+use crate::aws_query::{QueryError, element, escape};
 
 /// Managed policies a role may have attached (the IAM quota's default).
 const MAX_ATTACHED_POLICIES: usize = 10;
@@ -35,7 +35,7 @@ impl Input<'_> {
 /// Checks a policy document the way IAM does before storing it: JSON, an
 /// object with statements, each with an `Effect`. A trust policy's statements
 /// also need a `Principal` and may not name a `Resource`.
-fn check_policy(document: &str, trust: bool) -> Result<(), IamError> {
+fn check_policy(document: &str, trust: bool) -> Result<(), QueryError> {
     let policy: Value = serde_json::from_str(document)
         .map_err(|_| errors::malformed_policy("This policy contains invalid Json"))?;
     if !policy.is_object() {
@@ -180,7 +180,7 @@ fn policy_name(arn: &str) -> Option<&str> {
 }
 
 impl IamService {
-    fn with_role<T>(&self, name: &str, f: impl FnOnce(&Role) -> T) -> Result<T, IamError> {
+    fn with_role<T>(&self, name: &str, f: impl FnOnce(&Role) -> T) -> Result<T, QueryError> {
         let roles = self.roles.read().unwrap_or_else(|e| e.into_inner());
         roles
             .get(&name.to_lowercase())
@@ -191,8 +191,8 @@ impl IamService {
     fn with_role_mut<T>(
         &self,
         name: &str,
-        f: impl FnOnce(&mut Role) -> Result<T, IamError>,
-    ) -> Result<T, IamError> {
+        f: impl FnOnce(&mut Role) -> Result<T, QueryError>,
+    ) -> Result<T, QueryError> {
         let mut roles = self.roles.write().unwrap_or_else(|e| e.into_inner());
         let role = roles
             .get_mut(&name.to_lowercase())

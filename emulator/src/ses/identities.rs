@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::{Outcome, SesService, errors, message_id, text, texts};
-use crate::iam::query::element;
+use crate::aws_query::element;
 use crate::outbox::{DeliveryMedium, Envelope, Mail};
 
 /// Most identities ListIdentities answers with per page (API reference:
@@ -26,7 +26,7 @@ const VERIFICATION_SENDER: &str = "no-reply-aws@amazon.com";
 
 /// The address in a mailbox, `Name <address>` or a bare `address`, checked
 /// as SES checks it (`InvalidParameterValue`).
-pub(super) fn address(mailbox: &str) -> Result<&str, super::SesError> {
+pub(super) fn address(mailbox: &str) -> Result<&str, crate::aws_query::QueryError> {
     let address = match (mailbox.rfind('<'), mailbox.ends_with('>')) {
         (Some(open), true) => &mailbox[open + 1..mailbox.len() - 1],
         _ => mailbox.trim(),

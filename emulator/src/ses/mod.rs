@@ -15,27 +15,20 @@
 mod errors;
 mod identities;
 pub mod model;
-mod query;
 mod sending;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use axum::http::{HeaderMap, header};
-use axum::response::Response;
 use serde_json::Value;
 
 use crate::Config;
+use crate::aws_query::{QueryError, QueryService};
 use crate::outbox::Outbox;
-use crate::validation::Model;
-use query::SesError;
-
-/// The one SES v1 API version.
-const API_VERSION: &str = "2010-12-01";
+use crate::validation::{Model, Shape};
 
 /// The XML inside `<{Action}Result>`, or the error.
-type Outcome = Result<String, SesError>;
+type Outcome = Result<String, QueryError>;
 
 /// Whether a request is signed for SES (the SDKs' signing name is `ses`).
 pub(crate) fn is_ses_request(headers: &HeaderMap) -> bool {
@@ -64,81 +57,6 @@ impl SesService {
         }
     }
 
-    /// Serves one Query-protocol request (the form body), logging it.
-    /// `signed` says whether it carried an `Authorization` header (SES takes
-    /// no unsigned request).
-    pub(crate) fn handle(&self, body: &[u8], signed: bool, started: Instant) -> Response {
-        let request_id = crate::new_uuid().to_string();
-        let (action, outcome) = match crate::iam::query::parse_form(body) {
-            _ if !signed => (String::new(), Err(errors::missing_authentication_token())),
-            None => (String::new(), Err(errors::malformed_query_string())),
-            Some(params) => {
-                let action = params.get("Action").cloned().unwrap_or_default();
-                let outcome = self.call(&action, &params);
-                (action, outcome)
-            }
-        };
-        let response = match &outcome {
-            Ok(result) => query::success(&action, result, &request_id),
-            Err(error) => query::failure(error, &request_id),
-        };
-        let status = response.status().as_u16();
-        let micros = started.elapsed().as_micros() as u64;
-        match &outcome {
-            Ok(_) => tracing::info!(service = "ses", action, status, micros, "request"),
-            Err(error) => tracing::info!(
-                service = "ses",
-                action,
-                status,
-                micros,
-                error = error.code,
-                "request"
-            ),
-        }
-        response
-    }
-
-    fn call(&self, action: &str, params: &HashMap<String, String>) -> Outcome {
-        if action.is_empty() {
-            return Err(errors::missing_action());
-        }
-        let Some(operation) = self.model.operation(action) else {
-            return Err(errors::invalid_action(action, API_VERSION));
-        };
-        if let Some(version) = params.get("Version") {
-            if version != API_VERSION {
-                return Err(errors::invalid_action(action, version));
-            }
-        }
-        let input = match operation.input {
-            Some(shape) => crate::iam::form::to_json(model::SHAPES, shape, params),
-            None => Value::Object(Default::default()),
-        };
-        self.model
-            .validate(operation, &input)
-            .map_err(errors::validation)?;
-        let outcome = match action {
-            "SendEmail" => self.send_email(&input),
-            "VerifyEmailIdentity" => self.verify_email_identity(&input),
-            "ListIdentities" => self.list_identities(&input),
-            "GetIdentityVerificationAttributes" => {
-                self.get_identity_verification_attributes(&input)
-            }
-            "DeleteIdentity" => self.delete_identity(&input),
-            _ => Err(errors::invalid_action(action, API_VERSION)),
-        };
-        // Debug builds (every test) check the answer against the output
-        // shape, as for IAM.
-        if !cfg!(debug_assertions) {
-            return outcome;
-        }
-        outcome.and_then(|result| {
-            crate::iam::output::check(&self.model, model::SHAPES, operation, &result)
-                .map_err(|mismatch| errors::response_mismatch(action, &mismatch))?;
-            Ok(result)
-        })
-    }
-
     /// Whether `address` is a verified identity. Email identities are case
     /// sensitive in SES ("Verifying an email address identity", SES
     /// developer guide).
@@ -148,6 +66,33 @@ impl SesService {
             .unwrap_or_else(|p| p.into_inner())
             .iter()
             .any(|identity| identity == address)
+    }
+}
+
+impl QueryService for SesService {
+    const NAME: &'static str = "ses";
+    const API_VERSION: &'static str = "2010-12-01";
+    const NAMESPACE: &'static str = "http://ses.amazonaws.com/doc/2010-12-01/";
+    // SES writes the Result element also when it is empty.
+    const EMPTY_RESULT_ELEMENT: bool = true;
+
+    fn model(&self) -> &Model {
+        &self.model
+    }
+
+    fn shapes(&self) -> &'static [Shape] {
+        model::SHAPES
+    }
+
+    fn route(&self, action: &str, input: &Value) -> Outcome {
+        match action {
+            "SendEmail" => self.send_email(input),
+            "VerifyEmailIdentity" => self.verify_email_identity(input),
+            "ListIdentities" => self.list_identities(input),
+            "GetIdentityVerificationAttributes" => self.get_identity_verification_attributes(input),
+            "DeleteIdentity" => self.delete_identity(input),
+            _ => Err(crate::aws_query::invalid_action(action, Self::API_VERSION)),
+        }
     }
 }
 

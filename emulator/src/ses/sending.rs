@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::identities::address;
 use super::{Outcome, SesService, errors, message_id, text, texts};
-use crate::iam::query::element;
+use crate::aws_query::element;
 use crate::outbox::{DeliveryMedium, Envelope, Mail};
 
 /// Most recipients (To, Cc and Bcc together) one message may have.

@@ -1,11 +1,11 @@
-//! Debug builds check every IAM answer against the operation's output shape,
+//! Debug builds check every Query-protocol answer (IAM, SES) against the operation's output shape,
 //! as the JSON front door does for the JSON services
 //! ([`crate::aws_json::call`]): the XML inside `<{Action}Result>` is read
 //! back, guided by the shape, into the JSON form [`Model::check_response`]
 //! checks (member names, types, required members).
 //!
 //! Only the XML this emulator writes is read: elements without attributes,
-//! text escaped by [`super::query::escape`].
+//! text escaped by [`super::escape`].
 
 use serde_json::{Map, Value};
 
