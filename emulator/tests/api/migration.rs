@@ -19,21 +19,24 @@ const LEGACY_PASSWORD: &str = "legacy-pw";
 /// `nobody` gets an answer without attributes; anything else is refused.
 fn legacy_directory() -> String {
     trigger_script(
-        r##"  case "$EVENT" in
-    *'"password":"legacy-pw"'*'UserMigration_Authentication'*'"userName":"olduser"'*)
-      ANSWER='{"response":{"userAttributes":{"email":"olduser@example.com","email_verified":"true","name":"Old User"},"finalUserStatus":"CONFIRMED","messageAction":"SUPPRESS"}}' ;;
-    *'"password":"legacy-pw"'*'"userName":"resetuser"'*)
-      ANSWER='{"response":{"userAttributes":{"email":"resetuser@example.com","email_verified":"true"},"finalUserStatus":"RESET_REQUIRED","messageAction":"SUPPRESS"}}' ;;
-    *'"password":"legacy-pw"'*'"userName":"welcomeuser"'*)
-      ANSWER='{"response":{"userAttributes":{"email":"welcomeuser@example.com","email_verified":"true"},"desiredDeliveryMediums":["EMAIL"]}}' ;;
-    *'UserMigration_ForgotPassword'*'"userName":"forgetful"'*)
-      ANSWER='{"response":{"userAttributes":{"email":"forgetful@example.com","email_verified":"true"},"messageAction":"SUPPRESS"}}' ;;
-    *'"userName":"nobody"'*)
-      ANSWER='{"response":{}}' ;;
-    *)
+        // The event's members may come in any order (serde_json keeps
+        // insertion order when a crate in the build asks for it), so each
+        // is looked for on its own.
+        r##"  has() { case "$EVENT" in *"$1"*) return 0 ;; esac; return 1; }
+  if has '"password":"legacy-pw"' && has UserMigration_Authentication && has '"userName":"olduser"'; then
+      ANSWER='{"response":{"userAttributes":{"email":"olduser@example.com","email_verified":"true","name":"Old User"},"finalUserStatus":"CONFIRMED","messageAction":"SUPPRESS"}}'
+  elif has '"password":"legacy-pw"' && has '"userName":"resetuser"'; then
+      ANSWER='{"response":{"userAttributes":{"email":"resetuser@example.com","email_verified":"true"},"finalUserStatus":"RESET_REQUIRED","messageAction":"SUPPRESS"}}'
+  elif has '"password":"legacy-pw"' && has '"userName":"welcomeuser"'; then
+      ANSWER='{"response":{"userAttributes":{"email":"welcomeuser@example.com","email_verified":"true"},"desiredDeliveryMediums":["EMAIL"]}}'
+  elif has UserMigration_ForgotPassword && has '"userName":"forgetful"'; then
+      ANSWER='{"response":{"userAttributes":{"email":"forgetful@example.com","email_verified":"true"},"messageAction":"SUPPRESS"}}'
+  elif has '"userName":"nobody"'; then
+      ANSWER='{"response":{}}'
+  else
       curl -sS -X POST "$API/invocation/$ID/error" -H 'Lambda-Runtime-Function-Error-Type: Refused' -d '{"errorMessage":"Bad password","errorType":"Refused"}' >/dev/null
-      continue ;;
-  esac"##,
+      continue
+  fi"##,
     )
 }
 
