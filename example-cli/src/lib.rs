@@ -12,6 +12,8 @@ mod connection;
 mod delivery;
 mod error;
 #[cfg(feature = "scenario")]
+#[cfg(feature = "scenario")]
+pub mod outbox;
 pub mod scenario;
 mod secret_hash;
 mod tokens;

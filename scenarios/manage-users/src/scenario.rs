@@ -13,10 +13,10 @@ use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::DeliveryMediumType;
 use aws_sdk_cognitoidentityprovider::types::{AuthenticationResultType, ChallengeNameType};
 use confirm_forgot_password::PasswordReset;
+use example_cli::outbox::Outbox;
 use example_cli::scenario::{self, Interrupt, Prompter, Stop};
 use example_cli::{ExampleError, shorten};
 use manage_users::claims;
-use manage_users::outbox::Outbox;
 
 use crate::{Args, input};
 

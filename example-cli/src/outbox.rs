@@ -1,4 +1,6 @@
-//! Offline only: the user's inbox, played by the bundled emulator's outbox.
+//! Offline only: the user's inbox, played by the bundled emulator's outbox
+//! (feature `scenario`; the manage-users and migrate-legacy-users scenarios
+//! read their codes from it).
 //!
 //! Real Cognito emails the invitation and the codes, and the person at the
 //! terminal types them in. The emulator keeps every message Cognito would
@@ -10,7 +12,7 @@
 
 use std::time::Duration;
 
-use example_cli::ExampleError;
+use crate::ExampleError;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
