@@ -25,6 +25,7 @@ pub mod iam;
 pub mod lambda;
 pub mod logs;
 pub mod outbox;
+pub mod persist;
 mod server;
 pub mod ses;
 pub mod validation;
@@ -106,7 +107,7 @@ impl Emulator {
             address.ip().to_string()
         };
         let endpoint = format!("http://{host}:{}", address.port());
-        let state = Arc::new(server::AppState::new(&config, &endpoint));
+        let state = Arc::new(server::AppState::new(&config, &endpoint, persist::Journal::memory()));
         let (shutdown, shutdown_rx) = oneshot::channel();
         let task = tokio::spawn(server::serve(listener, state.clone(), async {
             let _ = shutdown_rx.await;

@@ -22,6 +22,7 @@ use crate::iam::IamService;
 use crate::lambda::LambdaService;
 use crate::logs::LogsService;
 use crate::outbox::Outbox;
+use crate::persist::Journal;
 use crate::ses::SesService;
 
 /// Everything one emulator holds. Nothing is global: each emulator has its own.
@@ -35,10 +36,12 @@ pub(crate) struct AppState {
     pub ses: SesService,
     /// The time every service reads (tests move it with `/_emulator/clock`).
     pub clock: Arc<Clock>,
+    /// Where every service reports its changes (off without `--state-dir`).
+    pub journal: Journal,
 }
 
 impl AppState {
-    pub fn new(config: &Config, endpoint: &str) -> Self {
+    pub fn new(config: &Config, endpoint: &str, journal: Journal) -> Self {
         let outbox = Arc::new(Outbox::default());
         let clock = Arc::new(Clock::new());
         let iam = Arc::new(IamService::new(config));
@@ -64,6 +67,7 @@ impl AppState {
             logs,
             lambda,
             clock,
+            journal,
         }
     }
 }
