@@ -32,6 +32,7 @@ pub mod validation;
 
 use std::io;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -72,6 +73,13 @@ pub struct Config {
     pub region: String,
     /// Account id in ARNs (`000000000000`).
     pub account_id: String,
+    /// A folder to keep every service's state in, across restarts; `None`
+    /// (the default) keeps it in memory only.
+    pub state_dir: Option<PathBuf>,
+    /// With a state folder: also flush every commit to the disk, so that
+    /// what was answered survives a power cut, not only the emulator
+    /// being killed.
+    pub fsync: bool,
 }
 
 impl Default for Config {
@@ -81,6 +89,8 @@ impl Default for Config {
             port: 0,
             region: "us-east-1".to_owned(),
             account_id: "000000000000".to_owned(),
+            state_dir: None,
+            fsync: false,
         }
     }
 }
@@ -98,8 +108,28 @@ pub struct Emulator {
 impl Emulator {
     /// Binds `config.host:config.port` and starts serving in the background
     /// of the current Tokio runtime. Ready to serve when this returns.
+    ///
+    /// With `config.state_dir`, the folder is locked, and every service
+    /// starts with what it held when the folder was last used. The error
+    /// then also says why the folder could not be used (in use by another
+    /// emulator, written by a newer one, a record that cannot be read).
     pub async fn start(config: Config) -> io::Result<Emulator> {
-        let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
+        let (journal, records) = match &config.state_dir {
+            Some(dir) => {
+                let (store, records) =
+                    persist::Store::open(dir, config.fsync).map_err(io::Error::other)?;
+                (persist::Journal::durable(store), records)
+            }
+            None => (persist::Journal::memory(), Vec::new()),
+        };
+        let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port))
+            .await
+            .map_err(|err| {
+                io::Error::new(
+                    err.kind(),
+                    format!("cannot listen on {}:{}: {err}", config.host, config.port),
+                )
+            })?;
         let address = listener.local_addr()?;
         let host = if address.ip().is_ipv6() {
             format!("[{}]", address.ip())
@@ -107,7 +137,18 @@ impl Emulator {
             address.ip().to_string()
         };
         let endpoint = format!("http://{host}:{}", address.port());
-        let state = Arc::new(server::AppState::new(&config, &endpoint, persist::Journal::memory()));
+        let state = Arc::new(server::AppState::new(&config, &endpoint, journal));
+        if let Err(message) = state.restore(records) {
+            state.lambda.kill_now();
+            let dir = config
+                .state_dir
+                .as_deref()
+                .unwrap_or(std::path::Path::new(""));
+            return Err(io::Error::other(format!(
+                "state folder {}: {message}",
+                dir.display()
+            )));
+        }
         let (shutdown, shutdown_rx) = oneshot::channel();
         let task = tokio::spawn(server::serve(listener, state.clone(), async {
             let _ = shutdown_rx.await;
@@ -163,6 +204,28 @@ impl Emulator {
         self.state.cognito.rotate_signing_key()
     }
 
+    /// Every service's state as an export document (what
+    /// `GET /_emulator/export` answers and `emulator export` writes).
+    pub fn export(&self) -> serde_json::Value {
+        persist::snapshot::to_json(self.state.records())
+    }
+
+    /// Replaces every service's state with an export document's (what
+    /// `POST /_emulator/import` does). A document that cannot be read
+    /// changes nothing; `Err` says what is wrong with it.
+    pub async fn import(&self, document: &[u8]) -> Result<(), String> {
+        let records = persist::snapshot::from_json(document)?;
+        self.state
+            .import(&self.state.config, &self.endpoint, records)
+            .await
+    }
+
+    /// Empties every service, in memory and in the state folder (what
+    /// `POST /_emulator/reset` does).
+    pub async fn reset(&self) -> Result<(), String> {
+        self.state.reset().await
+    }
+
     /// How far the emulator's clock has been moved ahead of real time.
     pub fn clock_offset(&self) -> Duration {
         self.state.clock.offset()
@@ -179,6 +242,11 @@ impl Emulator {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        // What was answered is written; release the state folder now, not
+        // when the last reference to a service goes.
+        if let Some(store) = self.state.journal.store() {
+            store.close();
+        }
     }
 }
 
@@ -190,6 +258,9 @@ impl Drop for Emulator {
         }
         if let Some(task) = self.task.take() {
             task.abort();
+        }
+        if let Some(store) = self.state.journal.store() {
+            store.close();
         }
     }
 }

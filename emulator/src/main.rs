@@ -11,7 +11,17 @@
 //! ```text
 //! cargo run -p emulator -- cargo run -p hello
 //! ```
+//!
+//! Keep what the services hold across restarts in a folder, and write it
+//! out as (or read it from) a JSON snapshot:
+//!
+//! ```text
+//! cargo run -p emulator -- --state-dir .emulator
+//! cargo run -p emulator -- export --state-dir .emulator --output seed.json
+//! cargo run -p emulator -- import --state-dir .emulator seed.json
+//! ```
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -149,9 +159,24 @@ const DEFAULT_PORT: u16 = 4566;
 /// Without a COMMAND it serves until Ctrl-C. With one, it starts on a free
 /// port, runs COMMAND with AWS_ENDPOINT_URL, AWS_REGION and dummy credentials
 /// pointing at itself, stops, and exits with COMMAND's status.
+///
+/// `emulator export --state-dir DIR [--output FILE]` writes a state folder
+/// as a JSON snapshot, and `emulator import --state-dir DIR FILE` replaces a
+/// state folder's content with one (see `emulator export --help`). A
+/// running emulator answers the same snapshot at GET /_emulator/export and
+/// takes one at POST /_emulator/import.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
+    /// Keep every service's state in this folder (an SQLite database),
+    /// written before each request is answered, and start from what it
+    /// holds. Without it, everything stays in memory.
+    #[arg(long, env = "EMULATOR_STATE_DIR", value_name = "DIR")]
+    state_dir: Option<PathBuf>,
+    /// With --state-dir: flush every write to the disk, so that answered
+    /// requests survive a power cut too (not only the emulator being killed).
+    #[arg(long, requires = "state_dir")]
+    fsync: bool,
     /// Interface to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
@@ -173,8 +198,37 @@ struct Args {
     command: Vec<String>,
 }
 
+/// `emulator export`: a state folder as a JSON snapshot.
+#[derive(Debug, Parser)]
+#[command(name = "emulator export")]
+struct ExportArgs {
+    /// The state folder to read (no emulator may be using it).
+    #[arg(long, env = "EMULATOR_STATE_DIR", value_name = "DIR")]
+    state_dir: PathBuf,
+    /// Where to write the snapshot; standard output by default.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// `emulator import`: replaces a state folder's content with a JSON snapshot.
+#[derive(Debug, Parser)]
+#[command(name = "emulator import")]
+struct ImportArgs {
+    /// The state folder to fill (created if missing; no emulator may be using it).
+    #[arg(long, env = "EMULATOR_STATE_DIR", value_name = "DIR")]
+    state_dir: PathBuf,
+    /// The snapshot, as `emulator export` or GET /_emulator/export wrote it.
+    file: PathBuf,
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    let raw: Vec<String> = std::env::args().collect();
+    match raw.get(1).map(String::as_str) {
+        Some("export") => return export(ExportArgs::parse_from(&raw[1..])).await,
+        Some("import") => return import(ImportArgs::parse_from(&raw[1..])).await,
+        _ => {}
+    }
     let args = Args::parse();
     // While a command runs, its output is what matters: log only problems.
     let default_level = if args.command.is_empty() {
@@ -203,12 +257,14 @@ async fn main() -> ExitCode {
         port: args.port.unwrap_or(default_port),
         region: args.region,
         account_id: args.account_id,
+        state_dir: args.state_dir,
+        fsync: args.fsync,
     };
     let region = config.region.clone();
     let emulator = match emulator::Emulator::start(config).await {
         Ok(emulator) => emulator,
         Err(err) => {
-            eprintln!("error: cannot listen: {err}");
+            eprintln!("error: {err}");
             return ExitCode::FAILURE;
         }
     };
@@ -231,6 +287,84 @@ async fn main() -> ExitCode {
     };
     emulator.stop().await;
     exit
+}
+
+/// An emulator on the state folder `dir`, serving on a free loopback port
+/// while it is read or filled.
+async fn open_folder(dir: PathBuf) -> Result<emulator::Emulator, String> {
+    emulator::Emulator::start(emulator::Config {
+        state_dir: Some(dir),
+        ..emulator::Config::default()
+    })
+    .await
+    .map_err(|err| err.to_string())
+}
+
+async fn export(args: ExportArgs) -> ExitCode {
+    if !args.state_dir.join("state.sqlite3").exists() {
+        eprintln!(
+            "error: {} is not a state folder (no state.sqlite3 in it)",
+            args.state_dir.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let emulator = match open_folder(args.state_dir).await {
+        Ok(emulator) => emulator,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let snapshot = emulator.export();
+    emulator.stop().await;
+    let mut text = serde_json::to_string_pretty(&snapshot).unwrap_or_default();
+    text.push('\n');
+    let written = match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|err| format!("cannot write {}: {err}", path.display())),
+        None => std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())
+            .map_err(|err| format!("cannot write to standard output: {err}")),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn import(args: ImportArgs) -> ExitCode {
+    let document = match std::fs::read(&args.file) {
+        Ok(document) => document,
+        Err(err) => {
+            eprintln!("error: cannot read {}: {err}", args.file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let emulator = match open_folder(args.state_dir.clone()).await {
+        Ok(emulator) => emulator,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let imported = emulator.import(&document).await;
+    emulator.stop().await;
+    match imported {
+        Ok(()) => {
+            eprintln!(
+                "imported {} into {}",
+                args.file.display(),
+                args.state_dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {}: {err}", args.file.display());
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Waits for Ctrl-C or SIGTERM (what `kill`, CI runners and process

@@ -8,9 +8,13 @@
 //! body), `subject`, `source`, `html` and `messageId` are what SES was given
 //! and answered.
 
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
+
+use crate::persist::{Journal, Persistent, Record};
 
 /// How a message would have been delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,14 +123,108 @@ impl Envelope {
 #[derive(Default)]
 pub(crate) struct Outbox {
     envelopes: Mutex<Vec<Envelope>>,
+    journal: Journal,
+}
+
+/// The record kind of one outbox message, keyed by its position.
+const MESSAGE: &str = "outbox.message";
+
+/// A message's record key: its position, zero-padded so keys sort in order.
+fn message_key(position: usize) -> String {
+    format!("{position:012}")
+}
+
+/// A message as written to the state folder: the envelope, unrendered.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredMessage<'a> {
+    user_pool_id: Cow<'a, str>,
+    username: Cow<'a, str>,
+    destination: Cow<'a, str>,
+    delivery_medium: DeliveryMedium,
+    trigger: Cow<'a, str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    code: Option<Cow<'a, str>>,
+    template: Cow<'a, str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    subject: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    html: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    message_id: Option<Cow<'a, str>>,
+}
+
+impl Envelope {
+    fn stored(&self) -> StoredMessage<'_> {
+        StoredMessage {
+            user_pool_id: Cow::Borrowed(&self.user_pool_id),
+            username: Cow::Borrowed(&self.username),
+            destination: Cow::Borrowed(&self.destination),
+            delivery_medium: self.medium,
+            trigger: Cow::Borrowed(self.trigger),
+            code: self.code.as_deref().map(Cow::Borrowed),
+            template: Cow::Borrowed(&self.template),
+            subject: self.subject.as_deref().map(Cow::Borrowed),
+            source: self.mail.as_ref().map(|m| Cow::Borrowed(&*m.source)),
+            html: self
+                .mail
+                .as_ref()
+                .and_then(|m| m.html.as_deref().map(Cow::Borrowed)),
+            message_id: self.mail.as_ref().map(|m| Cow::Borrowed(&*m.message_id)),
+        }
+    }
+
+    fn from_stored(stored: StoredMessage<'_>) -> Envelope {
+        let mail = match (stored.source, stored.message_id) {
+            (Some(source), Some(message_id)) => Some(Box::new(Mail {
+                source: source.into(),
+                html: stored.html.map(Into::into),
+                message_id: message_id.into(),
+            })),
+            _ => None,
+        };
+        Envelope {
+            user_pool_id: stored.user_pool_id.into(),
+            username: stored.username.into(),
+            destination: stored.destination.into(),
+            medium: stored.delivery_medium,
+            trigger: intern(&stored.trigger),
+            code: stored.code.map(Into::into),
+            template: stored.template.into(),
+            subject: stored.subject.map(Into::into),
+            mail,
+        }
+    }
+}
+
+/// The `&'static str` for a trigger name read back from the state folder.
+/// The names are a handful of constants; each is leaked at most once.
+fn intern(name: &str) -> &'static str {
+    static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut names = NAMES.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(known) = names.get(name) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    names.insert(leaked);
+    leaked
 }
 
 impl Outbox {
+    pub fn new(journal: Journal) -> Self {
+        Outbox {
+            envelopes: Mutex::default(),
+            journal,
+        }
+    }
+
     pub fn push(&self, envelope: Envelope) {
-        self.envelopes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(envelope);
+        let mut envelopes = self.envelopes.lock().unwrap_or_else(|p| p.into_inner());
+        self.journal
+            .put(MESSAGE, &message_key(envelopes.len()), &envelope.stored());
+        envelopes.push(envelope);
     }
 
     pub fn messages(&self) -> Vec<OutboxMessage> {
@@ -146,9 +244,73 @@ impl Outbox {
     }
 }
 
+impl Persistent for Outbox {
+    fn kind_prefix(&self) -> &'static str {
+        "outbox."
+    }
+
+    fn records(&self) -> Vec<Record> {
+        let envelopes = self.envelopes.lock().unwrap_or_else(|p| p.into_inner());
+        envelopes
+            .iter()
+            .enumerate()
+            .map(|(position, envelope)| Record {
+                kind: MESSAGE.to_owned(),
+                key: message_key(position),
+                value: serde_json::to_value(envelope.stored()).unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    fn restore(&self, records: Vec<Record>) -> Result<(), String> {
+        let mut restored = Vec::with_capacity(records.len());
+        for record in records {
+            if record.kind != MESSAGE {
+                return Err(format!("unknown record kind {}", record.kind));
+            }
+            let stored: StoredMessage<'_> = serde_json::from_value(record.value)
+                .map_err(|err| format!("{} {}: {err}", record.kind, record.key))?;
+            restored.push(Envelope::from_stored(stored));
+        }
+        *self.envelopes.lock().unwrap_or_else(|p| p.into_inner()) = restored;
+        Ok(())
+    }
+
+    fn clear(&self) {
+        self.envelopes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_journal_and_a_restore_keep_every_message() {
+        let journal = Journal::capture();
+        let outbox = Outbox::new(journal.clone());
+        outbox.push(cognito_envelope());
+        let mut sms = cognito_envelope();
+        sms.medium = DeliveryMedium::Sms;
+        sms.subject = None;
+        sms.code = Some("123456".into());
+        outbox.push(sms);
+        assert_eq!(journal.replayed(), outbox.records());
+        assert_eq!(outbox.records().len(), 2);
+
+        let restored = Outbox::default();
+        restored.restore(outbox.records()).unwrap();
+        assert_eq!(restored.messages(), outbox.messages());
+        assert_eq!(
+            restored.latest_code("us-east-1_a", "alice").as_deref(),
+            Some("123456")
+        );
+        restored.clear();
+        assert!(restored.messages().is_empty());
+    }
 
     fn cognito_envelope() -> Envelope {
         Envelope {

@@ -22,7 +22,7 @@ use crate::iam::IamService;
 use crate::lambda::LambdaService;
 use crate::logs::LogsService;
 use crate::outbox::Outbox;
-use crate::persist::Journal;
+use crate::persist::{Journal, Persistent, Record};
 use crate::ses::SesService;
 
 /// Everything one emulator holds. Nothing is global: each emulator has its own.
@@ -38,12 +38,15 @@ pub(crate) struct AppState {
     pub clock: Arc<Clock>,
     /// Where every service reports its changes (off without `--state-dir`).
     pub journal: Journal,
+    /// What the emulator was started with (a scratch copy checks imports).
+    pub config: Config,
+    pub endpoint: String,
 }
 
 impl AppState {
     pub fn new(config: &Config, endpoint: &str, journal: Journal) -> Self {
-        let outbox = Arc::new(Outbox::default());
-        let clock = Arc::new(Clock::new());
+        let outbox = Arc::new(Outbox::new(journal.clone()));
+        let clock = Arc::new(Clock::with_journal(journal.clone()));
         let iam = Arc::new(IamService::new(config));
         let logs = Arc::new(LogsService::new(config));
         let lambda = Arc::new(LambdaService::new(
@@ -68,6 +71,84 @@ impl AppState {
             lambda,
             clock,
             journal,
+            config: config.clone(),
+            endpoint: endpoint.to_owned(),
+        }
+    }
+}
+
+impl AppState {
+    /// Everything that keeps state, each with its own record kinds.
+    fn persistent(&self) -> Vec<&dyn Persistent> {
+        vec![&*self.clock, &*self.outbox]
+    }
+
+    /// Every record of every service, ordered by kind then key.
+    pub fn records(&self) -> Vec<Record> {
+        let mut records: Vec<Record> = self
+            .persistent()
+            .into_iter()
+            .flat_map(|service| service.records())
+            .collect();
+        records.sort_by(|a, b| (&a.kind, &a.key).cmp(&(&b.kind, &b.key)));
+        records
+    }
+
+    /// Rebuilds every service, empty until now, from `records`. A record
+    /// of a kind no service knows is an error: it was written by another
+    /// version, and would be lost.
+    pub fn restore(&self, records: Vec<Record>) -> Result<(), String> {
+        let services = self.persistent();
+        let mut shares: Vec<Vec<Record>> = services.iter().map(|_| Vec::new()).collect();
+        for record in records {
+            let owner = services
+                .iter()
+                .position(|service| record.kind.starts_with(service.kind_prefix()));
+            match owner {
+                Some(owner) => shares[owner].push(record),
+                None => {
+                    return Err(format!(
+                        "record {} {}: no service of this emulator keeps records of this kind",
+                        record.kind, record.key
+                    ));
+                }
+            }
+        }
+        for (service, share) in services.iter().zip(shares) {
+            service.restore(share)?;
+        }
+        Ok(())
+    }
+
+    /// Empties every service (`/_emulator/reset`), in memory and on disk.
+    pub async fn reset(&self) -> Result<(), String> {
+        for service in self.persistent() {
+            service.clear();
+        }
+        match self.journal.store() {
+            Some(store) => store.clear().await.map_err(|err| err.to_string()),
+            None => Ok(()),
+        }
+    }
+
+    /// Replaces every service's state with `records` (import): checked on
+    /// a scratch emulator first, so a bad document changes nothing.
+    pub async fn import(
+        &self,
+        config: &Config,
+        endpoint: &str,
+        records: Vec<Record>,
+    ) -> Result<(), String> {
+        let scratch = AppState::new(config, endpoint, Journal::memory());
+        scratch.restore(records.clone())?;
+        scratch.lambda.kill_now();
+        for service in self.persistent() {
+            service.clear();
+        }
+        self.restore(records.clone())?;
+        match self.journal.store() {
+            Some(store) => store.replace(records).await.map_err(|err| err.to_string()),
+            None => Ok(()),
         }
     }
 }
@@ -110,6 +191,9 @@ pub(crate) async fn serve(
         .route("/_emulator/outbox", get(outbox))
         .route("/_emulator/clock", get(clock).post(advance_clock))
         .route("/_emulator/signing-keys/rotate", post(rotate_signing_key))
+        .route("/_emulator/reset", post(reset))
+        .route("/_emulator/export", get(export))
+        .route("/_emulator/import", post(import))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
         .route(
             "/{pool_id}/.well-known/openid-configuration",
@@ -117,6 +201,10 @@ pub(crate) async fn serve(
         )
         .route("/domains/{domain}/{*rest}", any(hosted_by_path))
         .fallback(dispatch)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            write_before_answering,
+        ))
         // CreateFunction carries the zip (up to 50 MB) base64 in its body.
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::lambda::MAX_REQUEST_BODY,
@@ -127,6 +215,67 @@ pub(crate) async fn serve(
         .await
     {
         tracing::error!("server stopped: {err}");
+    }
+}
+
+/// With a state folder, writes the changes a request made before its
+/// response leaves; a request whose changes could not be written is
+/// answered 500, never as a success.
+async fn write_before_answering(
+    State(state): State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Some(store) = state.journal.store() else {
+        return next.run(request).await;
+    };
+    match crate::persist::in_request(store, next.run(request)).await {
+        Ok(response) => response,
+        Err(err) => internal_error(&err.to_string()),
+    }
+}
+
+/// The answer to a request the emulator could not carry out (AWS's
+/// `InternalFailure`).
+fn internal_error(message: &str) -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        axum::Json(serde_json::json!({"__type": "InternalFailure", "message": message})),
+    )
+        .into_response()
+}
+
+/// `POST /_emulator/reset`: empties every service.
+async fn reset(State(state): State<Arc<AppState>>) -> Response {
+    match state.reset().await {
+        Ok(()) => axum::Json(serde_json::json!({"reset": true})).into_response(),
+        Err(message) => internal_error(&message),
+    }
+}
+
+/// `GET /_emulator/export`: every service's state as an export document.
+async fn export(State(state): State<Arc<AppState>>) -> Response {
+    axum::Json(crate::persist::snapshot::to_json(state.records())).into_response()
+}
+
+/// `POST /_emulator/import`: replaces every service's state with an export
+/// document's.
+async fn import(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    let refused = |message: String| {
+        (
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({ "message": message })),
+        )
+            .into_response()
+    };
+    let records = match crate::persist::snapshot::from_json(&body) {
+        Ok(records) => records,
+        Err(message) => return refused(message),
+    };
+    let count = records.len();
+    match state.import(&state.config, &state.endpoint, records).await {
+        Ok(()) => axum::Json(serde_json::json!({ "imported": count })).into_response(),
+        Err(message) => refused(message),
     }
 }
 

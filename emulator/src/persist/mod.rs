@@ -15,13 +15,15 @@
 //! leaves (see `store`), so a request that was answered is on disk, and a
 //! request that was not is either wholly there or not at all.
 
+pub mod snapshot;
 mod store;
 
 use std::sync::Arc;
 
 use serde::Serialize;
 
-pub(crate) use store::{Store, StoreError};
+pub(crate) use store::in_request;
+pub use store::{Store, StoreError};
 
 /// One stored record: what a service writes with [`Journal::put`] and reads
 /// back in [`Persistent::restore`].
@@ -113,7 +115,9 @@ impl Journal {
 
     #[cfg(test)]
     fn capture_change(&self, kind: &str, key: &str, what: &ChangeKind) {
-        let Some(captured) = &self.captured else { return };
+        let Some(captured) = &self.captured else {
+            return;
+        };
         let mut captured = captured.lock().unwrap();
         match what {
             ChangeKind::Put(json) => {
@@ -143,6 +147,11 @@ impl Journal {
             return true;
         }
         self.store.is_some()
+    }
+
+    /// The state folder's store, when there is one.
+    pub(crate) fn store(&self) -> Option<&Arc<Store>> {
+        self.store.as_ref()
     }
 
     /// Whether changes go to disk.

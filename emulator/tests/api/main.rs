@@ -28,6 +28,7 @@ mod logs;
 mod migration;
 mod oauth;
 mod passwords;
+mod persistence;
 mod pools;
 mod resource_servers;
 mod revocation;
