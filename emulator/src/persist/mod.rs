@@ -78,6 +78,10 @@ impl Journal {
         Journal::default()
     }
 
+    #[allow(
+        clippy::needless_update,
+        reason = "outside tests there is no other field to fill"
+    )]
     pub(crate) fn durable(store: Arc<Store>) -> Journal {
         Journal {
             store: Some(store),
