@@ -45,12 +45,13 @@ impl AppState {
         let outbox = Arc::new(Outbox::default());
         let clock = Arc::new(Clock::new());
         let iam = Arc::new(IamService::new(config));
-        let logs = Arc::new(LogsService::new(config));
+        let logs = Arc::new(LogsService::new(config, journal.clone()));
         let lambda = Arc::new(LambdaService::new(
             config,
             endpoint,
             iam.clone(),
             logs.clone(),
+            journal.clone(),
         ));
         AppState {
             cognito: CognitoService::new(
