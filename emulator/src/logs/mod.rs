@@ -109,14 +109,18 @@ impl LogStream {
             events.sort_by_key(|e| e.0);
         }
         let batch = self.events.len() as u64;
-        journal.put(
-            persist::EVENTS,
-            &persist::batch_key(group, stream, batch),
-            &persist::BatchRef {
-                ingestion_time: now,
-                events: &events,
-            },
-        );
+        // Every Lambda log line comes here: no key is even formatted when
+        // nothing is journaled.
+        if persist::journaling(journal) {
+            journal.put(
+                persist::EVENTS,
+                &persist::batch_key(group, stream, batch),
+                &persist::BatchRef {
+                    ingestion_time: now,
+                    events: &events,
+                },
+            );
+        }
         for (timestamp, message) in events {
             self.stored_bytes += message.len() as u64;
             let event = Event {
