@@ -48,12 +48,13 @@ impl AppState {
         let outbox = Arc::new(Outbox::new(journal.clone()));
         let clock = Arc::new(Clock::with_journal(journal.clone()));
         let iam = Arc::new(IamService::new(config));
-        let logs = Arc::new(LogsService::new(config));
+        let logs = Arc::new(LogsService::new(config, journal.clone()));
         let lambda = Arc::new(LambdaService::new(
             config,
             endpoint,
             iam.clone(),
             logs.clone(),
+            journal.clone(),
         ));
         AppState {
             cognito: CognitoService::new(

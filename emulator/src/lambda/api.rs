@@ -15,7 +15,8 @@ use sha2::{Digest, Sha256};
 
 use super::code::{CodeDir, CodeError};
 use super::errors::{self, bad_content, invalid_value, missing, validation};
-use super::function::{Function, FunctionConfig};
+use super::function::{AddStatementError, Function, FunctionConfig};
+use super::persist;
 use super::policy::{self, Grant, Statement};
 use super::{LambdaService, log_result};
 use crate::aws_json::ServiceError;
@@ -579,11 +580,15 @@ impl LambdaService {
                 ));
             }
         };
-        let zip = base64::engine::general_purpose::STANDARD
-            .decode(zip_text)
-            .map_err(|_| {
-                bad_content("Could not parse request body into json: ZipFile is not valid base64")
-            })?;
+        let zip = Bytes::from(
+            base64::engine::general_purpose::STANDARD
+                .decode(zip_text)
+                .map_err(|_| {
+                    bad_content(
+                        "Could not parse request body into json: ZipFile is not valid base64",
+                    )
+                })?,
+        );
         if zip.len() > MAX_ZIP {
             return Err(errors::zip_too_large(zip.len(), MAX_ZIP));
         }
@@ -601,7 +606,8 @@ impl LambdaService {
         }
         let code_sha256 = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&zip));
         let code_size = zip.len();
-        let unpacked = tokio::task::spawn_blocking(move || CodeDir::unpack(&zip))
+        let package = zip.clone();
+        let unpacked = tokio::task::spawn_blocking(move || CodeDir::unpack(&package))
             .await
             .map_err(|err| errors::service(err.to_string()))?;
         let code_dir = match unpacked {
@@ -646,6 +652,7 @@ impl LambdaService {
             self.function_arn(&name),
             config,
             code_dir,
+            zip,
         ));
         {
             let mut functions = self.functions.write().unwrap_or_else(|p| p.into_inner());
@@ -655,6 +662,13 @@ impl LambdaService {
             if self.stopped.load(std::sync::atomic::Ordering::Acquire) {
                 return Err(errors::shutting_down());
             }
+            self.journal
+                .put(persist::CODE, &name, &function.code_record());
+            self.journal.put(
+                persist::FUNCTION,
+                &name,
+                &function.record(&function.policy()),
+            );
             functions.insert(name, function.clone());
         }
         Ok(Reply::json(StatusCode::CREATED, &function.configuration()))
@@ -723,11 +737,14 @@ impl LambdaService {
             ));
         }
         let function = self.find(name, qualifier)?;
-        let removed = self
-            .functions
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&function.name);
+        let removed = {
+            let mut functions = self.functions.write().unwrap_or_else(|p| p.into_inner());
+            let removed = functions.remove(&function.name);
+            if let Some(function) = &removed {
+                function.mark_deleted(&self.journal);
+            }
+            removed
+        };
         if let Some(function) = removed {
             // Answer only once the instances are gone and the code removed.
             function.shut_down().await;
@@ -906,8 +923,11 @@ impl LambdaService {
         let statement = Statement::new(&grant, &function.arn);
         let text = statement.json.to_string();
         function
-            .add_statement(statement)
-            .map_err(|()| errors::statement_exists(sid))?;
+            .add_statement(statement, &self.journal)
+            .map_err(|err| match err {
+                AddStatementError::Exists => errors::statement_exists(sid),
+                AddStatementError::Gone => errors::function_not_found(&function.arn),
+            })?;
         Ok(Reply::json(
             StatusCode::CREATED,
             &json!({ "Statement": text }),
@@ -942,7 +962,7 @@ impl LambdaService {
                 return Err(errors::revision_mismatch());
             }
         }
-        if !function.remove_statement(sid) {
+        if !function.remove_statement(sid, &self.journal) {
             return Err(errors::statement_not_found(sid));
         }
         Ok(Reply::empty(StatusCode::NO_CONTENT))

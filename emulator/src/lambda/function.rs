@@ -5,36 +5,83 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::code::CodeDir;
 use super::instance::{Instance, Launch};
+use super::persist;
 use super::policy::Statement;
+use crate::persist::Journal;
 
 /// How long a new function stays `Pending` (so `function_active_v2` has
 /// something to wait for, as with Lambda).
 pub(crate) const PENDING_FOR: Duration = Duration::from_millis(400);
 
-/// The settings CreateFunction stored.
-#[derive(Debug, Clone)]
+/// The settings CreateFunction stored (and, as they are, the bulk of the
+/// function's stored record: see `persist`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct FunctionConfig {
     pub runtime: String,
     pub role: String,
     pub handler: String,
+    #[serde(default)]
     pub description: String,
     pub timeout: i64,
     pub memory_size: i64,
     /// `None` when the request had no `Environment`.
+    #[serde(default)]
     pub variables: Option<BTreeMap<String, String>>,
+    #[serde(default = "default_architectures")]
     pub architectures: Vec<String>,
     pub code_size: usize,
     pub code_sha256: String,
     pub last_modified: String,
     pub log_group: String,
+    #[serde(default = "default_log_format")]
     pub log_format: String,
+    #[serde(default = "default_ephemeral_storage")]
     pub ephemeral_storage: i64,
+    #[serde(default = "default_tracing_mode")]
     pub tracing_mode: String,
+    #[serde(default)]
     pub tags: BTreeMap<String, String>,
+}
+
+fn default_architectures() -> Vec<String> {
+    vec!["x86_64".to_owned()]
+}
+
+fn default_log_format() -> String {
+    "Text".to_owned()
+}
+
+fn default_ephemeral_storage() -> i64 {
+    512
+}
+
+fn default_tracing_mode() -> String {
+    "PassThrough".to_owned()
+}
+
+/// The resource policy and what changes with it.
+pub(crate) struct Policy {
+    pub revision: String,
+    pub statements: Vec<Statement>,
+    /// Set (under this lock) when the function is deleted, so that a
+    /// permission change racing the deletion neither applies nor writes the
+    /// function's record again.
+    pub deleted: bool,
+}
+
+/// Why [`Function::add_statement`] refused.
+pub(crate) enum AddStatementError {
+    /// The statement id is taken.
+    Exists,
+    /// The function was deleted meanwhile.
+    Gone,
 }
 
 #[derive(Default)]
@@ -53,9 +100,11 @@ pub(crate) struct Function {
     pub arn: String,
     pub config: FunctionConfig,
     created: Instant,
-    revision: Mutex<String>,
-    policy: Mutex<Vec<Statement>>,
+    policy: Mutex<Policy>,
     code: CodeDir,
+    /// The deployment package as uploaded (kept for the state folder and
+    /// export: it is what a restart unpacks again).
+    pub zip: Bytes,
     instances: Mutex<Instances>,
 }
 
@@ -68,17 +117,62 @@ fn new_revision() -> String {
 }
 
 impl Function {
-    pub fn new(name: String, arn: String, config: FunctionConfig, code: CodeDir) -> Self {
+    /// A function just created: `Pending` for a moment.
+    pub fn new(
+        name: String,
+        arn: String,
+        config: FunctionConfig,
+        code: CodeDir,
+        zip: Bytes,
+    ) -> Self {
         Function {
             name,
             arn,
             config,
             created: Instant::now(),
-            revision: Mutex::new(new_revision()),
-            policy: Mutex::new(Vec::new()),
+            policy: Mutex::new(Policy {
+                revision: new_revision(),
+                statements: Vec::new(),
+                deleted: false,
+            }),
             code,
+            zip,
             instances: Mutex::new(Instances::default()),
         }
+    }
+
+    /// A function read back from a state folder: `Active` at once.
+    pub fn restored(
+        name: String,
+        arn: String,
+        config: FunctionConfig,
+        code: CodeDir,
+        zip: Bytes,
+        revision: String,
+        statements: Vec<Statement>,
+    ) -> Self {
+        let mut function = Function::new(name, arn, config, code, zip);
+        function.created = Instant::now()
+            .checked_sub(PENDING_FOR)
+            .unwrap_or(function.created);
+        let policy = function.policy.get_mut().unwrap_or_else(|p| p.into_inner());
+        policy.revision = revision;
+        policy.statements = statements;
+        function
+    }
+
+    /// The function's policy and revision, locked (for its stored record).
+    pub fn policy(&self) -> MutexGuard<'_, Policy> {
+        lock(&self.policy)
+    }
+
+    /// Marks the function deleted and reports it gone (its record and its
+    /// code), under the policy lock: see [`Policy::deleted`].
+    pub fn mark_deleted(&self, journal: &Journal) {
+        let mut policy = lock(&self.policy);
+        policy.deleted = true;
+        journal.delete(persist::FUNCTION, &self.name);
+        journal.delete(persist::CODE, &self.name);
     }
 
     /// `Pending` for a moment after creation, then `Active`.
@@ -87,7 +181,7 @@ impl Function {
     }
 
     pub fn revision_id(&self) -> String {
-        lock(&self.revision).clone()
+        lock(&self.policy).revision.clone()
     }
 
     /// The `FunctionConfiguration` structure.
@@ -213,33 +307,56 @@ impl Function {
         self.code.remove();
     }
 
-    /// Adds a statement; `Err(())` if its id is taken.
-    pub fn add_statement(&self, statement: Statement) -> Result<String, ()> {
+    /// Adds a statement and reports the function's new record to `journal`.
+    pub fn add_statement(
+        &self,
+        statement: Statement,
+        journal: &Journal,
+    ) -> Result<String, AddStatementError> {
         let mut policy = lock(&self.policy);
-        if policy.iter().any(|s| s.sid == statement.sid) {
-            return Err(());
+        if policy.deleted {
+            return Err(AddStatementError::Gone);
         }
-        policy.push(statement);
-        let revision = new_revision();
-        *lock(&self.revision) = revision.clone();
-        Ok(revision)
+        if policy.statements.iter().any(|s| s.sid == statement.sid) {
+            return Err(AddStatementError::Exists);
+        }
+        policy.statements.push(statement);
+        policy.revision = new_revision();
+        journal.put(persist::FUNCTION, &self.name, &self.record(&policy));
+        Ok(policy.revision.clone())
     }
 
-    /// Removes a statement; `false` if there is none with this id.
-    pub fn remove_statement(&self, sid: &str) -> bool {
+    /// Removes a statement and reports the function's new record to
+    /// `journal`; `false` if there is none with this id (or the function
+    /// was deleted meanwhile).
+    pub fn remove_statement(&self, sid: &str, journal: &Journal) -> bool {
         let mut policy = lock(&self.policy);
-        let before = policy.len();
-        policy.retain(|s| s.sid != sid);
-        if policy.len() == before {
+        let before = policy.statements.len();
+        if policy.deleted {
             return false;
         }
-        *lock(&self.revision) = new_revision();
+        policy.statements.retain(|s| s.sid != sid);
+        if policy.statements.len() == before {
+            return false;
+        }
+        policy.revision = new_revision();
+        journal.put(persist::FUNCTION, &self.name, &self.record(&policy));
         true
+    }
+
+    /// The function's stored record, given its (locked) policy.
+    pub fn record<'a>(&'a self, policy: &'a Policy) -> persist::FunctionRecord<'a> {
+        persist::FunctionRecord {
+            function_name: &self.name,
+            config: &self.config,
+            revision_id: &policy.revision,
+            policy: &policy.statements,
+        }
     }
 
     /// The policy statements.
     pub fn statements(&self) -> Vec<Statement> {
-        lock(&self.policy).clone()
+        lock(&self.policy).statements.clone()
     }
 
     /// Whether the resource policy lets service `principal` invoke the
@@ -247,6 +364,7 @@ impl Function {
     pub fn allows_service(&self, principal: &str, source_arn: &str) -> bool {
         let account = source_arn.split(':').nth(4).unwrap_or_default();
         lock(&self.policy)
+            .statements
             .iter()
             .any(|s| s.allows_service(principal, source_arn, account))
     }

@@ -19,6 +19,7 @@ mod errors;
 mod function;
 mod instance;
 pub mod model;
+mod persist;
 mod policy;
 
 use std::collections::HashMap;
@@ -34,6 +35,7 @@ use crate::Config;
 use crate::aws_json::ServiceError;
 use crate::iam::IamService;
 use crate::logs::LogsService;
+use crate::persist::Journal;
 use function::Function;
 use instance::{Death, Instance, RunResult, SpawnError};
 
@@ -72,6 +74,9 @@ pub struct LambdaService {
     logs: Arc<LogsService>,
     functions: RwLock<HashMap<String, Arc<Function>>>,
     stopped: AtomicBool,
+    /// Where changes are reported: functions created and deleted, their
+    /// permissions (see `persist`).
+    journal: Journal,
     /// The API's output shapes, which debug builds check each answer against.
     model: crate::validation::Model,
 }
@@ -98,6 +103,7 @@ impl LambdaService {
         endpoint: &str,
         iam: Arc<IamService>,
         logs: Arc<LogsService>,
+        journal: Journal,
     ) -> Self {
         // A function reaches the emulator over loopback even when the
         // emulator listens on every interface.
@@ -114,6 +120,7 @@ impl LambdaService {
             functions: RwLock::new(HashMap::new()),
             model: crate::validation::Model::new(model::SHAPES, model::PATTERNS, model::OPERATIONS),
             stopped: AtomicBool::new(false),
+            journal,
         }
     }
 
@@ -447,7 +454,8 @@ mod tests {
             &config,
             "http://0.0.0.0:4566",
             Arc::new(IamService::new(&config)),
-            Arc::new(LogsService::new(&config)),
+            Arc::new(LogsService::new(&config, Journal::memory())),
+            Journal::memory(),
         )
     }
 

@@ -10,6 +10,25 @@ pub(crate) struct Statement {
     pub json: Value,
 }
 
+/// Stored as the statement itself (`{"Sid": .., "Effect": .., ...}`).
+impl serde::Serialize for Statement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.json.serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Statement {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let json = Value::deserialize(deserializer)?;
+        let sid = json
+            .get("Sid")
+            .and_then(Value::as_str)
+            .ok_or_else(|| serde::de::Error::custom("a policy statement without a Sid"))?
+            .to_owned();
+        Ok(Statement { sid, json })
+    }
+}
+
 /// What AddPermission asked for.
 pub(crate) struct Grant<'a> {
     pub sid: &'a str,

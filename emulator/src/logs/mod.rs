@@ -10,6 +10,7 @@ mod errors;
 mod filter;
 pub mod model;
 mod operations;
+mod persist;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -20,6 +21,7 @@ use serde_json::{Map, Value};
 
 use crate::Config;
 use crate::aws_json::{self, JsonService, ServiceError};
+use crate::persist::Journal;
 use crate::validation::{Invalid, Model};
 use errors::invalid_parameter;
 
@@ -31,6 +33,9 @@ struct Event {
     timestamp: i64,
     ingestion_time: i64,
     message: Box<str>,
+    /// The batch that brought it: how many events the stream had received
+    /// before that batch (the key of the batch's stored record).
+    batch: u64,
 }
 
 #[derive(Debug)]
@@ -72,6 +77,8 @@ pub struct LogsService {
     model: Model,
     groups: Mutex<BTreeMap<Box<str>, LogGroup>>,
     stream_ids: AtomicU64,
+    /// Where changes are reported (groups, streams, each appended batch).
+    journal: Journal,
 }
 
 pub(crate) fn now_millis() -> i64 {
@@ -82,9 +89,37 @@ pub(crate) fn now_millis() -> i64 {
 }
 
 impl LogStream {
-    fn push(&mut self, events: Vec<(i64, String)>, now: i64) {
+    /// Adds a batch of events, ordered by time (stable: equal timestamps
+    /// keep their order), all ingested at `now`; reports it to `journal`
+    /// as one record of the stream `group`/`stream`.
+    fn push(
+        &mut self,
+        mut events: Vec<(i64, String)>,
+        now: i64,
+        journal: &Journal,
+        group: &str,
+        stream: &str,
+    ) {
         if events.is_empty() {
             return;
+        }
+        // In time order, as the stream keeps them: the stored batch then
+        // lists its events the way `records` finds them in the stream.
+        if events.windows(2).any(|w| w[1].0 < w[0].0) {
+            events.sort_by_key(|e| e.0);
+        }
+        let batch = self.events.len() as u64;
+        // Every Lambda log line comes here: no key is even formatted when
+        // nothing is journaled.
+        if persist::journaling(journal) {
+            journal.put(
+                persist::EVENTS,
+                &persist::batch_key(group, stream, batch),
+                &persist::BatchRef {
+                    ingestion_time: now,
+                    events: &events,
+                },
+            );
         }
         for (timestamp, message) in events {
             self.stored_bytes += message.len() as u64;
@@ -92,6 +127,7 @@ impl LogStream {
                 timestamp,
                 ingestion_time: now,
                 message: message.into_boxed_str(),
+                batch,
             };
             // Keep the events sorted by time; appends are almost always in order.
             let at = self.events.partition_point(|e| e.timestamp <= timestamp);
@@ -110,13 +146,14 @@ impl LogStream {
 }
 
 impl LogsService {
-    pub(crate) fn new(config: &Config) -> Self {
+    pub(crate) fn new(config: &Config, journal: Journal) -> Self {
         LogsService {
             region: config.region.clone(),
             account_id: config.account_id.clone(),
             model: Model::new(model::SHAPES, model::PATTERNS, model::OPERATIONS),
             groups: Mutex::new(BTreeMap::new()),
             stream_ids: AtomicU64::new(0),
+            journal,
         }
     }
 
@@ -139,15 +176,21 @@ impl LogsService {
     /// `(milliseconds since the epoch, message)`.
     pub fn append(&self, group: &str, stream: &str, events: Vec<(i64, String)>) {
         let now = now_millis();
+        let group_name = group;
+        let stream_name = stream;
         let mut groups = self.groups();
-        let group = groups
-            .entry(group.into())
-            .or_insert_with(|| LogGroup::new(now));
-        if !group.streams.contains_key(stream) {
-            group.streams.insert(stream.into(), self.new_stream(now));
+        let group = groups.entry(group_name.into()).or_insert_with(|| {
+            let group = LogGroup::new(now);
+            self.journal_group(group_name, &group);
+            group
+        });
+        if !group.streams.contains_key(stream_name) {
+            let stream = self.new_stream(now);
+            self.journal_stream(group_name, stream_name, &stream);
+            group.streams.insert(stream_name.into(), stream);
         }
-        if let Some(stream) = group.streams.get_mut(stream) {
-            stream.push(events, now);
+        if let Some(stream) = group.streams.get_mut(stream_name) {
+            stream.push(events, now, &self.journal, group_name, stream_name);
         }
     }
 
@@ -219,7 +262,7 @@ mod tests {
 
     #[tokio::test]
     async fn append_creates_the_group_and_stream_and_keeps_time_order() {
-        let logs = LogsService::new(&Config::default());
+        let logs = LogsService::new(&Config::default(), Journal::memory());
         logs.append(
             "/aws/lambda/f",
             "instance-1",

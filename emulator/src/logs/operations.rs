@@ -114,6 +114,7 @@ impl LogsService {
         }
         let mut group = LogGroup::new(now_millis());
         group.log_group_class = input.str("logGroupClass").map(str::to_owned);
+        self.journal_group(name, &group);
         groups.insert(name.into(), group);
         Ok(json!({}))
     }
@@ -126,14 +127,15 @@ impl LogsService {
                 "1 validation error detected: Value '{name}' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*"
             )));
         }
+        let group_name = group;
         let mut groups = self.groups();
         let group = groups.get_mut(group).ok_or_else(group_not_found)?;
         if group.streams.contains_key(name) {
             return Err(stream_exists());
         }
-        group
-            .streams
-            .insert(name.into(), self.new_stream(now_millis()));
+        let stream = self.new_stream(now_millis());
+        self.journal_stream(group_name, name, &stream);
+        group.streams.insert(name.into(), stream);
         Ok(json!({}))
     }
 
@@ -206,7 +208,7 @@ impl LogsService {
         if let Some(i) = expired_end {
             rejected.insert("expiredLogEventEndIndex".into(), json!(i));
         }
-        stream.push(accepted, now);
+        stream.push(accepted, now, &self.journal, group_name, stream_name);
         let mut out = json!({ "nextSequenceToken": format!("{:056}", stream.events.len()) });
         if !rejected.is_empty() {
             out["rejectedLogEventsInfo"] = Value::Object(rejected);
@@ -486,22 +488,21 @@ impl LogsService {
 
     pub(super) fn delete_log_group(&self, input: &Input) -> Outcome {
         let name = input.str("logGroupName").unwrap_or_default();
-        self.groups()
-            .remove(name)
-            .map(|_| json!({}))
-            .ok_or_else(group_not_found)
+        let mut groups = self.groups();
+        groups.remove(name).ok_or_else(group_not_found)?;
+        self.journal_group_deleted(name);
+        Ok(json!({}))
     }
 
     pub(super) fn delete_log_stream(&self, input: &Input) -> Outcome {
         let group = input.str("logGroupName").unwrap_or_default();
         let name = input.str("logStreamName").unwrap_or_default();
+        let group_name = group;
         let mut groups = self.groups();
         let group = groups.get_mut(group).ok_or_else(group_not_found)?;
-        group
-            .streams
-            .remove(name)
-            .map(|_| json!({}))
-            .ok_or_else(stream_not_found)
+        group.streams.remove(name).ok_or_else(stream_not_found)?;
+        self.journal_stream_deleted(group_name, name);
+        Ok(json!({}))
     }
 
     pub(super) fn put_retention_policy(&self, input: &Input) -> Outcome {
@@ -517,6 +518,7 @@ impl LogsService {
         let mut groups = self.groups();
         let group = groups.get_mut(name).ok_or_else(group_not_found)?;
         group.retention_in_days = Some(days);
+        self.journal_group(name, group);
         Ok(json!({}))
     }
 }
