@@ -81,7 +81,9 @@ impl AppState {
 impl AppState {
     /// Everything that keeps state, each with its own record kinds.
     fn persistent(&self) -> Vec<&dyn Persistent> {
-        vec![&*self.clock, &*self.outbox]
+        // Lambda before Logs: a function's last log lines must not make a
+        // log group again after Logs was emptied.
+        vec![&*self.clock, &*self.outbox, &*self.lambda, &*self.logs]
     }
 
     /// Every record of every service, ordered by kind then key.

@@ -29,7 +29,7 @@ pub(super) const EVENTS: &str = "logs.events";
 /// unit tests) one that captures them. Lets the append path skip building
 /// a record's key when the emulator runs without a state folder.
 pub(super) fn journaling(journal: &Journal) -> bool {
-    cfg!(test) || journal.is_durable()
+    journal.is_on()
 }
 
 pub(super) fn stream_key(group: &str, stream: &str) -> String {

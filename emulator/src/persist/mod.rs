@@ -145,7 +145,9 @@ impl Journal {
         }
     }
 
-    fn is_on(&self) -> bool {
+    /// Whether changes are recorded at all (a state folder, or a test's
+    /// capture): when not, callers may skip building what they would put.
+    pub(crate) fn is_on(&self) -> bool {
         #[cfg(test)]
         if self.captured.is_some() {
             return true;
