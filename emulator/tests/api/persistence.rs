@@ -245,6 +245,58 @@ async fn a_restart_brings_back_users_tokens_items_and_the_outbox() {
 }
 
 #[tokio::test]
+async fn a_restart_brings_back_roles_functions_and_their_logs() {
+    use crate::lambda_support as support;
+    let dir = TempDir::new("functions");
+    let emulator = start_in(dir.path()).await;
+    let endpoint = emulator.endpoint();
+    let role = support::create_role(&endpoint, "kept-role", support::LAMBDA_TRUST).await;
+    let lambda = support::lambda(&endpoint);
+    support::create_function(&lambda, "kept-echo", &role, &support::echo_function(), 10).await;
+    let first = lambda
+        .invoke()
+        .function_name("kept-echo")
+        .payload(aws_sdk_lambda::primitives::Blob::new(r#"{"n":1}"#))
+        .send()
+        .await
+        .expect("Invoke");
+    assert!(first.function_error.is_none());
+    let group = "/aws/lambda/kept-echo";
+    support::wait_for_line(&endpoint, group, |line| line.contains("init pid")).await;
+    let lines_before = support::log_lines(&endpoint, group).await;
+    emulator.stop().await;
+
+    let emulator = start_in(dir.path()).await;
+    let endpoint = emulator.endpoint();
+    let roles = crate::service_client::iam(&endpoint)
+        .get_role()
+        .role_name("kept-role")
+        .send()
+        .await
+        .expect("GetRole after the restart");
+    assert_eq!(roles.role.unwrap().arn, role);
+    // The log lines written before the restart are still there.
+    let lines_after = support::log_lines(&endpoint, group).await;
+    for line in &lines_before {
+        assert!(lines_after.contains(line), "{line:?} lost");
+    }
+    // The function and its code came back: it runs again.
+    let lambda = support::lambda(&endpoint);
+    let again = lambda
+        .invoke()
+        .function_name("kept-echo")
+        .payload(aws_sdk_lambda::primitives::Blob::new(r#"{"n":2}"#))
+        .send()
+        .await
+        .expect("Invoke after the restart");
+    assert!(again.function_error.is_none());
+    let answer: Value = serde_json::from_slice(again.payload.unwrap().as_ref()).unwrap();
+    assert_eq!(answer["event"], json!({"n": 2}));
+    assert_eq!(answer["name"], "kept-echo");
+    emulator.stop().await;
+}
+
+#[tokio::test]
 async fn a_second_emulator_cannot_open_a_folder_in_use() {
     let dir = TempDir::new("lock");
     let first = start_in(dir.path()).await;
