@@ -62,7 +62,7 @@ impl AppState {
             ),
             ses: SesService::new(config, outbox.clone()),
             outbox,
-            dynamodb: Arc::new(DynamoDbService::new(config)),
+            dynamodb: Arc::new(DynamoDbService::new(config, journal.clone())),
             iam,
             logs,
             lambda,
