@@ -44,7 +44,7 @@ impl AppState {
     pub fn new(config: &Config, endpoint: &str, journal: Journal) -> Self {
         let outbox = Arc::new(Outbox::default());
         let clock = Arc::new(Clock::new());
-        let iam = Arc::new(IamService::new(config));
+        let iam = Arc::new(IamService::new(config, journal.clone()));
         let logs = Arc::new(LogsService::new(config));
         let lambda = Arc::new(LambdaService::new(
             config,

@@ -446,7 +446,7 @@ mod tests {
         LambdaService::new(
             &config,
             "http://0.0.0.0:4566",
-            Arc::new(IamService::new(&config)),
+            Arc::new(IamService::new(&config, crate::persist::Journal::memory())),
             Arc::new(LogsService::new(&config)),
         )
     }
