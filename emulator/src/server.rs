@@ -60,7 +60,7 @@ impl AppState {
                 clock.clone(),
                 lambda.clone(),
             ),
-            ses: SesService::new(config, outbox.clone()),
+            ses: SesService::new(config, outbox.clone(), journal.clone()),
             outbox,
             dynamodb: Arc::new(DynamoDbService::new(config, journal.clone())),
             iam,
