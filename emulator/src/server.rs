@@ -47,7 +47,7 @@ impl AppState {
     pub fn new(config: &Config, endpoint: &str, journal: Journal) -> Self {
         let outbox = Arc::new(Outbox::new(journal.clone()));
         let clock = Arc::new(Clock::with_journal(journal.clone()));
-        let iam = Arc::new(IamService::new(config));
+        let iam = Arc::new(IamService::new(config, journal.clone()));
         let logs = Arc::new(LogsService::new(config, journal.clone()));
         let lambda = Arc::new(LambdaService::new(
             config,
@@ -64,9 +64,9 @@ impl AppState {
                 clock.clone(),
                 lambda.clone(),
             ),
-            ses: SesService::new(config, outbox.clone()),
+            ses: SesService::new(config, outbox.clone(), journal.clone()),
             outbox,
-            dynamodb: Arc::new(DynamoDbService::new(config)),
+            dynamodb: Arc::new(DynamoDbService::new(config, journal.clone())),
             iam,
             logs,
             lambda,
@@ -83,7 +83,15 @@ impl AppState {
     fn persistent(&self) -> Vec<&dyn Persistent> {
         // Lambda before Logs: a function's last log lines must not make a
         // log group again after Logs was emptied.
-        vec![&*self.clock, &*self.outbox, &*self.lambda, &*self.logs]
+        vec![
+            &*self.clock,
+            &*self.outbox,
+            &*self.iam,
+            &*self.lambda,
+            &*self.logs,
+            &*self.dynamodb,
+            &self.ses,
+        ]
     }
 
     /// Every record of every service, ordered by kind then key.

@@ -2,6 +2,7 @@
 //! share with the reads.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
@@ -282,7 +283,8 @@ impl DynamoDbService {
         let (key, item) = checked_item(&table, item)?;
         let size = value::item_size(&item);
         let old = {
-            let mut data = table.data.write().unwrap_or_else(|e| e.into_inner());
+            let mut guard = table.data.write().unwrap_or_else(|e| e.into_inner());
+            let data = guard.writable()?;
             let old = data.items.get(&key);
             if let Some(cond) = &cond {
                 let current: &[(Box<str>, Attr)] = old.map_or(&[], |i| &**i);
@@ -290,6 +292,7 @@ impl DynamoDbService {
                     return Err(errors::condition_failed());
                 }
             }
+            self.journal_item(&table, &key, Some(&item));
             let old = data.items.insert(key, item);
             data.bytes = data.bytes + size - old.as_ref().map_or(0, |o| value::item_size(o));
             old
@@ -345,7 +348,8 @@ impl DynamoDbService {
         let table = self.requested_table(input)?;
         let key = key_from_map(&table.schema, &key_map, &[])?;
         let old = {
-            let mut data = table.data.write().unwrap_or_else(|e| e.into_inner());
+            let mut guard = table.data.write().unwrap_or_else(|e| e.into_inner());
+            let data = guard.writable()?;
             if let Some(cond) = &cond {
                 let old = data.items.get(&key);
                 let current: &[(Box<str>, Attr)] = old.map_or(&[], |i| &**i);
@@ -355,6 +359,7 @@ impl DynamoDbService {
             }
             let old = data.items.remove(&key);
             if let Some(old) = &old {
+                self.journal_item(&table, &key, None);
                 data.bytes -= value::item_size(old);
             }
             old
@@ -425,15 +430,34 @@ impl DynamoDbService {
             }
             plan.push((table, writes));
         }
+        // Every table's data is locked (in name order, so that two batches
+        // cannot wait for each other) and found not deleted before any
+        // write is made: the batch is applied, and reported, whole.
+        // A table named twice (by name and by ARN) is locked once.
+        plan.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+        let tables: Vec<Arc<Table>> = plan.iter().map(|(table, _)| table.clone()).collect();
+        let mut guards = Vec::with_capacity(tables.len());
+        let mut guard_of = Vec::with_capacity(tables.len());
+        for (at, table) in tables.iter().enumerate() {
+            if at == 0 || !Arc::ptr_eq(&tables[at - 1], table) {
+                let guard = table.data.write().unwrap_or_else(|e| e.into_inner());
+                if guard.deleted {
+                    return Err(errors::resource_not_found());
+                }
+                guards.push(guard);
+            }
+            guard_of.push(guards.len() - 1);
+        }
         let mut capacity = Vec::new();
-        for (table, writes) in plan {
+        for ((table, writes), at) in plan.into_iter().zip(guard_of) {
+            let data = &mut *guards[at];
             let mut units = 0.0;
-            let mut data = table.data.write().unwrap_or_else(|e| e.into_inner());
             for write in writes {
                 match write {
                     Write::Put(key, item) => {
                         let size = value::item_size(&item);
                         units += write_units(size);
+                        self.journal_item(&table, &key, Some(&item));
                         let old = data.items.insert(key, item);
                         data.bytes =
                             data.bytes + size - old.as_ref().map_or(0, |o| value::item_size(o));
@@ -441,6 +465,7 @@ impl DynamoDbService {
                     Write::Delete(key) => {
                         units += 1.0;
                         if let Some(old) = data.items.remove(&key) {
+                            self.journal_item(&table, &key, None);
                             data.bytes -= value::item_size(&old);
                         }
                     }

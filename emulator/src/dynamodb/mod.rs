@@ -13,6 +13,7 @@ mod items;
 pub mod model;
 mod read;
 mod reserved;
+mod stored;
 mod tables;
 mod update;
 mod value;
@@ -25,6 +26,7 @@ use serde_json::{Map, Value};
 
 use crate::Config;
 use crate::aws_json::{self, JsonService, ServiceError};
+use crate::persist::Journal;
 use crate::validation::{Invalid, Model};
 use errors::{invalid, validation};
 use value::{Item, KeyVal};
@@ -116,6 +118,20 @@ type PrimaryKey = (KeyVal, Option<KeyVal>);
 struct TableData {
     items: BTreeMap<PrimaryKey, Item>,
     bytes: usize,
+    /// Set when the table is deleted (or the emulator reset): a write that
+    /// found the table before then fails instead of writing an item the
+    /// state folder would keep without its table.
+    deleted: bool,
+}
+
+impl TableData {
+    /// The data for a write: refused once the table is gone.
+    fn writable(&mut self) -> Result<&mut TableData, ServiceError> {
+        if self.deleted {
+            return Err(errors::resource_not_found());
+        }
+        Ok(self)
+    }
 }
 
 #[derive(Debug)]
@@ -160,6 +176,8 @@ pub struct DynamoDbService {
     account_id: String,
     model: Model,
     tables: RwLock<HashMap<String, Arc<Table>>>,
+    /// Where table and item changes are reported (see `stored`).
+    journal: Journal,
 }
 
 /// Checks a table name (or ARN) the way the `TableName` shape does.
@@ -193,12 +211,13 @@ fn check_table_name(name: &str, member: &str) -> Result<(), ServiceError> {
 }
 
 impl DynamoDbService {
-    pub(crate) fn new(config: &Config) -> Self {
+    pub(crate) fn new(config: &Config, journal: Journal) -> Self {
         DynamoDbService {
             region: config.region.clone(),
             account_id: config.account_id.clone(),
             model: Model::new(model::SHAPES, model::PATTERNS, model::OPERATIONS),
             tables: RwLock::new(HashMap::new()),
+            journal,
         }
     }
 

@@ -410,6 +410,7 @@ impl DynamoDbService {
             if tables.contains_key(name) {
                 return Err(errors::table_exists(name));
             }
+            self.journal_table(&table);
             tables.insert(name.to_owned(), table.clone());
         }
         Ok(json!({ "TableDescription": self.describe(&table) }))
@@ -442,13 +443,23 @@ impl DynamoDbService {
                 "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
             ));
         }
-        let removed = self
-            .tables
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&table.name);
-        if removed.is_none() {
-            return Err(errors::resource_not_found());
+        {
+            let mut tables = self.tables.write().unwrap_or_else(|e| e.into_inner());
+            // Another DeleteTable (or a reset) may have come first.
+            if !tables
+                .get(&table.name)
+                .is_some_and(|current| Arc::ptr_eq(current, &table))
+            {
+                return Err(errors::resource_not_found());
+            }
+            // Writes that already found the table wait for this, then fail.
+            table
+                .data
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .deleted = true;
+            self.journal_table_deleted(&table.name);
+            tables.remove(&table.name);
         }
         let mut description = self.describe(&table);
         description["TableStatus"] = json!("DELETING");

@@ -318,7 +318,8 @@ impl DynamoDbService {
             }
         }
         let (old, new) = {
-            let mut data = table.data.write().unwrap_or_else(|e| e.into_inner());
+            let mut guard = table.data.write().unwrap_or_else(|e| e.into_inner());
+            let data = guard.writable()?;
             let old: Option<Item> = data.items.get(&key).cloned();
             if let Some(cond) = &cond {
                 let current: &[(Box<str>, Attr)] = old.as_deref().unwrap_or(&[]);
@@ -334,6 +335,7 @@ impl DynamoDbService {
             let (_, new) = checked_item(&table, after.into_boxed_slice())?;
             let size = value::item_size(&new);
             data.bytes = data.bytes + size - old.as_ref().map_or(0, |o| value::item_size(o));
+            self.journal_item(&table, &key, Some(&new));
             data.items.insert(key, new.clone());
             (old, new)
         };

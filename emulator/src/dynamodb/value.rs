@@ -515,6 +515,68 @@ pub fn equal(a: &Attr, b: &Attr) -> bool {
     }
 }
 
+/// Attribute values serialize as DynamoDB writes them (`{"N": "1.5"}`,
+/// binaries in base64): the form items are stored in on disk.
+impl serde::Serialize for Attr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Base64<'a>(&'a [u8]);
+        impl serde::Serialize for Base64<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&STANDARD.encode(self.0))
+            }
+        }
+        struct Strs<'a, T>(&'a [T]);
+        impl<T: AsRef<str>> serde::Serialize for Strs<'_, T> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().map(AsRef::as_ref))
+            }
+        }
+        struct Binaries<'a>(&'a [Box<[u8]>]);
+        impl serde::Serialize for Binaries<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().map(|b| Base64(b)))
+            }
+        }
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            Attr::S(s) => map.serialize_entry("S", &**s)?,
+            Attr::N(n) => map.serialize_entry("N", n.as_str())?,
+            Attr::B(b) => map.serialize_entry("B", &Base64(b))?,
+            Attr::Bool(b) => map.serialize_entry("BOOL", b)?,
+            Attr::Null => map.serialize_entry("NULL", &true)?,
+            Attr::Ss(items) => map.serialize_entry("SS", &Strs(items))?,
+            Attr::Ns(items) => map.serialize_entry("NS", &Strs(items))?,
+            Attr::Bs(items) => map.serialize_entry("BS", &Binaries(items))?,
+            Attr::L(items) => map.serialize_entry("L", &**items)?,
+            Attr::M(entries) => map.serialize_entry("M", &MapJson(entries))?,
+        }
+        map.end()
+    }
+}
+
+impl AsRef<str> for Num {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+/// A map of attribute values (an item, an `M` value) serialized as a JSON
+/// object, as [`map_to_json`] writes it, without building a `Value`.
+pub struct MapJson<'a>(pub &'a [(Box<str>, Attr)]);
+
+impl serde::Serialize for MapJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, value)| (&**name, value)))
+    }
+}
+
+impl serde::Serialize for KeyVal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_attr().serialize(serializer)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -618,6 +680,22 @@ mod tests {
         }});
         let attr = Attr::from_json(&value).unwrap();
         assert_eq!(attr.to_json(), value);
+    }
+
+    #[test]
+    fn values_serialize_as_they_are_read() {
+        let value = json!({"M": {
+            "s": {"S": "text"}, "n": {"N": "12345678901234567890.123456789"},
+            "b": {"B": "AAEC/w=="}, "t": {"BOOL": false}, "z": {"NULL": true},
+            "ss": {"SS": ["b", "a"]}, "ns": {"NS": ["1", "-0.5"]}, "bs": {"BS": ["AA==", "AQ=="]},
+            "l": {"L": [{"S": "x"}, {"M": {"k": {"N": "1"}}}, {"L": []}]}, "m": {"M": {}}
+        }});
+        let attr = Attr::from_json(&value).unwrap();
+        assert_eq!(serde_json::to_value(&attr).unwrap(), value);
+        assert_eq!(
+            serde_json::to_value(KeyVal::B(vec![0, 1].into_boxed_slice())).unwrap(),
+            json!({"B": "AAE="})
+        );
     }
 
     #[test]

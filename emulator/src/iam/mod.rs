@@ -10,6 +10,7 @@
 mod errors;
 pub mod model;
 mod roles;
+mod stored;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::RwLock;
@@ -18,6 +19,7 @@ use serde_json::Value;
 
 use crate::Config;
 use crate::aws_query::{QueryError, QueryService};
+use crate::persist::Journal;
 use crate::validation::{Model, Shape};
 
 /// The XML inside `<{Action}Result>`, or the error.
@@ -59,14 +61,17 @@ pub struct IamService {
     account_id: String,
     model: Model,
     roles: RwLock<HashMap<String, Role>>,
+    /// Where role changes are reported (see `stored`).
+    journal: Journal,
 }
 
 impl IamService {
-    pub(crate) fn new(config: &Config) -> Self {
+    pub(crate) fn new(config: &Config, journal: Journal) -> Self {
         IamService {
             account_id: config.account_id.clone(),
             model: Model::new(model::SHAPES, model::PATTERNS, model::OPERATIONS),
             roles: RwLock::new(HashMap::new()),
+            journal,
         }
     }
 
@@ -203,7 +208,7 @@ mod tests {
 
     #[test]
     fn role_assumable_by_checks_existence_and_trust() {
-        let iam = IamService::new(&Config::default());
+        let iam = IamService::new(&Config::default(), Journal::memory());
         create(&iam, "fn-role", "/service-role/", LAMBDA_TRUST);
         let ec2 = LAMBDA_TRUST.replace("lambda", "ec2");
         create(&iam, "ec2-role", "/", &ec2);

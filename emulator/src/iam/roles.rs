@@ -188,16 +188,20 @@ impl IamService {
             .ok_or_else(|| errors::role_not_found(name))
     }
 
+    /// Changes a role (the change is reported to the journal when `f` succeeds).
     fn with_role_mut<T>(
         &self,
         name: &str,
         f: impl FnOnce(&mut Role) -> Result<T, QueryError>,
     ) -> Result<T, QueryError> {
         let mut roles = self.roles.write().unwrap_or_else(|e| e.into_inner());
+        let key = name.to_lowercase();
         let role = roles
-            .get_mut(&name.to_lowercase())
+            .get_mut(&key)
             .ok_or_else(|| errors::role_not_found(name))?;
-        f(role)
+        let out = f(role)?;
+        self.journal_role(&key, role);
+        Ok(out)
     }
 
     pub(super) fn create_role(&self, input: &Input) -> Outcome {
@@ -246,6 +250,7 @@ impl IamService {
         if roles.contains_key(&key) {
             return Err(errors::role_exists(name));
         }
+        self.journal_role(&key, &role);
         roles.insert(key, role);
         Ok(out)
     }
@@ -272,6 +277,7 @@ impl IamService {
         if !role.inline.is_empty() {
             return Err(errors::role_has_inline_policies());
         }
+        self.journal_role_deleted(&key);
         roles.remove(&key);
         Ok(String::new())
     }

@@ -453,7 +453,7 @@ mod tests {
         LambdaService::new(
             &config,
             "http://0.0.0.0:4566",
-            Arc::new(IamService::new(&config)),
+            Arc::new(IamService::new(&config, Journal::memory())),
             Arc::new(LogsService::new(&config, Journal::memory())),
             Journal::memory(),
         )

@@ -195,7 +195,7 @@ mod tests {
     /// A Lambda whose changes go to `journal`, with a role it may assume.
     fn service(journal: Journal) -> Arc<LambdaService> {
         let config = Config::default();
-        let iam = Arc::new(IamService::new(&config));
+        let iam = Arc::new(IamService::new(&config, Journal::memory()));
         let trust = json!({
             "Version": "2012-10-17",
             "Statement": [{

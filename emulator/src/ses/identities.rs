@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::{Outcome, SesService, errors, message_id, text, texts};
+use super::{Identity, Outcome, SesService, errors, message_id, text, texts};
 use crate::aws_query::element;
 use crate::outbox::{DeliveryMedium, Envelope, Mail};
 
@@ -55,8 +55,13 @@ impl SesService {
         let address = address(requested)?.to_owned();
         {
             let mut identities = self.identities.lock().unwrap_or_else(|p| p.into_inner());
-            if !identities.contains(&address) {
-                identities.push(address.clone());
+            if !identities.iter().any(|known| known.address == address) {
+                let identity = Identity {
+                    address: address.clone(),
+                    order: identities.last().map_or(0, |last| last.order + 1),
+                };
+                self.journal_identity(&identity);
+                identities.push(identity);
             }
         }
         self.outbox.push(Envelope {
@@ -104,14 +109,14 @@ impl SesService {
             .and_then(Value::as_i64)
             .map_or(MAX_ITEMS, |n| n.clamp(1, MAX_ITEMS as i64) as usize);
         let identities = self.identities.lock().unwrap_or_else(|p| p.into_inner());
-        let listed: &[String] = if wanted_emails { &identities } else { &[] };
+        let listed: &[Identity] = if wanted_emails { &identities } else { &[] };
         if start > listed.len() {
             return Err(errors::invalid_next_token());
         }
         let page = &listed[start..listed.len().min(start + max)];
         let mut out = String::from("<Identities>");
         for identity in page {
-            element(&mut out, "member", identity);
+            element(&mut out, "member", &identity.address);
         }
         out.push_str("</Identities>");
         let next = start + page.len();
@@ -126,7 +131,7 @@ impl SesService {
         let mut out = String::from("<VerificationAttributes>");
         // Identities SES does not know are left out of the map.
         for asked in texts(input, "Identities") {
-            if identities.iter().any(|identity| identity == asked) {
+            if identities.iter().any(|identity| identity.address == asked) {
                 out.push_str("<entry>");
                 element(&mut out, "key", asked);
                 out.push_str("<value>");
@@ -141,10 +146,14 @@ impl SesService {
     /// Deleting an identity SES does not have succeeds too.
     pub(super) fn delete_identity(&self, input: &Value) -> Outcome {
         let identity = text(input, "Identity").unwrap_or_default();
-        self.identities
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .retain(|known| known != identity);
+        let mut identities = self.identities.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(at) = identities
+            .iter()
+            .position(|known| known.address == identity)
+        {
+            self.journal_identity_deleted(identity);
+            identities.remove(at);
+        }
         Ok(String::new())
     }
 }

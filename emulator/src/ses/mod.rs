@@ -16,6 +16,7 @@ mod errors;
 mod identities;
 pub mod model;
 mod sending;
+mod stored;
 
 use std::sync::{Arc, Mutex};
 
@@ -25,6 +26,7 @@ use serde_json::Value;
 use crate::Config;
 use crate::aws_query::{QueryError, QueryService};
 use crate::outbox::Outbox;
+use crate::persist::Journal;
 use crate::validation::{Model, Shape};
 
 /// The XML inside `<{Action}Result>`, or the error.
@@ -38,22 +40,35 @@ pub(crate) fn is_ses_request(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.contains("/ses/aws4_request"))
 }
 
+/// A verified identity (an email address), and when it was verified
+/// relative to the others: ListIdentities lists them in that order.
+#[derive(Debug, Clone, PartialEq)]
+struct Identity {
+    address: String,
+    /// Larger for identities verified later (kept across restarts).
+    order: u64,
+}
+
 /// One emulator's SES: its verified identities, in the order they were
 /// verified, and the outbox mail goes to.
 pub struct SesService {
     region: String,
     model: Model,
-    identities: Mutex<Vec<String>>,
+    identities: Mutex<Vec<Identity>>,
     outbox: Arc<Outbox>,
+    /// Where identity changes are reported (see `stored`); the outbox's
+    /// mail is the outbox's own.
+    journal: Journal,
 }
 
 impl SesService {
-    pub(crate) fn new(config: &Config, outbox: Arc<Outbox>) -> Self {
+    pub(crate) fn new(config: &Config, outbox: Arc<Outbox>, journal: Journal) -> Self {
         SesService {
             region: config.region.clone(),
             model: Model::new(model::SHAPES, model::PATTERNS, model::OPERATIONS),
             identities: Mutex::new(Vec::new()),
             outbox,
+            journal,
         }
     }
 
@@ -65,7 +80,7 @@ impl SesService {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .iter()
-            .any(|identity| identity == address)
+            .any(|identity| identity.address == address)
     }
 }
 
