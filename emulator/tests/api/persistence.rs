@@ -155,7 +155,16 @@ async fn seed(endpoint: &str) -> (String, String) {
     )
     .await;
     assert_eq!(status, 200, "{table}");
-    (pool_id, client_id)
+    // A new table is CREATING for a moment, and takes no items until ACTIVE.
+    for _ in 0..200 {
+        let (_, described) =
+            dynamodb(endpoint, "DescribeTable", json!({"TableName": "kept"})).await;
+        if described["Table"]["TableStatus"] == "ACTIVE" {
+            return (pool_id, client_id);
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("table kept never became ACTIVE");
 }
 
 #[tokio::test]
