@@ -59,6 +59,7 @@ impl AppState {
                 outbox.clone(),
                 clock.clone(),
                 lambda.clone(),
+                journal.clone(),
             ),
             ses: SesService::new(config, outbox.clone()),
             outbox,

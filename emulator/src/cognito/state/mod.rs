@@ -27,6 +27,7 @@ pub(crate) mod oauth_settings;
 pub(crate) mod password_policy;
 pub(crate) mod pool;
 pub(crate) mod random;
+pub(crate) mod records;
 pub(crate) mod refresh;
 pub(crate) mod resource_servers;
 pub(crate) mod revocation;

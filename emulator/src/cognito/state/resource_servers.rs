@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 /// One resource server of a pool.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct ResourceServer {
     pub identifier: String,
     pub name: String,
