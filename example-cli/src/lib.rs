@@ -12,8 +12,8 @@ mod connection;
 mod delivery;
 mod error;
 #[cfg(feature = "scenario")]
-#[cfg(feature = "scenario")]
 pub mod outbox;
+#[cfg(feature = "scenario")]
 pub mod scenario;
 mod secret_hash;
 mod tokens;
