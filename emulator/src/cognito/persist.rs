@@ -309,3 +309,849 @@ impl Persistent for CognitoService {
         self.keys_saved.store(false, Ordering::Release);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    use serde_json::{Map, json};
+
+    use super::*;
+    use crate::Config;
+    use crate::aws_json::ServiceError;
+    use crate::cognito::{Input, totp};
+    use crate::persist::Journal;
+    use crate::server::AppState;
+
+    /// An emulator whose Cognito reports to a capture journal, and checks
+    /// after every call that what it reported is what it holds.
+    struct Harness {
+        state: AppState,
+        journal: Journal,
+    }
+
+    impl Harness {
+        fn new() -> Self {
+            let journal = Journal::capture();
+            let state = AppState::new(&Config::default(), "http://localhost:4566", journal.clone());
+            Harness { state, journal }
+        }
+
+        fn cognito(&self) -> &CognitoService {
+            &self.state.cognito
+        }
+
+        async fn outcome(
+            &self,
+            operation: &'static str,
+            body: Value,
+        ) -> Result<Value, ServiceError> {
+            let body: Map<String, Value> = serde_json::from_value(body).expect("an object");
+            let outcome = super::super::route(self.cognito(), operation, &Input::new(&body)).await;
+            self.check(operation);
+            outcome
+        }
+
+        async fn call(&self, operation: &'static str, body: Value) -> Value {
+            self.outcome(operation, body)
+                .await
+                .unwrap_or_else(|err| panic!("{operation}: {} {}", err.code, err.message))
+        }
+
+        async fn refused(&self, operation: &'static str, body: Value) -> ServiceError {
+            match self.outcome(operation, body).await {
+                Ok(output) => panic!("{operation} succeeded: {output}"),
+                Err(err) => err,
+            }
+        }
+
+        /// The journal describes exactly the records the service holds.
+        fn check(&self, after: &str) {
+            check_same(&self.journal.replayed(), &self.cognito().records(), after);
+        }
+
+        fn code(&self, pool_id: &str, username: &str) -> String {
+            self.state
+                .outbox
+                .latest_code(pool_id, username)
+                .expect("a code was sent")
+        }
+    }
+
+    /// Compares two record lists, naming the records that differ.
+    fn check_same(journaled: &[Record], held: &[Record], after: &str) {
+        let map = |records: &[Record]| -> BTreeMap<(String, String), Value> {
+            records
+                .iter()
+                .map(|r| ((r.kind.clone(), r.key.clone()), r.value.clone()))
+                .collect()
+        };
+        let (journaled_map, held_map) = (map(journaled), map(held));
+        let mut differences = Vec::new();
+        for (key, value) in &held_map {
+            match journaled_map.get(key) {
+                None => differences.push(format!("not journaled: {key:?}")),
+                Some(j) if j != value => differences.push(format!(
+                    "stale: {key:?}\n journaled {j}\n held      {value}"
+                )),
+                _ => {}
+            }
+        }
+        for key in journaled_map.keys() {
+            if !held_map.contains_key(key) {
+                differences.push(format!("journaled but gone: {key:?}"));
+            }
+        }
+        assert!(
+            differences.is_empty(),
+            "after {after}:\n{}",
+            differences.join("\n")
+        );
+        assert_eq!(journaled, held, "after {after}: the order of records");
+    }
+
+    const PASSWORD: &str = "Passw0rd!long";
+
+    /// Drives every operation that changes state, checking the journal
+    /// after each; returns the harness and what a restored copy must honour.
+    async fn drive_everything() -> (Harness, Remembered) {
+        let h = Harness::new();
+        let pool = h
+            .call(
+                "CreateUserPool",
+                json!({
+                    "PoolName": "main",
+                    "AutoVerifiedAttributes": ["email"],
+                    "AliasAttributes": ["email", "preferred_username"],
+                    "UsernameConfiguration": {"CaseSensitive": false},
+                    "Schema": [{"Name": "tier", "AttributeDataType": "String"}],
+                    "DeviceConfiguration": {"ChallengeRequiredOnNewDevice": false},
+                    "UserPoolTags": {"team": "a"},
+                }),
+            )
+            .await;
+        let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_owned();
+        let arn = pool["UserPool"]["Arn"].as_str().unwrap().to_owned();
+        let p = |extra: Value| {
+            let mut body = json!({ "UserPoolId": pool_id });
+            body.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            body
+        };
+        h.call(
+            "UpdateUserPool",
+            p(json!({"AutoVerifiedAttributes": ["email"], "Policies": {"PasswordPolicy": {"MinimumLength": 8}},
+                     "DeviceConfiguration": {"ChallengeRequiredOnNewDevice": false}})),
+        )
+        .await;
+        h.call(
+            "SetUserPoolMfaConfig",
+            p(json!({"MfaConfiguration": "OPTIONAL", "SoftwareTokenMfaConfiguration": {"Enabled": true}})),
+        )
+        .await;
+        h.call(
+            "AddCustomAttributes",
+            p(json!({"CustomAttributes": [{"Name": "level", "AttributeDataType": "Number"}]})),
+        )
+        .await;
+        h.call(
+            "TagResource",
+            json!({"ResourceArn": arn, "Tags": {"env": "test"}}),
+        )
+        .await;
+        h.call(
+            "UntagResource",
+            json!({"ResourceArn": arn, "TagKeys": ["team"]}),
+        )
+        .await;
+
+        // Resource servers, clients, domains.
+        h.call(
+            "CreateResourceServer",
+            p(
+                json!({"Identifier": "https://api.example.com/v1", "Name": "api",
+                     "Scopes": [{"ScopeName": "read", "ScopeDescription": "Read"}]}),
+            ),
+        )
+        .await;
+        h.call(
+            "UpdateResourceServer",
+            p(
+                json!({"Identifier": "https://api.example.com/v1", "Name": "api2",
+                     "Scopes": [{"ScopeName": "read", "ScopeDescription": "Read"},
+                                {"ScopeName": "write", "ScopeDescription": "Write"}]}),
+            ),
+        )
+        .await;
+        h.call(
+            "CreateResourceServer",
+            p(json!({"Identifier": "gone", "Name": "gone", "Scopes": []})),
+        )
+        .await;
+        h.call("DeleteResourceServer", p(json!({"Identifier": "gone"})))
+            .await;
+        let flows = json!([
+            "ALLOW_USER_PASSWORD_AUTH",
+            "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH",
+            "ALLOW_USER_SRP_AUTH"
+        ]);
+        let client = h
+            .call(
+                "CreateUserPoolClient",
+                p(json!({"ClientName": "app", "ExplicitAuthFlows": flows,
+                         "AllowedOAuthFlows": ["code"], "AllowedOAuthFlowsUserPoolClient": true,
+                         "AllowedOAuthScopes": ["openid", "https://api.example.com/v1/read"],
+                         "CallbackURLs": ["https://app.example.com/cb"],
+                         "SupportedIdentityProviders": ["COGNITO"]})),
+            )
+            .await;
+        let client_id = client["UserPoolClient"]["ClientId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        h.call(
+            "UpdateUserPoolClient",
+            p(json!({"ClientId": client_id, "ExplicitAuthFlows": flows,
+                     "AccessTokenValidity": 2, "TokenValidityUnits": {"AccessToken": "hours"},
+                     "AllowedOAuthFlows": ["code"], "AllowedOAuthFlowsUserPoolClient": true,
+                     "AllowedOAuthScopes": ["openid", "https://api.example.com/v1/write"],
+                     "CallbackURLs": ["https://app.example.com/cb"],
+                     "SupportedIdentityProviders": ["COGNITO"]})),
+        )
+        .await;
+        let rotating = h
+            .call(
+                "CreateUserPoolClient",
+                p(json!({"ClientName": "rotating", "GenerateSecret": true,
+                         "ExplicitAuthFlows": ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                         "RefreshTokenRotation": {"Feature": "ENABLED", "RetryGracePeriodSeconds": 0}})),
+            )
+            .await;
+        let rotating_id = rotating["UserPoolClient"]["ClientId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let rotating_secret = rotating["UserPoolClient"]["ClientSecret"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let doomed = h
+            .call("CreateUserPoolClient", p(json!({"ClientName": "doomed"})))
+            .await;
+        h.call(
+            "DeleteUserPoolClient",
+            p(json!({"ClientId": doomed["UserPoolClient"]["ClientId"]})),
+        )
+        .await;
+        h.call("CreateUserPoolDomain", p(json!({"Domain": "main-domain"})))
+            .await;
+        h.call(
+            "UpdateUserPoolDomain",
+            p(json!({"Domain": "main-domain", "ManagedLoginVersion": 2})),
+        )
+        .await;
+
+        // Sign-up and confirmation, wrong codes counting.
+        h.call(
+            "SignUp",
+            json!({"ClientId": client_id, "Username": "Alice", "Password": PASSWORD,
+                   "UserAttributes": [{"Name": "email", "Value": "alice@example.com"},
+                                      {"Name": "custom:tier", "Value": "gold"}]}),
+        )
+        .await;
+        h.call(
+            "ResendConfirmationCode",
+            json!({"ClientId": client_id, "Username": "alice"}),
+        )
+        .await;
+        let code = h.code(&pool_id, "Alice");
+        let wrong = if code == "000000" { "000001" } else { "000000" };
+        h.refused(
+            "ConfirmSignUp",
+            json!({"ClientId": client_id, "Username": "alice", "ConfirmationCode": wrong}),
+        )
+        .await;
+        h.call(
+            "ConfirmSignUp",
+            json!({"ClientId": client_id, "Username": "alice", "ConfirmationCode": code}),
+        )
+        .await;
+        h.call(
+            "SignUp",
+            json!({"ClientId": client_id, "Username": "bob", "Password": PASSWORD}),
+        )
+        .await;
+        h.call("AdminConfirmSignUp", p(json!({"Username": "bob"})))
+            .await;
+
+        // Admin-created users, a temporary password replaced at sign-in.
+        h.call(
+            "AdminCreateUser",
+            p(json!({"Username": "carol", "TemporaryPassword": PASSWORD, "MessageAction": "SUPPRESS",
+                     "UserAttributes": [{"Name": "email", "Value": "carol@example.com"},
+                                        {"Name": "email_verified", "Value": "true"}]})),
+        )
+        .await;
+        let challenge = h
+            .call(
+                "AdminInitiateAuth",
+                p(
+                    json!({"ClientId": client_id, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                         "AuthParameters": {"USERNAME": "carol", "PASSWORD": PASSWORD}}),
+                ),
+            )
+            .await;
+        assert_eq!(challenge["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+        h.call(
+            "AdminRespondToAuthChallenge",
+            p(
+                json!({"ClientId": client_id, "ChallengeName": "NEW_PASSWORD_REQUIRED",
+                     "Session": challenge["Session"],
+                     "ChallengeResponses": {"USERNAME": "carol", "NEW_PASSWORD": "An0ther!pass"}}),
+            ),
+        )
+        .await;
+        h.call(
+            "AdminCreateUser",
+            p(json!({"Username": "dave", "TemporaryPassword": PASSWORD, "MessageAction": "SUPPRESS"})),
+        )
+        .await;
+        h.call(
+            "AdminCreateUser",
+            p(json!({"Username": "dave", "TemporaryPassword": "Temp0rary!new", "MessageAction": "RESEND"})),
+        )
+        .await;
+        h.call(
+            "AdminSetUserPassword",
+            p(json!({"Username": "dave", "Password": PASSWORD, "Permanent": true})),
+        )
+        .await;
+
+        // Signed in: attributes, devices, software tokens.
+        let signed_in = h
+            .call(
+                "InitiateAuth",
+                json!({"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH",
+                       "AuthParameters": {"USERNAME": "alice", "PASSWORD": PASSWORD}}),
+            )
+            .await;
+        let result = &signed_in["AuthenticationResult"];
+        let access = result["AccessToken"].as_str().unwrap().to_owned();
+        let refresh = result["RefreshToken"].as_str().unwrap().to_owned();
+        let device_key = result["NewDeviceMetadata"]["DeviceKey"]
+            .as_str()
+            .expect("a new device")
+            .to_owned();
+        let token = |extra: Value| {
+            let mut body = json!({ "AccessToken": access });
+            body.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            body
+        };
+        h.call(
+            "ConfirmDevice",
+            token(json!({"DeviceKey": device_key, "DeviceName": "laptop",
+                         "DeviceSecretVerifierConfig": {"PasswordVerifier": "AQID", "Salt": "BAUG"}})),
+        )
+        .await;
+        h.call(
+            "UpdateDeviceStatus",
+            token(json!({"DeviceKey": device_key, "DeviceRememberedStatus": "remembered"})),
+        )
+        .await;
+        h.call(
+            "AdminUpdateDeviceStatus",
+            p(json!({"Username": "alice", "DeviceKey": device_key, "DeviceRememberedStatus": "not_remembered"})),
+        )
+        .await;
+        h.call(
+            "UpdateUserAttributes",
+            token(
+                json!({"UserAttributes": [{"Name": "preferred_username", "Value": "ally"},
+                                             {"Name": "email", "Value": "alice2@example.com"}]}),
+            ),
+        )
+        .await;
+        h.call(
+            "GetUserAttributeVerificationCode",
+            token(json!({"AttributeName": "email"})),
+        )
+        .await;
+        h.refused(
+            "VerifyUserAttribute",
+            token(json!({"AttributeName": "email", "Code": "999999x"})),
+        )
+        .await;
+        let code = h.code(&pool_id, "Alice");
+        h.call(
+            "VerifyUserAttribute",
+            token(json!({"AttributeName": "email", "Code": code})),
+        )
+        .await;
+        h.call(
+            "DeleteUserAttributes",
+            token(json!({"UserAttributeNames": ["custom:tier"]})),
+        )
+        .await;
+        h.call(
+            "AdminUpdateUserAttributes",
+            p(json!({"Username": "bob", "UserAttributes": [{"Name": "email", "Value": "bob@example.com"},
+                                                           {"Name": "email_verified", "Value": "true"},
+                                                           {"Name": "custom:level", "Value": "3"}]})),
+        )
+        .await;
+        h.call(
+            "AdminDeleteUserAttributes",
+            p(json!({"Username": "bob", "UserAttributeNames": ["custom:level"]})),
+        )
+        .await;
+        let secret = h.call("AssociateSoftwareToken", token(json!({}))).await["SecretCode"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let now = h.cognito().now_secs() as u64;
+        h.call(
+            "VerifySoftwareToken",
+            token(json!({"UserCode": totp::code_at(&secret, now)})),
+        )
+        .await;
+        h.call(
+            "SetUserMFAPreference",
+            token(json!({"SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": false}})),
+        )
+        .await;
+        h.call(
+            "AdminSetUserMFAPreference",
+            p(json!({"Username": "alice", "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}})),
+        )
+        .await;
+        // A TOTP sign-in remembers the step it accepted.
+        h.state.clock.advance(Duration::from_secs(60));
+        let mfa = h
+            .call(
+                "InitiateAuth",
+                json!({"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH",
+                       "AuthParameters": {"USERNAME": "alice", "PASSWORD": PASSWORD}}),
+            )
+            .await;
+        assert_eq!(mfa["ChallengeName"], "SOFTWARE_TOKEN_MFA", "{mfa}");
+        let now = h.cognito().now_secs() as u64;
+        let second = h
+            .call(
+                "RespondToAuthChallenge",
+                json!({"ClientId": client_id, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": mfa["Session"],
+                       "ChallengeResponses": {"USERNAME": "alice", "SOFTWARE_TOKEN_MFA_CODE": totp::code_at(&secret, now)}}),
+            )
+            .await;
+        let second = &second["AuthenticationResult"];
+        let second_device = second["NewDeviceMetadata"]["DeviceKey"].clone();
+        let second_access = second["AccessToken"].clone();
+        h.call(
+            "ConfirmDevice",
+            json!({"AccessToken": second_access, "DeviceKey": second_device,
+                   "DeviceSecretVerifierConfig": {"PasswordVerifier": "AQIE", "Salt": "BAUH"}}),
+        )
+        .await;
+        h.call(
+            "ForgetDevice",
+            json!({"AccessToken": second_access, "DeviceKey": second_device}),
+        )
+        .await;
+
+        // Groups and memberships.
+        for (name, precedence) in [("admins", 1), ("a/b", 2), ("staff", 3)] {
+            h.call(
+                "CreateGroup",
+                p(json!({"GroupName": name, "Precedence": precedence})),
+            )
+            .await;
+        }
+        h.call(
+            "UpdateGroup",
+            p(json!({"GroupName": "admins", "Description": "the admins", "RoleArn": "arn:aws:iam::000000000000:role/admin"})),
+        )
+        .await;
+        for (user, group) in [
+            ("alice", "admins"),
+            ("bob", "admins"),
+            ("bob", "a/b"),
+            ("carol", "staff"),
+            ("dave", "staff"),
+        ] {
+            h.call(
+                "AdminAddUserToGroup",
+                p(json!({"Username": user, "GroupName": group})),
+            )
+            .await;
+        }
+        h.call(
+            "AdminRemoveUserFromGroup",
+            p(json!({"Username": "bob", "GroupName": "admins"})),
+        )
+        .await;
+        h.call("DeleteGroup", p(json!({"GroupName": "a/b"}))).await;
+
+        // Passwords.
+        h.call(
+            "ForgotPassword",
+            json!({"ClientId": client_id, "Username": "bob"}),
+        )
+        .await;
+        h.refused(
+            "ConfirmForgotPassword",
+            json!({"ClientId": client_id, "Username": "bob", "ConfirmationCode": "000000x", "Password": PASSWORD}),
+        )
+        .await;
+        let code = h.code(&pool_id, "bob");
+        h.call(
+            "ConfirmForgotPassword",
+            json!({"ClientId": client_id, "Username": "bob", "ConfirmationCode": code, "Password": "Br4nd!newpass"}),
+        )
+        .await;
+        h.call("AdminResetUserPassword", p(json!({"Username": "carol"})))
+            .await;
+        let dave = h
+            .call(
+                "AdminInitiateAuth",
+                p(json!({"ClientId": rotating_id, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                         "AuthParameters": {"USERNAME": "dave", "PASSWORD": PASSWORD,
+                                            "SECRET_HASH": super::super::state::clients::secret_hash(&rotating_secret, "dave", &rotating_id)}})),
+            )
+            .await;
+        let dave_access = dave["AuthenticationResult"]["AccessToken"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let dave_refresh = dave["AuthenticationResult"]["RefreshToken"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        h.call(
+            "ChangePassword",
+            json!({"AccessToken": dave_access, "PreviousPassword": PASSWORD, "ProposedPassword": "Dav3!changed"}),
+        )
+        .await;
+        // A rotated-out refresh token, then a revoked one.
+        let rotated = h
+            .call(
+                "GetTokensFromRefreshToken",
+                json!({"RefreshToken": dave_refresh, "ClientId": rotating_id, "ClientSecret": rotating_secret}),
+            )
+            .await;
+        let dave_refresh = rotated["AuthenticationResult"]["RefreshToken"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        h.call(
+            "RevokeToken",
+            json!({"Token": dave_refresh, "ClientId": rotating_id, "ClientSecret": rotating_secret}),
+        )
+        .await;
+
+        // Enabling, disabling, signing out.
+        h.call("AdminDisableUser", p(json!({"Username": "carol"})))
+            .await;
+        h.call("AdminEnableUser", p(json!({"Username": "carol"})))
+            .await;
+        h.call("AdminUserGlobalSignOut", p(json!({"Username": "carol"})))
+            .await;
+        let bob = h
+            .call(
+                "AdminInitiateAuth",
+                p(
+                    json!({"ClientId": client_id, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                         "AuthParameters": {"USERNAME": "bob", "PASSWORD": "Br4nd!newpass"}}),
+                ),
+            )
+            .await;
+        let bob_access = bob["AuthenticationResult"]["AccessToken"].clone();
+        h.call("GlobalSignOut", json!({"AccessToken": bob_access}))
+            .await;
+
+        // Forgetting devices, deleting users (a member's group entry is
+        // pruned by the next listing).
+        h.call(
+            "AdminForgetDevice",
+            p(json!({"Username": "alice", "DeviceKey": device_key})),
+        )
+        .await;
+        h.call("AdminDeleteUser", p(json!({"Username": "dave"})))
+            .await;
+        h.call("ListUsersInGroup", p(json!({"GroupName": "staff"})))
+            .await;
+        let erin = {
+            h.call(
+                "AdminCreateUser",
+                p(json!({"Username": "erin", "TemporaryPassword": PASSWORD, "MessageAction": "SUPPRESS"})),
+            )
+            .await;
+            h.call(
+                "AdminSetUserPassword",
+                p(json!({"Username": "erin", "Password": PASSWORD, "Permanent": true})),
+            )
+            .await;
+            h.call(
+                "AdminInitiateAuth",
+                p(
+                    json!({"ClientId": client_id, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                         "AuthParameters": {"USERNAME": "erin", "PASSWORD": PASSWORD}}),
+                ),
+            )
+            .await
+        };
+        h.call(
+            "DeleteUser",
+            json!({"AccessToken": erin["AuthenticationResult"]["AccessToken"]}),
+        )
+        .await;
+
+        // A second pool with everything in it, deleted.
+        let other = h
+            .call(
+                "CreateUserPool",
+                json!({"PoolName": "other", "UsernameAttributes": ["email"]}),
+            )
+            .await;
+        let other_id = other["UserPool"]["Id"].as_str().unwrap().to_owned();
+        let o = |extra: Value| {
+            let mut body = json!({ "UserPoolId": other_id });
+            body.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            body
+        };
+        h.call("CreateUserPoolClient", o(json!({"ClientName": "x"})))
+            .await;
+        h.call(
+            "AdminCreateUser",
+            o(json!({"Username": "x@example.com", "MessageAction": "SUPPRESS"})),
+        )
+        .await;
+        h.call("CreateGroup", o(json!({"GroupName": "g"}))).await;
+        h.call(
+            "AdminAddUserToGroup",
+            o(json!({"Username": "x@example.com", "GroupName": "g"})),
+        )
+        .await;
+        h.call(
+            "CreateResourceServer",
+            o(json!({"Identifier": "r", "Name": "r"})),
+        )
+        .await;
+        h.call("CreateUserPoolDomain", o(json!({"Domain": "other-domain"})))
+            .await;
+        h.call("DeleteUserPoolDomain", o(json!({"Domain": "other-domain"})))
+            .await;
+        h.call("CreateUserPoolDomain", o(json!({"Domain": "other-domain"})))
+            .await;
+        h.call("DeleteUserPool", o(json!({}))).await;
+        assert!(
+            h.journal
+                .replayed()
+                .iter()
+                .all(|r| !r.key.contains(&other_id) && r.key != "other-domain"),
+            "the deleted pool left records"
+        );
+
+        let kid = h.cognito().rotate_signing_key();
+        h.check("rotate_signing_key");
+        // A wrong password changes nothing.
+        h.refused(
+            "InitiateAuth",
+            json!({"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH",
+                   "AuthParameters": {"USERNAME": "ally", "PASSWORD": "An0ther!pass"}}),
+        )
+        .await;
+        let remembered = Remembered {
+            pool_id,
+            client_id,
+            access,
+            refresh,
+            kid,
+            dave_refresh,
+        };
+        (h, remembered)
+    }
+
+    /// What a restored emulator must still honour.
+    struct Remembered {
+        pool_id: String,
+        client_id: String,
+        /// Alice's access and refresh tokens, issued before the rotation.
+        access: String,
+        refresh: String,
+        kid: String,
+        /// Revoked.
+        dave_refresh: String,
+    }
+
+    #[tokio::test]
+    async fn every_change_is_journaled() {
+        let (h, _) = drive_everything().await;
+        let records = h.cognito().records();
+        for kind in [
+            records::POOL,
+            records::CLIENT,
+            records::USER,
+            records::GROUP,
+            records::MEMBER,
+            records::RESOURCE_SERVER,
+            records::DOMAIN,
+            records::KEYS_KIND,
+            records::REVOCATION,
+        ] {
+            assert!(
+                records.iter().any(|r| r.kind == kind),
+                "no {kind} record: the test misses a change"
+            );
+        }
+    }
+
+    /// The capture journal of `h` made to describe `records`, as if they
+    /// had been journaled (a restored emulator starts from its state folder).
+    fn seed(h: &Harness, records: &[Record]) {
+        let kinds = [
+            records::POOL,
+            records::CLIENT,
+            records::USER,
+            records::GROUP,
+            records::MEMBER,
+            records::RESOURCE_SERVER,
+            records::DOMAIN,
+            records::KEYS_KIND,
+            records::REVOCATION,
+        ];
+        for record in records {
+            let kind = kinds.iter().find(|k| **k == record.kind).expect("a kind");
+            h.journal.put(kind, &record.key, &record.value);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_restored_emulator_holds_everything_and_honours_old_tokens() {
+        let (h, r) = drive_everything().await;
+        let records = h.cognito().records();
+        let restored = Harness::new();
+        restored.cognito().restore(records.clone()).unwrap();
+        assert!(
+            restored.journal.replayed().is_empty(),
+            "restoring journals nothing"
+        );
+        check_same(&records, &restored.cognito().records(), "restore");
+        seed(&restored, &records);
+        let h = restored;
+
+        // The keys: the JWKS, tokens signed before, refresh tokens sealed before.
+        let jwks = h.cognito().jwks(&r.pool_id).unwrap();
+        let kids: Vec<&str> = jwks["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["kid"].as_str().unwrap())
+            .collect();
+        assert_eq!(kids.len(), 2);
+        assert_eq!(kids[1], r.kid);
+        let user = h.call("GetUser", json!({"AccessToken": r.access})).await;
+        assert_eq!(user["Username"], "Alice");
+        let refreshed = h
+            .call(
+                "InitiateAuth",
+                json!({"ClientId": r.client_id, "AuthFlow": "REFRESH_TOKEN_AUTH",
+                       "AuthParameters": {"REFRESH_TOKEN": r.refresh}}),
+            )
+            .await;
+        assert!(refreshed["AuthenticationResult"]["AccessToken"].is_string());
+        assert_eq!(
+            h.refused(
+                "GetTokensFromRefreshToken",
+                json!({"RefreshToken": r.dave_refresh, "ClientId": "nope"}),
+            )
+            .await
+            .code,
+            "ResourceNotFoundException"
+        );
+
+        // Passwords and aliases: bob signs in by his verified email.
+        let bob = h
+            .call(
+                "AdminInitiateAuth",
+                json!({"UserPoolId": r.pool_id, "ClientId": r.client_id,
+                       "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                       "AuthParameters": {"USERNAME": "BOB@example.com", "PASSWORD": "Br4nd!newpass"}}),
+            )
+            .await;
+        let bob_access = bob["AuthenticationResult"]["AccessToken"].clone();
+        assert!(bob_access.is_string(), "{bob}");
+        // Groups and settings.
+        let groups = h
+            .call(
+                "AdminListGroupsForUser",
+                json!({"UserPoolId": r.pool_id, "Username": "alice"}),
+            )
+            .await;
+        assert_eq!(groups["Groups"][0]["GroupName"], "admins");
+        let mfa = h
+            .call("GetUserPoolMfaConfig", json!({"UserPoolId": r.pool_id}))
+            .await;
+        assert_eq!(mfa["MfaConfiguration"], "OPTIONAL");
+        let described = h
+            .call("DescribeUserPool", json!({"UserPoolId": r.pool_id}))
+            .await;
+        assert_eq!(
+            described["UserPool"]["UserPoolTags"],
+            json!({"env": "test"})
+        );
+        assert_eq!(described["UserPool"]["Domain"], "main-domain");
+
+        // A new pool comes after the old ones in listings.
+        h.call("CreateUserPool", json!({"PoolName": "later"})).await;
+        let listed = h.call("ListUserPools", json!({"MaxResults": 10})).await;
+        let names: Vec<&str> = listed["UserPools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["Name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["main", "later"]);
+
+        // Reset forgets everything, without journaling.
+        let before = h.journal.replayed();
+        h.cognito().clear();
+        assert!(h.cognito().records().is_empty());
+        assert_eq!(h.journal.replayed(), before);
+    }
+
+    #[tokio::test]
+    async fn unreadable_and_orphan_records() {
+        let h = Harness::new();
+        let broken = Record {
+            kind: records::USER.to_owned(),
+            key: "us-east-1_x/ann".to_owned(),
+            value: json!({"username": 3}),
+        };
+        // A user whose pool is gone is skipped, even unreadable.
+        h.cognito().restore(vec![broken.clone()]).unwrap();
+        assert!(h.cognito().records().is_empty());
+
+        let (full, r) = drive_everything().await;
+        let mut records = full.cognito().records();
+        let mut wrong = records
+            .iter()
+            .find(|r| r.kind == records::USER)
+            .unwrap()
+            .clone();
+        wrong.value["sub"] = json!("not a uuid");
+        records.retain(|r| r.kind != records::USER || r.key != wrong.key);
+        records.push(wrong.clone());
+        let err = Harness::new().cognito().restore(records).unwrap_err();
+        assert!(
+            err.contains("cognito.user") && err.contains(&wrong.key),
+            "{err}"
+        );
+        let _ = r;
+    }
+}
