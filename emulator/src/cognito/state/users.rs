@@ -56,7 +56,7 @@ pub(crate) struct User {
     pub created: i64,
     pub modified: i64,
     #[serde(with = "attribute_list")]
-    pub attributes: Vec<(Box<str>, Box<str>)>,
+    pub attributes: Attributes,
     #[serde(default)]
     pub password: Option<PasswordDigest>,
     /// Epoch seconds after which a temporary password no longer works (0: none).
@@ -72,6 +72,9 @@ pub(crate) struct User {
     #[serde(default)]
     pub revoked_before: i64,
 }
+
+/// A user's attributes: name and value, in the order set.
+pub(crate) type Attributes = Vec<(Box<str>, Box<str>)>;
 
 /// A `sub` as its usual text form.
 mod uuid_text {
@@ -122,7 +125,7 @@ mod attribute_list {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Vec<(Box<str>, Box<str>)>, D::Error> {
+    ) -> Result<super::Attributes, D::Error> {
         let list = Vec::<OwnedAttribute>::deserialize(deserializer)?;
         Ok(list.into_iter().map(|a| (a.name, a.value)).collect())
     }
