@@ -23,6 +23,11 @@
 //!    response.
 //! 7. `oauth`: a user pool domain's endpoints (hosted sign-in pages and
 //!    OAuth 2.0), served over HTTP rather than the JSON front door.
+//! 8. `persist`: the service as records of a state folder (`--state-dir`):
+//!    listing them, and rebuilding an empty service from them. The changes
+//!    themselves are reported to the journal where they are made, under the
+//!    lock that guards them (users by their table's guard, groups by their
+//!    table, settings by `Pool::update_settings`, the rest by the handlers).
 
 mod access;
 mod attributes;

@@ -7,7 +7,7 @@
 //! handler modules do that.
 //!
 //! Layering inside (each module uses only those above it):
-//! `random`, `codes`, `refresh`, `revocation`, `software_token`,
+//! `records` (the kinds and keys of a state folder's records), `random`, `codes`, `refresh`, `revocation`, `software_token`,
 //! `password_policy`, `attributes`, `groups`, `domains` → `settings`,
 //! `devices`, `clients`, `custom_auth` → `challenges` → `users` → `attribute_changes`,
 //! `user_filter`, `pool` →
