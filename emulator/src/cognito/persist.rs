@@ -245,11 +245,18 @@ impl Persistent for CognitoService {
         for record in kind(records::USER) {
             let Some(pool) = parent(record) else { continue };
             let user: User = read(record)?;
-            pool.users.restore(&pool.settings(), user);
+            let settings = pool.settings();
+            if records::user_key(&pool.id, &settings.user_key(&user.username)) != record.key {
+                return Err(unreadable(record, "the key is not the user's"));
+            }
+            pool.users.restore(&settings, user);
         }
         for record in kind(records::GROUP) {
             let Some(pool) = parent(record) else { continue };
             let group: Group = read(record)?;
+            if records::child_key(&pool.id, &group.name) != record.key {
+                return Err(unreadable(record, "the key is not the group's"));
+            }
             pool.groups.lock().restore_group(group);
         }
         for record in kind(records::MEMBER) {
@@ -1153,5 +1160,57 @@ mod tests {
             "{err}"
         );
         let _ = r;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_changes_are_journaled_in_the_order_made() {
+        let h = Arc::new(Harness::new());
+        let pool = h.call("CreateUserPool", json!({"PoolName": "busy"})).await;
+        let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_owned();
+        h.call(
+            "AdminCreateUser",
+            json!({"UserPoolId": pool_id, "Username": "shared", "MessageAction": "SUPPRESS"}),
+        )
+        .await;
+        h.call(
+            "CreateGroup",
+            json!({"UserPoolId": pool_id, "GroupName": "g"}),
+        )
+        .await;
+        let tasks: Vec<_> = (0..8)
+            .map(|task| {
+                let h = h.clone();
+                let pool_id = pool_id.clone();
+                tokio::spawn(async move {
+                    for round in 0..25 {
+                        let name = format!("u{task}-{round}");
+                        let body = json!({"UserPoolId": pool_id, "Username": name, "MessageAction": "SUPPRESS"});
+                        let body: Map<String, Value> = serde_json::from_value(body).unwrap();
+                        let route = |op, body: Map<String, Value>| {
+                            let h = h.clone();
+                            async move {
+                                super::super::route(h.cognito(), op, &Input::new(&body))
+                                    .await
+                                    .unwrap()
+                            }
+                        };
+                        route("AdminCreateUser", body).await;
+                        let body = json!({"UserPoolId": pool_id, "Username": "shared",
+                                          "UserAttributes": [{"Name": "name", "Value": format!("{task}-{round}")}]});
+                        route("AdminUpdateUserAttributes", serde_json::from_value(body).unwrap()).await;
+                        let body = json!({"UserPoolId": pool_id, "Username": name, "GroupName": "g"});
+                        route("AdminAddUserToGroup", serde_json::from_value(body).unwrap()).await;
+                        let body = json!({"UserPoolId": pool_id, "Username": name});
+                        if round % 3 == 0 {
+                            route("AdminDeleteUser", serde_json::from_value(body).unwrap()).await;
+                        }
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        h.check("concurrent changes");
     }
 }
