@@ -1144,7 +1144,7 @@ mod tests {
         h.cognito().restore(vec![broken.clone()]).unwrap();
         assert!(h.cognito().records().is_empty());
 
-        let (full, r) = drive_everything().await;
+        let (full, _) = drive_everything().await;
         let mut records = full.cognito().records();
         let mut wrong = records
             .iter()
