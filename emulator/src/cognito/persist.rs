@@ -1159,7 +1159,6 @@ mod tests {
             err.contains("cognito.user") && err.contains(&wrong.key),
             "{err}"
         );
-        let _ = r;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
