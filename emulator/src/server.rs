@@ -63,6 +63,7 @@ impl AppState {
                 outbox.clone(),
                 clock.clone(),
                 lambda.clone(),
+                journal.clone(),
             ),
             ses: SesService::new(config, outbox.clone(), journal.clone()),
             outbox,

@@ -37,7 +37,7 @@ impl CognitoService {
         let pool_id = issuer.rsplit('/').next().ok_or_else(invalid)?;
         let pool = self.pool(pool_id).map_err(|_| invalid())?;
         let claims = self
-            .signer
+            .signer()
             .verify_access_token_at(access_token, &self.issuer(pool_id), self.now_secs())
             .map_err(|err| match err {
                 TokenError::Expired => errors::not_authorized("Access Token has expired"),
@@ -63,7 +63,7 @@ impl CognitoService {
         {
             let table = pool.users.lock();
             let user = table
-                .users
+                .users()
                 .get(&user_key)
                 .ok_or_else(errors::access_token_revoked)?;
             let started = origin_time(&claims.origin_jti).ok_or_else(invalid)?;
@@ -85,8 +85,7 @@ impl CognitoService {
         let now = self.now_millis();
         let mut table = caller.pool.users.lock();
         let user = table
-            .users
-            .get_mut(&caller.user_key)
+            .user_mut(&caller.user_key)
             .ok_or_else(errors::user_not_found)?;
         user.sign_out_everywhere(now);
         Ok(serde_json::json!({}))

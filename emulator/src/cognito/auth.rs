@@ -174,7 +174,7 @@ impl CognitoService {
                 client.check_secret_hash(secret_hash, &[name])?;
                 return Err(unknown_user(&client));
             };
-            let user = table.users.get(&key).ok_or_else(errors::user_not_found)?;
+            let user = table.users().get(&key).ok_or_else(errors::user_not_found)?;
             client.check_secret_hash(secret_hash, &[name, &user.username])?;
             if !user.enabled {
                 return Err(errors::user_disabled());
@@ -225,7 +225,7 @@ impl CognitoService {
                 client.check_secret_hash(secret_hash, &[name])?;
                 return Err(unknown_user(&client));
             };
-            let user = table.users.get(&key).ok_or_else(errors::user_not_found)?;
+            let user = table.users().get(&key).ok_or_else(errors::user_not_found)?;
             client.check_secret_hash(secret_hash, &[name, &user.username])?;
             if !user.enabled {
                 return Err(errors::user_disabled());
@@ -320,7 +320,7 @@ impl CognitoService {
         let next = {
             let table = sign_in.pool.users.lock();
             let user = table
-                .users
+                .users()
                 .get(sign_in.user_key.as_str())
                 .ok_or_else(errors::user_not_found)?;
             let device = sign_in.device_key.as_deref().and_then(|key| {
@@ -407,8 +407,7 @@ impl CognitoService {
         let (snapshot, revoked_before, used_device, new_device) = {
             let mut table = pool.users.lock();
             let user = table
-                .users
-                .get_mut(user_key.as_str())
+                .user_mut(user_key.as_str())
                 .ok_or_else(errors::user_not_found)?;
             let mut used_device = None;
             if device_authenticated {
@@ -458,7 +457,7 @@ impl CognitoService {
                 "aws.cognito.signin.user.admin",
             )
             .await?;
-        let tokens = self.signer.issue_at(
+        let tokens = self.issuing_signer().issue_at(
             &TokenParams {
                 issuer: &issuer,
                 client_id: &client.id,
@@ -494,7 +493,7 @@ impl CognitoService {
             "AccessToken": tokens.access_token,
             "ExpiresIn": tokens.expires_in,
             "TokenType": "Bearer",
-            "RefreshToken": self.refresh.seal(&grant),
+            "RefreshToken": self.sealing().seal(&grant),
             "IdToken": tokens.id_token,
         });
         if let Some((key, group)) = new_device {
@@ -690,7 +689,7 @@ impl CognitoService {
                 let verifier = {
                     let table = pool.users.lock();
                     let user = table
-                        .users
+                        .users()
                         .get(user_key.as_str())
                         .ok_or_else(errors::user_not_found)?;
                     user.devices
@@ -742,7 +741,7 @@ impl CognitoService {
                 let group_key = {
                     let table = pool.users.lock();
                     let user = table
-                        .users
+                        .users()
                         .get(user_key.as_str())
                         .ok_or_else(errors::user_not_found)?;
                     user.devices

@@ -11,6 +11,7 @@ use super::state::clients::{AppClient, AuthFlows};
 use super::state::oauth_settings::OAuthSettings;
 use super::state::pool::Pool;
 use super::state::random::{LOWER_ALPHANUMERIC, random_string};
+use super::state::records;
 use super::{CognitoService, Input, Outcome, epoch, errors};
 use crate::aws_json::ServiceError;
 
@@ -56,14 +57,54 @@ fn client_from_request(
     now: i64,
     pool: &Pool,
 ) -> Result<AppClient, ServiceError> {
-    let oauth = {
-        let servers = pool
-            .resource_servers
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        let known = |scope: &str| servers.values().any(|s| s.has_scope(scope));
-        OAuthSettings::from_request(input, secret.is_some(), &known, &pool.id)?
+    let servers = pool
+        .resource_servers
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let known = |scope: &str| servers.values().any(|s| s.has_scope(scope));
+    client_from_parts(input, id, secret, created, now, &pool.id, &known)
+}
+
+/// An app client read from a state folder: its record is what
+/// DescribeUserPoolClient answers (`UserPoolClientType`), which holds every
+/// setting, the id, the secret and the dates. Its scopes are not checked
+/// again (a resource server deleted since keeps the client as it was).
+pub(super) fn stored_client(
+    described: &Map<String, Value>,
+    pool_id: &str,
+) -> Result<AppClient, String> {
+    let input = Input::new(described);
+    let id = input.str("ClientId").ok_or("no ClientId")?;
+    let millis = |member: &str| {
+        input
+            .value(member)
+            .and_then(Value::as_f64)
+            .map(|secs| (secs * 1000.0).round() as i64)
+            .ok_or(format!("no {member}"))
     };
+    client_from_parts(
+        &input,
+        id.into(),
+        input.str("ClientSecret").map(str::to_owned),
+        millis("CreationDate")?,
+        millis("LastModifiedDate")?,
+        pool_id,
+        &|_| true,
+    )
+    .map_err(|err| err.message)
+}
+
+/// [`client_from_request`] with the test of a scope given.
+fn client_from_parts(
+    input: &Input<'_>,
+    id: Box<str>,
+    secret: Option<String>,
+    created: i64,
+    now: i64,
+    pool_id: &str,
+    known: &dyn Fn(&str) -> bool,
+) -> Result<AppClient, ServiceError> {
+    let oauth = OAuthSettings::from_request(input, secret.is_some(), known, pool_id)?;
     let flows_requested = input.strings("ExplicitAuthFlows");
     let flows = AuthFlows::from_request(&flows_requested)?;
     let access = validity(
@@ -184,10 +225,12 @@ impl CognitoService {
             &pool,
         )?);
         let output = json!({ "UserPoolClient": Value::Object(client.described.clone()) });
-        pool.clients
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(id.clone(), client);
+        {
+            let mut clients = pool.clients.write().unwrap_or_else(|p| p.into_inner());
+            self.journal
+                .put(records::CLIENT, &pool.client_key(&id), &client.described);
+            clients.insert(id.clone(), client);
+        }
         self.client_pools
             .write()
             .unwrap_or_else(|p| p.into_inner())
@@ -233,6 +276,11 @@ impl CognitoService {
             &pool,
         )?;
         let output = json!({ "UserPoolClient": Value::Object(client.described.clone()) });
+        self.journal.put(
+            records::CLIENT,
+            &pool.client_key(&old.id),
+            &client.described,
+        );
         clients.insert(old.id.clone(), Arc::new(client));
         Ok(output)
     }
@@ -247,10 +295,13 @@ impl CognitoService {
         let pool = self.pool(input.required("UserPoolId")?)?;
         let client_id = input.required("ClientId")?;
         pool.client(client_id)?;
-        pool.clients
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(client_id);
+        {
+            let mut clients = pool.clients.write().unwrap_or_else(|p| p.into_inner());
+            if clients.remove(client_id).is_some() {
+                self.journal
+                    .delete(records::CLIENT, &pool.client_key(client_id));
+            }
+        }
         self.client_pools
             .write()
             .unwrap_or_else(|p| p.into_inner())

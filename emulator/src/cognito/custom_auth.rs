@@ -109,7 +109,7 @@ impl CognitoService {
         let found = {
             let table = pool.users.lock();
             table.resolve(&settings, name).and_then(|key| {
-                let user = table.users.get(&key)?;
+                let user = table.users().get(&key)?;
                 Some((
                     key.to_string(),
                     user.username.to_string(),

@@ -44,8 +44,7 @@ impl CognitoService {
             .is_some_and(|d| d.only_remembered_on_user_prompt);
         let mut table = caller.pool.users.lock();
         let user = table
-            .users
-            .get_mut(&caller.user_key)
+            .user_mut(&caller.user_key)
             .ok_or_else(errors::access_token_revoked)?;
         let device = user
             .devices
@@ -79,8 +78,7 @@ impl CognitoService {
         let device_key = input.required("DeviceKey")?;
         let mut table = caller.pool.users.lock();
         let user = table
-            .users
-            .get_mut(&caller.user_key)
+            .user_mut(&caller.user_key)
             .ok_or_else(errors::access_token_revoked)?;
         confirmed_device(&mut user.devices, device_key).map(|i| f(&mut user.devices, i))
     }
@@ -127,7 +125,7 @@ impl CognitoService {
         let caller = self.authenticate(input.required("AccessToken")?)?;
         let table = caller.pool.users.lock();
         let user = table
-            .users
+            .users()
             .get(&caller.user_key)
             .ok_or_else(errors::access_token_revoked)?;
         Ok(list_page(&user.devices, input))

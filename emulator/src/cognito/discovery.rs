@@ -67,6 +67,9 @@ impl CognitoService {
     /// it from now on, and its JWKS lists it beside the older keys, which
     /// still verify the tokens they signed. Returns the new `kid`.
     pub fn rotate_signing_key(&self) -> String {
-        self.signer.rotate()
+        let _keys = self.keys_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let kid = self.signer().rotate();
+        self.save_keys();
+        kid
     }
 }

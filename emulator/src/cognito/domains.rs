@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 
 use super::state::domains::Domain;
+use super::state::records;
 use super::{CognitoService, Input, Outcome, errors};
 
 /// The `DomainDescriptionType` of DescribeUserPoolDomain.
@@ -72,6 +73,7 @@ impl CognitoService {
         if domain.custom.is_some() {
             output["CloudFrontDomain"] = json!(self.cloudfront_name(&domain));
         }
+        self.journal.put(records::DOMAIN, name, &domain);
         domains.insert(name.to_owned(), domain);
         drop(domains);
         self.log_domain_endpoints(name);
@@ -112,6 +114,7 @@ impl CognitoService {
         if let Some(custom) = input.value("CustomDomainConfig") {
             domain.custom = Some(custom.clone());
         }
+        self.journal.put(records::DOMAIN, name, &*domain);
         let mut output = json!({ "ManagedLoginVersion": domain.managed_login_version });
         if domain.custom.is_some() {
             output["CloudFrontDomain"] = json!(self.cloudfront_name(domain));
@@ -127,7 +130,22 @@ impl CognitoService {
             return Err(no_such_domain());
         }
         domains.remove(name);
+        self.journal.delete(records::DOMAIN, name);
         Ok(json!({}))
+    }
+
+    /// Forgets the domain of a deleted pool (its name is free again).
+    pub(super) fn forget_pool_domain(&self, pool_id: &str) {
+        let mut domains = self.domains.lock();
+        let names: Vec<String> = domains
+            .values()
+            .filter(|d| d.pool_id == pool_id)
+            .map(|d| d.name.clone())
+            .collect();
+        for name in names {
+            domains.remove(&name);
+            self.journal.delete(records::DOMAIN, &name);
+        }
     }
 }
 

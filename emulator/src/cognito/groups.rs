@@ -87,7 +87,7 @@ impl CognitoService {
         let key = table
             .resolve(&settings, name)
             .ok_or_else(errors::user_not_found)?;
-        let user = table.users.get(&key).ok_or_else(errors::user_not_found)?;
+        let user = table.users().get(&key).ok_or_else(errors::user_not_found)?;
         Ok((key, user.sub))
     }
 
@@ -120,17 +120,18 @@ impl CognitoService {
         let pool = self.pool(input.required("UserPoolId")?)?;
         let now = self.now_millis();
         let mut groups = pool.groups.lock();
-        let group = groups.get_mut(input.required("GroupName")?)?;
-        if let Some(description) = input.str("Description") {
-            group.description = Some(description.to_owned());
-        }
-        if let Some(role) = input.str("RoleArn") {
-            group.role_arn = Some(role.to_owned());
-        }
-        if let Some(precedence) = input.i64("Precedence") {
-            group.precedence = Some(precedence);
-        }
-        group.modified = now;
+        let group = groups.update(input.required("GroupName")?, |group| {
+            if let Some(description) = input.str("Description") {
+                group.description = Some(description.to_owned());
+            }
+            if let Some(role) = input.str("RoleArn") {
+                group.role_arn = Some(role.to_owned());
+            }
+            if let Some(precedence) = input.i64("Precedence") {
+                group.precedence = Some(precedence);
+            }
+            group.modified = now;
+        })?;
         Ok(json!({ "Group": group_json(&pool, group) }))
     }
 
@@ -146,7 +147,7 @@ impl CognitoService {
         let start = decode_token(input)?.unwrap_or_default();
         let groups = pool.groups.lock();
         let items = groups
-            .groups
+            .groups()
             .range::<str, _>((
                 std::ops::Bound::Included(start.as_str()),
                 std::ops::Bound::Unbounded,
@@ -199,7 +200,7 @@ impl CognitoService {
                 let users = pool.users.lock();
                 let mut stale = Vec::new();
                 let members = groups.members_from(group, start.as_deref()).filter_map(
-                    |(key, sub)| match users.users.get(key).filter(|user| user.sub == sub) {
+                    |(key, sub)| match users.users().get(key).filter(|user| user.sub == sub) {
                         Some(user) => Some((key.to_owned(), user_type(user, &[]))),
                         None => {
                             stale.push(key.to_owned());

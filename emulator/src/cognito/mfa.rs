@@ -59,8 +59,7 @@ impl CognitoService {
         {
             let mut table = pool.users.lock();
             let user = table
-                .users
-                .get_mut(user_key.as_str())
+                .user_mut(user_key.as_str())
                 .ok_or_else(errors::user_not_found)?;
             let token = user.software_token.get_or_insert_with(Default::default);
             token.pending_secret = Some(secret.as_str().into());
@@ -84,8 +83,7 @@ impl CognitoService {
         let verified = {
             let mut table = pool.users.lock();
             let user = table
-                .users
-                .get_mut(user_key.as_str())
+                .user_mut(user_key.as_str())
                 .ok_or_else(errors::user_not_found)?;
             let token = user
                 .software_token
@@ -160,8 +158,7 @@ impl CognitoService {
         let caller = self.authenticate(input.required("AccessToken")?)?;
         let mut table = caller.pool.users.lock();
         let user = table
-            .users
-            .get_mut(&caller.user_key)
+            .user_mut(&caller.user_key)
             .ok_or_else(errors::user_not_found)?;
         self.apply_mfa_preference(user, input)?;
         Ok(json!({}))

@@ -23,6 +23,11 @@
 //!    response.
 //! 7. `oauth`: a user pool domain's endpoints (hosted sign-in pages and
 //!    OAuth 2.0), served over HTTP rather than the JSON front door.
+//! 8. `persist`: the service as records of a state folder (`--state-dir`):
+//!    listing them, and rebuilding an empty service from them. The changes
+//!    themselves are reported to the journal where they are made, under the
+//!    lock that guards them (users by their table's guard, groups by their
+//!    table, settings by `Pool::update_settings`, the rest by the handlers).
 
 mod access;
 mod attributes;
@@ -39,6 +44,7 @@ mod mfa;
 pub mod model;
 pub(crate) mod oauth;
 mod passwords;
+mod persist;
 mod pools;
 mod refresh_tokens;
 mod resource_servers;
@@ -51,8 +57,8 @@ mod triggers;
 mod users;
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 
 use serde_json::{Map, Value};
 
@@ -60,6 +66,7 @@ use crate::Config;
 use crate::aws_json::{self, JsonService, ServiceError};
 use crate::clock::Clock;
 use crate::outbox::Outbox;
+use crate::persist::Journal;
 use crate::validation::{Invalid, Model};
 
 use errors::invalid_parameter;
@@ -78,7 +85,15 @@ pub struct CognitoService {
     /// App client id → its pool (user-facing calls name only the client).
     client_pools: RwLock<HashMap<Box<str>, Arc<Pool>>>,
     pool_sequence: AtomicU64,
-    signer: tokens::TokenSigner,
+    /// Replaced only when a state folder is read.
+    signer: RwLock<tokens::TokenSigner>,
+    /// Whether the signing and refresh token keys are in the journal: they
+    /// are written before the first token they sign leaves.
+    keys_saved: AtomicBool,
+    /// Held while the keys are written or a key is added.
+    keys_lock: Mutex<()>,
+    /// Where every change of persistent state is reported.
+    journal: Journal,
     challenges: challenges::ChallengeStore,
     refresh: refresh::RefreshTokens,
     /// Sign-ins ended by RevokeToken, refresh tokens rotated out.
@@ -103,6 +118,7 @@ impl CognitoService {
         outbox: Arc<Outbox>,
         clock: Arc<Clock>,
         lambda: Arc<crate::lambda::LambdaService>,
+        journal: Journal,
     ) -> Self {
         CognitoService {
             region: config.region.clone(),
@@ -112,10 +128,13 @@ impl CognitoService {
             pools: RwLock::new(HashMap::new()),
             client_pools: RwLock::new(HashMap::new()),
             pool_sequence: AtomicU64::new(0),
-            signer: tokens::TokenSigner::new(),
+            signer: RwLock::new(tokens::TokenSigner::new()),
+            keys_saved: AtomicBool::new(false),
+            keys_lock: Mutex::new(()),
             challenges: challenges::ChallengeStore::new(clock.clone()),
             refresh: refresh::RefreshTokens::new(),
-            revocations: revocation::Revocations::default(),
+            revocations: revocation::Revocations::new(journal.clone()),
+            journal,
             domains: state::domains::Domains::default(),
             hosted: state::oauth::HostedState::default(),
             outbox,
@@ -141,7 +160,25 @@ impl CognitoService {
 
     /// The JWKS of a pool's signing key, `None` for an unknown pool.
     pub fn jwks(&self, pool_id: &str) -> Option<Value> {
-        self.pool(pool_id).ok().map(|_| self.signer.jwks())
+        self.pool(pool_id).ok().map(|_| self.signer().jwks())
+    }
+
+    /// The token signer, to verify with.
+    fn signer(&self) -> RwLockReadGuard<'_, tokens::TokenSigner> {
+        self.signer.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The token signer, to sign with: its keys (and the refresh token
+    /// key) are in the journal before a token signed with them leaves.
+    fn issuing_signer(&self) -> RwLockReadGuard<'_, tokens::TokenSigner> {
+        self.keys_in_use();
+        self.signer()
+    }
+
+    /// The refresh token sealer, to seal with (see [`Self::issuing_signer`]).
+    fn sealing(&self) -> &refresh::RefreshTokens {
+        self.keys_in_use();
+        &self.refresh
     }
 
     /// The issuer of a pool's tokens: `{endpoint}/{userPoolId}`.

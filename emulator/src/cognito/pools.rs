@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 use super::state::attributes::AttributeSchema;
 use super::state::pool::Pool;
 use super::state::random::{ALPHANUMERIC, random_string};
+use super::state::records;
 use super::state::settings::{MfaMode, PoolSettings};
 use super::triggers::check_feature_plan;
 use super::{CognitoService, Input, Outcome, epoch, errors};
@@ -134,12 +135,17 @@ impl CognitoService {
             self.region, self.account_id
         );
         let sequence = self.pool_sequence.fetch_add(1, Ordering::Relaxed);
-        let pool = Arc::new(Pool::new(id.clone(), arn, sequence, settings));
+        let pool = Arc::new(Pool::new(
+            id.clone(),
+            arn,
+            sequence,
+            settings,
+            self.journal.clone(),
+        ));
         let description = describe_pool(&pool);
-        self.pools
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(id, pool);
+        let mut pools = self.pools.write().unwrap_or_else(|p| p.into_inner());
+        pool.save(&pool.settings());
+        pools.insert(id, pool);
         Ok(json!({ "UserPool": description }))
     }
 
@@ -174,10 +180,16 @@ impl CognitoService {
                 "The user pool cannot be deleted because deletion protection is activated.",
             ));
         }
-        self.pools
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(pool_id);
+        {
+            let mut pools = self.pools.write().unwrap_or_else(|p| p.into_inner());
+            pools.remove(pool_id);
+            self.journal.delete(records::POOL, pool_id);
+            let children = records::child_key(pool_id, "");
+            for kind in records::POOL_CHILDREN {
+                self.journal.delete_prefix(kind, &children);
+            }
+        }
+        self.forget_pool_domain(pool_id);
         let clients = pool.clients.read().unwrap_or_else(|p| p.into_inner());
         let mut index = self.client_pools.write().unwrap_or_else(|p| p.into_inner());
         for client_id in clients.keys() {

@@ -49,7 +49,7 @@ impl CognitoService {
         let snapshot = {
             let table = pool.users.lock();
             let user = table
-                .users
+                .users()
                 .get(grant.user_key.as_str())
                 .ok_or_else(errors::refresh_token_revoked)?;
             if let ClientProof::SecretHash { hash, username } = proof {
@@ -84,7 +84,7 @@ impl CognitoService {
                     .unwrap_or("aws.cognito.signin.user.admin"),
             )
             .await?;
-        let tokens = self.signer.issue_at(
+        let tokens = self.issuing_signer().issue_at(
             &TokenParams {
                 issuer: &issuer,
                 client_id: &client.id,
@@ -136,7 +136,7 @@ impl CognitoService {
             let rotated = grant.rotated(now + client.refresh_validity_secs);
             self.revocations
                 .rotate_out(grant.token_id(), now + grace, grant.expires_at, now);
-            result["RefreshToken"] = json!(self.refresh.seal(&rotated));
+            result["RefreshToken"] = json!(self.sealing().seal(&rotated));
         }
         Ok(json!({ "AuthenticationResult": result }))
     }

@@ -6,6 +6,7 @@
 
 use serde_json::{Value, json};
 
+use super::state::records;
 use super::state::resource_servers::ResourceServer;
 use super::{CognitoService, Input, Outcome, errors};
 use crate::aws_json::ServiceError;
@@ -61,6 +62,11 @@ impl CognitoService {
             )));
         }
         let output = json!({ "ResourceServer": server.describe(&pool.id) });
+        self.journal.put(
+            records::RESOURCE_SERVER,
+            &records::child_key(&pool.id, &server.identifier),
+            &server,
+        );
         servers.insert(server.identifier.clone(), server);
         Ok(output)
     }
@@ -91,6 +97,11 @@ impl CognitoService {
             .get_mut(&server.identifier)
             .ok_or_else(|| errors::resource_server_not_found(&server.identifier))?;
         *stored = server;
+        self.journal.put(
+            records::RESOURCE_SERVER,
+            &records::child_key(&pool.id, &stored.identifier),
+            &*stored,
+        );
         Ok(json!({ "ResourceServer": stored.describe(&pool.id) }))
     }
 
@@ -104,6 +115,10 @@ impl CognitoService {
         servers
             .remove(identifier)
             .ok_or_else(|| errors::resource_server_not_found(identifier))?;
+        self.journal.delete(
+            records::RESOURCE_SERVER,
+            &records::child_key(&pool.id, identifier),
+        );
         Ok(json!({}))
     }
 

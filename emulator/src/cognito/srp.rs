@@ -107,6 +107,9 @@ static K: LazyLock<BigUint> = LazyLock::new(|| {
     BigUint::from_bytes_be(&h.finalize())
 });
 
+/// Standard base64 with padding: how stored digests and verifiers are written.
+const STORED: GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
 /// Base64 as Cognito clients send it; padding may be present or missing.
 const B64: GeneralPurpose = GeneralPurpose::new(
     &alphabet::STANDARD,
@@ -187,6 +190,39 @@ impl fmt::Debug for PasswordDigest {
     }
 }
 
+/// How a digest is stored (`--state-dir`): the salt and `x`, base64.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredDigest {
+    salt: String,
+    x: String,
+}
+
+impl serde::Serialize for PasswordDigest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        StoredDigest {
+            salt: STORED.encode(&self.salt),
+            x: STORED.encode(self.x),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PasswordDigest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let stored = StoredDigest::deserialize(deserializer)?;
+        let salt = STORED
+            .decode(&stored.salt)
+            .map_err(|_| D::Error::custom("salt is not base64"))?;
+        let x = STORED
+            .decode(&stored.x)
+            .ok()
+            .and_then(|x| <[u8; 32]>::try_from(x).ok())
+            .ok_or_else(|| D::Error::custom("x is not 32 bytes of base64"))?;
+        Ok(PasswordDigest { salt, x })
+    }
+}
+
 /// A verifier the server checks proofs against: a user's (from
 /// [`PasswordDigest::verifier`]) or a device's (from `ConfirmDevice`).
 #[derive(Clone)]
@@ -221,6 +257,31 @@ impl Verifier {
     /// The salt as Cognito sends it in the `SALT` challenge parameter.
     pub fn salt_hex(&self) -> String {
         to_hex(&self.salt)
+    }
+}
+
+/// How a device's verifier is stored: the salt and `v` (big-endian), base64.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredVerifier {
+    salt: String,
+    verifier: String,
+}
+
+impl serde::Serialize for Verifier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        StoredVerifier {
+            salt: STORED.encode(&self.salt),
+            verifier: STORED.encode(self.v.to_bytes_be()),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Verifier {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let stored = StoredVerifier::deserialize(deserializer)?;
+        Verifier::from_device_config(&stored.verifier, &stored.salt).map_err(D::Error::custom)
     }
 }
 

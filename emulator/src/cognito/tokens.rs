@@ -96,6 +96,11 @@ impl SigningKey {
     fn generate() -> Self {
         let pair =
             KeyPair::generate(KeySize::Rsa2048).expect("the system can generate an RSA-2048 key");
+        Self::from_pair(pair)
+    }
+
+    /// The key of a key pair (made here, or read back from a state folder).
+    fn from_pair(pair: KeyPair) -> Self {
         let public = PublicKeyComponents::<Vec<u8>>::from(pair.public_key());
         let public_der = pair
             .public_key()
@@ -168,6 +173,45 @@ impl TokenSigner {
                 background.key();
             });
         Self { inner }
+    }
+
+    /// Every key this signer has had, oldest first, each as its PKCS#8 DER
+    /// form in base64: what [`TokenSigner::from_keys`] takes back (the
+    /// `cognito.keys` record of a state folder).
+    pub(crate) fn export_keys(&self) -> Vec<String> {
+        let der = |key: &SigningKey| {
+            key.pair
+                .as_der()
+                .map(|der| STANDARD.encode(der.as_ref()))
+                .unwrap_or_default()
+        };
+        let mut keys = vec![der(self.inner.key())];
+        keys.extend(self.inner.rotated().iter().map(der));
+        keys
+    }
+
+    /// A signer with the keys [`TokenSigner::export_keys`] gave (the newest
+    /// signs), so tokens signed before still verify and the JWKS is the same.
+    pub(crate) fn from_keys(keys: &[String]) -> Result<Self, String> {
+        let mut parsed = keys.iter().map(|key| {
+            let der = STANDARD
+                .decode(key)
+                .map_err(|_| "a signing key is not base64".to_owned())?;
+            KeyPair::from_pkcs8(&der)
+                .map(SigningKey::from_pair)
+                .map_err(|err| format!("a signing key is not an RSA key: {err}"))
+        });
+        let first = parsed.next().ok_or("no signing key")??;
+        let rotated = parsed.collect::<Result<Vec<_>, String>>()?;
+        let key = OnceLock::new();
+        let _ = key.set(first);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                key,
+                rotated: RwLock::new(rotated),
+                issued: Mutex::default(),
+            }),
+        })
     }
 
     /// The key id put in the header of every token signed now (the newest key's).

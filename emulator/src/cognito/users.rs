@@ -506,11 +506,11 @@ impl CognitoService {
         };
         let table = pool.users.lock();
         let range = match &start {
-            Some(start) => table.users.range::<str, _>((
+            Some(start) => table.users().range::<str, _>((
                 std::ops::Bound::Included(start.as_str()),
                 std::ops::Bound::Unbounded,
             )),
-            None => table.users.range::<str, _>(..),
+            None => table.users().range::<str, _>(..),
         };
         let mut listed = Vec::new();
         let mut next = None;

@@ -355,7 +355,7 @@ impl CognitoService {
                 errors::user_not_found()
             });
         };
-        let user = table.users.get(&key).ok_or_else(errors::user_not_found)?;
+        let user = table.users().get(&key).ok_or_else(errors::user_not_found)?;
         if !user.enabled {
             return Err(errors::user_disabled());
         }
@@ -389,7 +389,7 @@ impl CognitoService {
         let settings = request.pool.settings();
         let step = {
             let table = request.pool.users.lock();
-            let Some(user) = table.users.get(user_key.as_str()) else {
+            let Some(user) = table.users().get(user_key.as_str()) else {
                 return html_response(
                     StatusCode::OK,
                     html::login_form(target, &username, Some(&errors::user_not_found().message)),
@@ -657,7 +657,7 @@ impl CognitoService {
         let (snapshot, revoked_before) = {
             let table = pool.users.lock();
             let user = table
-                .users
+                .users()
                 .get(user_key)
                 .ok_or_else(errors::user_not_found)?;
             (TokenSubject::of(user, client), user.revoked_before)
@@ -685,7 +685,7 @@ impl CognitoService {
                 .insert("nonce".into(), json!(nonce));
         }
         let issuer = self.issuer(&pool.id);
-        let tokens = self.signer.issue_at(
+        let tokens = self.issuing_signer().issue_at(
             &TokenParams {
                 issuer: &issuer,
                 client_id: &client.id,
@@ -719,7 +719,7 @@ impl CognitoService {
                 auth_time + client.refresh_validity_secs,
             )
             .with_scope(scope);
-            self.refresh.seal(&grant)
+            self.sealing().seal(&grant)
         });
         let openid = scope.split_whitespace().any(|s| s == "openid");
         Ok(UserTokens {
@@ -891,7 +891,7 @@ impl CognitoService {
             "client_id": &*client.id,
         });
         json_ok(json!({
-            "access_token": self.signer.sign_claims(&claims),
+            "access_token": self.issuing_signer().sign_claims(&claims),
             "token_type": "Bearer",
             "expires_in": client.access_validity_secs,
         }))
@@ -912,7 +912,7 @@ impl CognitoService {
         let Ok(pool) = self.pool(ctx.pool_id) else {
             return invalid_token("Invalid access token");
         };
-        let claims = match self.signer.verify_access_token_at(
+        let claims = match self.signer().verify_access_token_at(
             token,
             &self.issuer(ctx.pool_id),
             self.now_secs(),
@@ -933,7 +933,7 @@ impl CognitoService {
         let settings = pool.settings();
         let user_key = settings.user_key(&claims.username);
         let table = pool.users.lock();
-        let Some(user) = table.users.get(&user_key) else {
+        let Some(user) = table.users().get(&user_key) else {
             return invalid_token("Access token has been revoked");
         };
         let started = origin_time(&claims.origin_jti).unwrap_or_default();

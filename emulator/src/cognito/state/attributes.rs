@@ -32,7 +32,8 @@ const STANDARD: &[(&str, &str, bool)] = &[
 ];
 
 /// The attributes of a pool: standard ones plus those its `Schema` adds.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub(crate) struct AttributeSchema {
     /// Full names (`custom:x`) of custom attributes.
     pub custom: Vec<String>,

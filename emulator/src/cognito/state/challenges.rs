@@ -117,6 +117,17 @@ pub(crate) fn new_secret_block() -> (Vec<u8>, String) {
 }
 
 impl ChallengeStore {
+    /// Forgets every session (`/_emulator/reset`).
+    pub fn clear(&self) {
+        self.sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        for map in [&self.by_secret_block, &self.by_device] {
+            map.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        }
+    }
+
     pub fn new(clock: Arc<Clock>) -> Self {
         ChallengeStore {
             clock,

@@ -13,7 +13,7 @@ use crate::cognito::errors;
 const MAX_FAILURES: u8 = 5;
 
 /// What a code confirms. A user holds at most one code of each purpose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum CodePurpose {
     /// ConfirmSignUp.
     SignUp,
@@ -45,7 +45,8 @@ impl CodePurpose {
 }
 
 /// A code a user was sent and has not used yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct PendingCode {
     code: u32,
     expires_at: i64,
@@ -53,6 +54,7 @@ pub(crate) struct PendingCode {
     purpose: CodePurpose,
     /// The attribute value that takes effect when this code is redeemed
     /// (`AttributesRequireVerificationBeforeUpdate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pending_value: Option<Box<str>>,
 }
 
@@ -92,7 +94,8 @@ impl PendingCode {
 
 /// The codes a user holds, at most one per purpose (usually none or one,
 /// so a short list).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub(crate) struct Codes(Vec<PendingCode>);
 
 impl Codes {

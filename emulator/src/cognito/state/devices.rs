@@ -5,12 +5,16 @@ use super::random::{ALPHANUMERIC, random_string};
 use crate::cognito::srp::Verifier;
 
 /// A device a user was given at sign-in; confirmed once it has a verifier.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct Device {
     pub key: Box<str>,
     pub group_key: Box<str>,
+    #[serde(default)]
     pub verifier: Option<Verifier>,
+    #[serde(default)]
     pub name: Option<Box<str>>,
+    #[serde(default)]
     pub remembered: bool,
     pub created: i64,
     pub modified: i64,

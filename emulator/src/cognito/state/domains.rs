@@ -9,7 +9,8 @@ use std::sync::{Mutex, MutexGuard};
 use serde_json::Value;
 
 /// One domain of a pool.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct Domain {
     pub name: String,
     pub pool_id: String,

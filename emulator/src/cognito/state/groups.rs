@@ -12,15 +12,20 @@
 //! pool's user table.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+use super::records;
+use crate::persist::Journal;
 
 use crate::aws_json::ServiceError;
 use crate::cognito::errors;
 
 /// One group of a pool.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct Group {
     pub name: Box<str>,
     pub description: Option<String>,
@@ -79,26 +84,99 @@ impl GroupClaims {
     }
 }
 
-/// A pool's groups, by name, and who is in them.
+/// A pool's groups, by name, and who is in them. Each change is written
+/// to the journal by the method that makes it, under the lock.
 #[derive(Default)]
 pub(crate) struct GroupTable {
-    pub groups: BTreeMap<Box<str>, Group>,
+    groups: BTreeMap<Box<str>, Group>,
     /// (group, user key) → the `sub` of the user added under that key.
     members: BTreeMap<(Box<str>, Box<str>), Uuid>,
     /// `sub` → the groups that user was added to.
     by_user: HashMap<Uuid, BTreeSet<Box<str>>>,
+    journal: Journal,
+    /// The pool's id, which the records are named by.
+    pool_id: Arc<str>,
+}
+
+/// A membership as stored (`cognito.member`).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StoredMember<'a> {
+    #[serde(borrow)]
+    pub group: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    pub user_key: std::borrow::Cow<'a, str>,
+    pub sub: String,
 }
 
 impl GroupTable {
+    /// Every group, by name.
+    pub fn groups(&self) -> &BTreeMap<Box<str>, Group> {
+        &self.groups
+    }
+
+    fn save_group(&self, group: &Group) {
+        let key = records::child_key(&self.pool_id, &group.name);
+        self.journal.put(records::GROUP, &key, group);
+    }
+
+    fn save_member(&self, group: &str, user_key: &str, sub: Uuid) {
+        let key = records::member_key(&self.pool_id, group, user_key);
+        let stored = StoredMember {
+            group: group.into(),
+            user_key: user_key.into(),
+            sub: sub.to_string(),
+        };
+        self.journal.put(records::MEMBER, &key, &stored);
+    }
+
+    fn forget_member(&self, group: &str, user_key: &str) {
+        let key = records::member_key(&self.pool_id, group, user_key);
+        self.journal.delete(records::MEMBER, &key);
+    }
+
+    /// Every membership as stored: (group, user key, `sub`).
+    pub fn memberships(&self) -> impl Iterator<Item = (&str, &str, Uuid)> {
+        self.members
+            .iter()
+            .map(|((group, key), sub)| (&**group, &**key, *sub))
+    }
+
+    /// Puts back a group read from a state folder, without journaling.
+    pub fn restore_group(&mut self, group: Group) {
+        self.groups.insert(group.name.clone(), group);
+    }
+
+    /// Puts back a membership read from a state folder, without
+    /// journaling; `false` when its group is gone.
+    pub fn restore_member(&mut self, group: &str, user_key: &str, sub: Uuid) -> bool {
+        let Some(name) = self.groups.get(group).map(|g| g.name.clone()) else {
+            return false;
+        };
+        self.members.insert((name.clone(), user_key.into()), sub);
+        self.by_user.entry(sub).or_default().insert(name);
+        true
+    }
+
     /// The group of that name, or `ResourceNotFoundException`.
     pub fn get(&self, name: &str) -> Result<&Group, ServiceError> {
         self.groups.get(name).ok_or_else(errors::group_not_found)
     }
 
-    pub fn get_mut(&mut self, name: &str) -> Result<&mut Group, ServiceError> {
-        self.groups
+    /// Changes the group of that name with `change` (UpdateGroup).
+    pub fn update(
+        &mut self,
+        name: &str,
+        change: impl FnOnce(&mut Group),
+    ) -> Result<&Group, ServiceError> {
+        let group = self
+            .groups
             .get_mut(name)
-            .ok_or_else(errors::group_not_found)
+            .ok_or_else(errors::group_not_found)?;
+        change(group);
+        let group = &self.groups[name];
+        self.save_group(group);
+        Ok(group)
     }
 
     /// Adds a new group, or `GroupExistsException` when the pool has a group
@@ -112,6 +190,7 @@ impl GroupTable {
             return Err(errors::group_exists());
         }
         let name = group.name.clone();
+        self.save_group(&group);
         Ok(self.groups.entry(name).or_insert(group))
     }
 
@@ -120,6 +199,12 @@ impl GroupTable {
         self.groups
             .remove(name)
             .ok_or_else(errors::group_not_found)?;
+        self.journal
+            .delete(records::GROUP, &records::child_key(&self.pool_id, name));
+        self.journal.delete_prefix(
+            records::MEMBER,
+            &records::group_members_prefix(&self.pool_id, name),
+        );
         let keys: Vec<(Box<str>, Box<str>)> = self
             .members_from(name, None)
             .map(|(key, _)| (name.into(), key.into()))
@@ -150,6 +235,7 @@ impl GroupTable {
         sub: Uuid,
     ) -> Result<(), ServiceError> {
         let name = self.get(group)?.name.clone();
+        self.save_member(&name, user_key, sub);
         if let Some(old) = self.members.insert((name.clone(), user_key.into()), sub) {
             if old != sub {
                 // A former user of the same name: their membership ends here.
@@ -171,6 +257,7 @@ impl GroupTable {
         let key = (name.clone(), Box::<str>::from(user_key));
         if self.members.get(&key) == Some(&sub) {
             self.members.remove(&key);
+            self.forget_member(&name, user_key);
         }
         self.forget_for_user(sub, &name);
         Ok(())
@@ -208,6 +295,7 @@ impl GroupTable {
     /// Drops a membership whose user is gone (found stale by a listing).
     pub fn prune(&mut self, group: &str, user_key: &str) {
         if let Some(sub) = self.members.remove(&(group.into(), user_key.into())) {
+            self.forget_member(group, user_key);
             self.forget_for_user(sub, group);
         }
     }
@@ -220,6 +308,17 @@ pub(crate) struct GroupStore {
 }
 
 impl GroupStore {
+    /// The groups of the pool `pool_id`, whose changes go to `journal`.
+    pub fn new(pool_id: Arc<str>, journal: Journal) -> Self {
+        GroupStore {
+            table: Mutex::new(GroupTable {
+                journal,
+                pool_id,
+                ..GroupTable::default()
+            }),
+        }
+    }
+
     pub fn lock(&self) -> MutexGuard<'_, GroupTable> {
         self.table.lock().unwrap_or_else(|p| p.into_inner())
     }

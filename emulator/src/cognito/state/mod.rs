@@ -7,7 +7,7 @@
 //! handler modules do that.
 //!
 //! Layering inside (each module uses only those above it):
-//! `random`, `codes`, `refresh`, `revocation`, `software_token`,
+//! `records` (the kinds and keys of a state folder's records), `random`, `codes`, `refresh`, `revocation`, `software_token`,
 //! `password_policy`, `attributes`, `groups`, `domains` → `settings`,
 //! `devices`, `clients`, `custom_auth` → `challenges` → `users` → `attribute_changes`,
 //! `user_filter`, `pool` →
@@ -27,6 +27,7 @@ pub(crate) mod oauth_settings;
 pub(crate) mod password_policy;
 pub(crate) mod pool;
 pub(crate) mod random;
+pub(crate) mod records;
 pub(crate) mod refresh;
 pub(crate) mod resource_servers;
 pub(crate) mod revocation;

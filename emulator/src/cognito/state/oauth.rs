@@ -79,6 +79,13 @@ pub(crate) fn new_secret() -> String {
 }
 
 impl HostedState {
+    /// Forgets every code, browser session and pending sign-in (`/_emulator/reset`).
+    pub fn clear(&self) {
+        lock(&self.codes).clear();
+        lock(&self.sessions).clear();
+        lock(&self.pending).clear();
+    }
+
     /// Stores a code and returns its value.
     pub fn issue_code(&self, code: AuthorizationCode, now: i64) -> String {
         let value = new_secret();

@@ -1,16 +1,22 @@
 //! One user pool: its id, its settings behind a lock, its app clients and
 //! its users.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 
+use serde::{Deserialize, Serialize};
+
 use super::clients::AppClient;
 use super::groups::GroupStore;
+use super::records;
 use super::resource_servers::ResourceServer;
 use super::settings::PoolSettings;
+use super::settings::StoredSettings;
 use super::users::UserStore;
 use crate::aws_json::ServiceError;
 use crate::cognito::errors;
+use crate::persist::Journal;
 
 /// One user pool.
 pub(crate) struct Pool {
@@ -26,6 +32,22 @@ pub(crate) struct Pool {
     pub groups: GroupStore,
     /// Resource servers by identifier.
     pub resource_servers: Mutex<BTreeMap<String, ResourceServer>>,
+    /// Where changes of the pool go (its users' and groups' too).
+    pub journal: Journal,
+}
+
+/// A pool as stored (`cognito.pool`).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StoredPool<'a> {
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub arn: Cow<'a, str>,
+    pub created: i64,
+    pub sequence: u64,
+    #[serde(borrow)]
+    pub settings: StoredSettings<'a>,
 }
 
 /// Pools with fewer users than this free too little to be worth a trim.
@@ -46,7 +68,13 @@ impl Drop for Pool {
 
 impl Pool {
     /// A new pool without clients or users. `id` is `{region}_{name}`.
-    pub fn new(id: Arc<str>, arn: String, sequence: u64, settings: PoolSettings) -> Self {
+    pub fn new(
+        id: Arc<str>,
+        arn: String,
+        sequence: u64,
+        settings: PoolSettings,
+        journal: Journal,
+    ) -> Self {
         let srp_name = id
             .split_once('_')
             .map(|(_, n)| n)
@@ -59,11 +87,50 @@ impl Pool {
             sequence,
             settings: RwLock::new(Arc::new(settings)),
             clients: RwLock::new(HashMap::new()),
-            users: UserStore::default(),
-            groups: GroupStore::default(),
+            users: UserStore::new(id.clone(), journal.clone()),
+            groups: GroupStore::new(id.clone(), journal.clone()),
             resource_servers: Mutex::new(BTreeMap::new()),
+            journal,
             id,
         }
+    }
+
+    /// The pool's record (`cognito.pool`): what [`Pool::from_stored`]
+    /// makes the pool again from.
+    pub fn stored<'a>(&'a self, settings: &'a PoolSettings) -> StoredPool<'a> {
+        StoredPool {
+            id: Cow::Borrowed(&self.id),
+            arn: Cow::Borrowed(&self.arn),
+            created: self.created,
+            sequence: self.sequence,
+            settings: StoredSettings::of(settings),
+        }
+    }
+
+    /// Writes the pool's record (its settings are `settings`); called
+    /// under the pools' or the settings' lock.
+    pub fn save(&self, settings: &PoolSettings) {
+        self.journal
+            .put(records::POOL, &self.id, &self.stored(settings));
+    }
+
+    /// A pool read from a state folder, without users or clients yet.
+    pub fn from_stored(stored: StoredPool<'_>, journal: Journal) -> Result<Pool, ServiceError> {
+        let settings = stored.settings.into_settings()?;
+        let mut pool = Pool::new(
+            stored.id.into(),
+            stored.arn.into_owned(),
+            stored.sequence,
+            settings,
+            journal,
+        );
+        pool.created = stored.created;
+        Ok(pool)
+    }
+
+    /// The key of the record of the pool's client `client_id`.
+    pub fn client_key(&self, client_id: &str) -> String {
+        records::child_key(&self.id, client_id)
     }
     /// The current settings (a cheap snapshot).
     pub fn settings(&self) -> Arc<PoolSettings> {
@@ -83,6 +150,7 @@ impl Pool {
     ) -> Result<(), E> {
         let mut settings = self.settings.write().unwrap_or_else(|p| p.into_inner());
         let updated = change(&settings)?;
+        self.save(&updated);
         *settings = Arc::new(updated);
         Ok(())
     }
@@ -118,6 +186,7 @@ mod tests {
             "arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_test".into(),
             0,
             settings,
+            Journal::memory(),
         )
     }
 

@@ -2,8 +2,10 @@
 //! payload sealed with an HMAC under a key only this emulator knows), so
 //! signing in stores nothing. Revocation is the user's `revoked_before`.
 
+use std::sync::RwLock;
+
 use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -79,18 +81,43 @@ impl RefreshGrant {
 
 /// Seals and opens the refresh tokens of one emulator.
 pub(crate) struct RefreshTokens {
-    key: [u8; 32],
+    /// Replaced only when a state folder is read.
+    key: RwLock<[u8; 32]>,
 }
 
 impl RefreshTokens {
     pub fn new() -> Self {
         let mut key = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut key);
-        RefreshTokens { key }
+        RefreshTokens {
+            key: RwLock::new(key),
+        }
+    }
+
+    fn key(&self) -> [u8; 32] {
+        *self.key.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The key, in base64 (the `cognito.keys` record of a state folder).
+    pub fn export_key(&self) -> String {
+        STANDARD.encode(self.key())
+    }
+
+    /// Seals and opens with the key [`RefreshTokens::export_key`] gave, so
+    /// the refresh tokens sealed with it work again.
+    pub fn import_key(&self, key: &str) -> Result<(), String> {
+        let key: [u8; 32] = STANDARD
+            .decode(key)
+            .ok()
+            .and_then(|key| key.try_into().ok())
+            .ok_or("the refresh token key is not 32 bytes of base64")?;
+        *self.key.write().unwrap_or_else(|p| p.into_inner()) = key;
+        Ok(())
     }
 
     fn mac(&self, payload: &[u8]) -> Vec<u8> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.key()).expect("HMAC takes any key length");
         mac.update(payload);
         mac.finalize().into_bytes().to_vec()
     }

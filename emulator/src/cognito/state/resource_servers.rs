@@ -4,12 +4,47 @@
 use serde_json::{Value, json};
 
 /// One resource server of a pool.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct ResourceServer {
     pub identifier: String,
     pub name: String,
     /// `(ScopeName, ScopeDescription)`, in the order sent.
+    #[serde(with = "scope_list")]
     pub scopes: Vec<(String, String)>,
+}
+
+/// Scopes as the API writes them: `[{"ScopeName": .., "ScopeDescription": ..}]`.
+mod scope_list {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Scope<'a> {
+        #[serde(rename = "ScopeName", borrow)]
+        name: std::borrow::Cow<'a, str>,
+        #[serde(rename = "ScopeDescription", borrow)]
+        description: std::borrow::Cow<'a, str>,
+    }
+
+    pub fn serialize<S: Serializer>(
+        scopes: &[(String, String)],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(scopes.iter().map(|(name, description)| Scope {
+            name: name.into(),
+            description: description.into(),
+        }))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<(String, String)>, D::Error> {
+        let list = Vec::<Scope<'de>>::deserialize(deserializer)?;
+        Ok(list
+            .into_iter()
+            .map(|s| (s.name.into_owned(), s.description.into_owned()))
+            .collect())
+    }
 }
 
 impl ResourceServer {

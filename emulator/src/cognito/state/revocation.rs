@@ -12,11 +12,41 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 use rand::RngCore;
+use serde::{Deserialize, Serialize};
 
-/// Revoked sign-ins and rotated-out refresh tokens of one emulator.
+use super::records;
+use crate::persist::{Journal, Record};
+
+/// Revoked sign-ins and rotated-out refresh tokens of one emulator. Each
+/// is one `cognito.revocation` record: `session/{origin_jti}` or
+/// `rotated/{token id}`.
 #[derive(Default)]
 pub(crate) struct Revocations {
     inner: Mutex<Revoked>,
+    journal: Journal,
+}
+
+/// A revoked sign-in as stored.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredSession {
+    forget_after: i64,
+}
+
+/// A rotated-out refresh token as stored.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredRotation {
+    valid_until: i64,
+    forget_after: i64,
+}
+
+fn session_key(origin_jti: &str) -> String {
+    format!("session/{origin_jti}")
+}
+
+fn rotated_key(token_id: u64) -> String {
+    format!("rotated/{token_id}")
 }
 
 #[derive(Default)]
@@ -29,17 +59,89 @@ struct Revoked {
 
 impl Revoked {
     /// Forgets what has expired anyway, now and then (when the maps double).
-    fn trim(&mut self, now: i64) {
+    fn trim(&mut self, now: i64, journal: &Journal) {
         if self.sessions.len() > 1024 && self.sessions.len().is_power_of_two() {
-            self.sessions.retain(|_, forget| *forget > now);
+            self.sessions.retain(|jti, forget| {
+                let keep = *forget > now;
+                if !keep {
+                    journal.delete(records::REVOCATION, &session_key(jti));
+                }
+                keep
+            });
         }
         if self.rotated.len() > 1024 && self.rotated.len().is_power_of_two() {
-            self.rotated.retain(|_, (_, forget)| *forget > now);
+            self.rotated.retain(|id, (_, forget)| {
+                let keep = *forget > now;
+                if !keep {
+                    journal.delete(records::REVOCATION, &rotated_key(*id));
+                }
+                keep
+            });
         }
     }
 }
 
 impl Revocations {
+    /// No revocations yet; each one goes to `journal`.
+    pub fn new(journal: Journal) -> Self {
+        Revocations {
+            inner: Mutex::default(),
+            journal,
+        }
+    }
+
+    /// Every revocation as a record.
+    pub fn records(&self) -> Vec<Record> {
+        let revoked = self.lock();
+        let sessions = revoked.sessions.iter().map(|(jti, forget_after)| {
+            let value = StoredSession {
+                forget_after: *forget_after,
+            };
+            (session_key(jti), serde_json::to_value(value))
+        });
+        let rotated = revoked
+            .rotated
+            .iter()
+            .map(|(id, (valid_until, forget_after))| {
+                let value = StoredRotation {
+                    valid_until: *valid_until,
+                    forget_after: *forget_after,
+                };
+                (rotated_key(*id), serde_json::to_value(value))
+            });
+        sessions
+            .chain(rotated)
+            .map(|(key, value)| Record {
+                kind: records::REVOCATION.to_owned(),
+                key,
+                value: value.unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    /// Puts back a revocation read from a state folder, without journaling.
+    pub fn restore(&self, key: &str, value: &serde_json::Value) -> Result<(), String> {
+        let mut revoked = self.lock();
+        if let Some(jti) = key.strip_prefix("session/") {
+            let stored = StoredSession::deserialize(value).map_err(|e| e.to_string())?;
+            revoked.sessions.insert(jti.to_owned(), stored.forget_after);
+        } else if let Some(id) = key.strip_prefix("rotated/") {
+            let id: u64 = id.parse().map_err(|_| "not a token id".to_owned())?;
+            let stored = StoredRotation::deserialize(value).map_err(|e| e.to_string())?;
+            revoked
+                .rotated
+                .insert(id, (stored.valid_until, stored.forget_after));
+        } else {
+            return Err("neither session/ nor rotated/".into());
+        }
+        Ok(())
+    }
+
+    /// Forgets every revocation, without journaling.
+    pub fn clear(&self) {
+        *self.lock() = Revoked::default();
+    }
+
     fn lock(&self) -> MutexGuard<'_, Revoked> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -47,8 +149,11 @@ impl Revocations {
     /// Revokes the sign-in `origin_jti`, remembered until `forget_after`.
     pub fn revoke_session(&self, origin_jti: &str, forget_after: i64, now: i64) {
         let mut revoked = self.lock();
-        revoked.trim(now);
+        revoked.trim(now, &self.journal);
         revoked.sessions.insert(origin_jti.to_owned(), forget_after);
+        let stored = StoredSession { forget_after };
+        self.journal
+            .put(records::REVOCATION, &session_key(origin_jti), &stored);
     }
 
     pub fn session_revoked(&self, origin_jti: &str) -> bool {
@@ -59,11 +164,16 @@ impl Revocations {
     /// `valid_until` (its grace period), and is refused after.
     pub fn rotate_out(&self, token_id: u64, valid_until: i64, forget_after: i64, now: i64) {
         let mut revoked = self.lock();
-        revoked.trim(now);
-        revoked
-            .rotated
-            .entry(token_id)
-            .or_insert((valid_until, forget_after));
+        revoked.trim(now, &self.journal);
+        if let std::collections::hash_map::Entry::Vacant(entry) = revoked.rotated.entry(token_id) {
+            entry.insert((valid_until, forget_after));
+            let stored = StoredRotation {
+                valid_until,
+                forget_after,
+            };
+            self.journal
+                .put(records::REVOCATION, &rotated_key(token_id), &stored);
+        }
     }
 
     /// Whether the refresh token `token_id` was rotated out and its grace

@@ -3,8 +3,10 @@
 //! typed form. UpdateUserPool replaces every updatable setting: what the
 //! request leaves out goes back to its default, as in AWS.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::attributes::AttributeSchema;
@@ -67,6 +69,49 @@ pub(crate) struct PoolSettings {
     pub sms_verification_message: Arc<str>,
     pub invitation_email: Arc<str>,
     pub invitation_sms: Arc<str>,
+}
+
+/// A pool's settings as stored (in its `cognito.pool` record): what
+/// [`PoolSettings::from_request`] makes them from again.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StoredSettings<'a> {
+    #[serde(borrow)]
+    pub name: Cow<'a, str>,
+    pub last_modified: i64,
+    /// The members of the last Create/Update request, as kept.
+    pub request: Cow<'a, Map<String, Value>>,
+    pub schema: Cow<'a, AttributeSchema>,
+    #[serde(default)]
+    pub software_token_mfa: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms_mfa: Option<Cow<'a, Value>>,
+}
+
+impl<'a> StoredSettings<'a> {
+    pub fn of(settings: &'a PoolSettings) -> Self {
+        StoredSettings {
+            name: Cow::Borrowed(&settings.name),
+            last_modified: settings.last_modified,
+            request: Cow::Borrowed(&settings.request),
+            schema: Cow::Borrowed(&settings.schema),
+            software_token_mfa: settings.software_token_mfa,
+            sms_mfa: settings.sms_mfa.as_ref().map(Cow::Borrowed),
+        }
+    }
+
+    /// The settings these were stored from.
+    pub fn into_settings(self) -> Result<PoolSettings, ServiceError> {
+        let mut settings = PoolSettings::from_request(
+            &self.name,
+            self.request.into_owned(),
+            self.schema.into_owned(),
+            self.software_token_mfa,
+            self.sms_mfa.map(Cow::into_owned),
+        )?;
+        settings.last_modified = self.last_modified;
+        Ok(settings)
+    }
 }
 
 /// Members CreateUserPool sets once and UpdateUserPool cannot change.

@@ -4,7 +4,8 @@ use crate::cognito::totp;
 
 /// A user's software token: the secret being set up, the verified one, the
 /// last accepted time step (no replays), and the user's MFA preference.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub(crate) struct SoftwareToken {
     pub pending_secret: Option<Box<str>>,
     pub secret: Option<Box<str>>,

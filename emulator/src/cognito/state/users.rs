@@ -3,22 +3,25 @@
 //! user holds a salted password digest, never the password.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use uuid::Uuid;
 
 use super::attributes::AttributeSchema;
 use super::codes::{CodePurpose, Codes, PendingCode};
 use super::devices::Device;
+use super::records;
 use super::settings::PoolSettings;
 use super::software_token::SoftwareToken;
 use crate::aws_json::ServiceError;
 use crate::cognito::errors;
 use crate::cognito::srp::PasswordDigest;
 use crate::outbox::DeliveryMedium;
+use crate::persist::Journal;
 
 /// `UserStatus` as Cognito reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(crate) enum UserStatus {
     Unconfirmed,
     Confirmed,
@@ -40,23 +43,92 @@ impl UserStatus {
 }
 
 /// One user. Kept small: the benchmark stores hundreds of thousands.
-#[derive(Clone)]
+///
+/// Serialized as it is stored in a state folder (one `cognito.user` record).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct User {
     pub username: Box<str>,
+    #[serde(with = "uuid_text")]
     pub sub: Uuid,
     pub status: UserStatus,
     pub enabled: bool,
     pub created: i64,
     pub modified: i64,
-    pub attributes: Vec<(Box<str>, Box<str>)>,
+    #[serde(with = "attribute_list")]
+    pub attributes: Attributes,
+    #[serde(default)]
     pub password: Option<PasswordDigest>,
     /// Epoch seconds after which a temporary password no longer works (0: none).
+    #[serde(default)]
     pub temporary_password_expires: i64,
+    #[serde(default)]
     pub codes: Codes,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_token: Option<Box<SoftwareToken>>,
+    #[serde(default)]
     pub devices: Vec<Device>,
     /// Tokens whose sign-in started at or before this (epoch ms) are revoked.
+    #[serde(default)]
     pub revoked_before: i64,
+}
+
+/// A user's attributes: name and value, in the order set.
+pub(crate) type Attributes = Vec<(Box<str>, Box<str>)>;
+
+/// A `sub` as its usual text form.
+mod uuid_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use uuid::Uuid;
+
+    pub fn serialize<S: Serializer>(sub: &Uuid, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(sub)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Uuid, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Uuid::parse_str(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A user's attributes as the API writes them: `[{"Name": .., "Value": ..}]`,
+/// in the order stored.
+mod attribute_list {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize)]
+    struct Attribute<'a> {
+        #[serde(rename = "Name")]
+        name: &'a str,
+        #[serde(rename = "Value")]
+        value: &'a str,
+    }
+
+    #[derive(Deserialize)]
+    struct OwnedAttribute {
+        #[serde(rename = "Name")]
+        name: Box<str>,
+        #[serde(rename = "Value")]
+        value: Box<str>,
+    }
+
+    pub fn serialize<S: Serializer>(
+        attributes: &[(Box<str>, Box<str>)],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            attributes
+                .iter()
+                .map(|(name, value)| Attribute { name, value }),
+        )
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<super::Attributes, D::Error> {
+        let list = Vec::<OwnedAttribute>::deserialize(deserializer)?;
+        Ok(list.into_iter().map(|a| (a.name, a.value)).collect())
+    }
 }
 
 impl User {
@@ -419,13 +491,26 @@ impl User {
 }
 
 /// A pool's users, keyed by user name (lower-cased in case-insensitive pools).
+///
+/// Every change of a user goes through a method that notes the user's key
+/// (`user_mut`, `find_mut`, `remove`, ...): when the [`UserGuard`] that
+/// holds the table drops, each noted user's record is written to the
+/// journal (or deleted), still under the lock. Nothing is noted while the
+/// journal is off.
 #[derive(Default)]
 pub(crate) struct UserTable {
-    pub users: BTreeMap<Box<str>, User>,
+    users: BTreeMap<Box<str>, User>,
     /// Sign-in aliases (lower-cased) → user key: the email or phone number
     /// of pools with `UsernameAttributes`, the verified email, verified
     /// phone number or preferred_username of pools with `AliasAttributes`.
-    pub aliases: HashMap<Box<str>, Box<str>>,
+    aliases: HashMap<Box<str>, Box<str>>,
+    journal: Journal,
+    /// The pool's id, which the users' records are named by.
+    pool_id: Arc<str>,
+    /// Whether changed users are noted (the journal is on).
+    tracking: bool,
+    /// Keys of the users changed under the current lock.
+    dirty: Vec<Box<str>>,
 }
 
 /// The pool's `AliasAttributes` (set at creation only).
@@ -468,6 +553,50 @@ fn aliases_of(settings: &PoolSettings, user: &User) -> Vec<(&'static str, Box<st
 }
 
 impl UserTable {
+    /// Every user, by key (read only: changes go through the methods below).
+    pub fn users(&self) -> &BTreeMap<Box<str>, User> {
+        &self.users
+    }
+
+    /// Notes that the user under `key` changed (or is gone).
+    fn touch(dirty: &mut Vec<Box<str>>, tracking: bool, key: &str) {
+        if tracking {
+            dirty.push(key.into());
+        }
+    }
+
+    /// The user stored under `key`, to change.
+    pub fn user_mut(&mut self, key: &str) -> Option<&mut User> {
+        let user = self.users.get_mut(key)?;
+        Self::touch(&mut self.dirty, self.tracking, key);
+        Some(user)
+    }
+
+    /// Stores `user` under `key`, replacing any user there.
+    fn put_user(&mut self, key: Box<str>, user: User) {
+        Self::touch(&mut self.dirty, self.tracking, &key);
+        self.users.insert(key, user);
+    }
+
+    /// Writes the records of the users changed under this lock.
+    fn flush(&mut self) {
+        if self.dirty.is_empty() {
+            return;
+        }
+        let mut dirty = std::mem::take(&mut self.dirty);
+        dirty.sort_unstable();
+        dirty.dedup();
+        for key in &dirty {
+            let record = records::user_key(&self.pool_id, key);
+            match self.users.get(key) {
+                Some(user) => self.journal.put(records::USER, &record, user),
+                None => self.journal.delete(records::USER, &record),
+            }
+        }
+        dirty.clear();
+        self.dirty = dirty;
+    }
+
     /// The key of the user a caller named (by user name or sign-in alias).
     pub fn resolve(&self, settings: &PoolSettings, name: &str) -> Option<Box<str>> {
         let key = settings.user_key(name);
@@ -482,7 +611,7 @@ impl UserTable {
 
     pub fn find_mut(&mut self, settings: &PoolSettings, name: &str) -> Option<&mut User> {
         let key = self.resolve(settings, name)?;
-        self.users.get_mut(&key)
+        self.user_mut(&key)
     }
 
     pub fn find(&self, settings: &PoolSettings, name: &str) -> Option<&User> {
@@ -492,6 +621,7 @@ impl UserTable {
 
     pub fn remove(&mut self, key: &str) -> Option<User> {
         let user = self.users.remove(key)?;
+        Self::touch(&mut self.dirty, self.tracking, key);
         self.aliases.retain(|_, k| &**k != key);
         Some(user)
     }
@@ -541,7 +671,7 @@ impl UserTable {
                 continue;
             };
             if &*owner != key {
-                if let Some(previous_holder) = self.users.get_mut(&owner) {
+                if let Some(previous_holder) = self.user_mut(&owner) {
                     previous_holder.set_attribute(&format!("{attribute}_verified"), "false");
                 }
             }
@@ -574,14 +704,63 @@ impl Taken {
     }
 }
 
+/// The user table, locked; writes the changed users' records when dropped.
+pub(crate) struct UserGuard<'a>(MutexGuard<'a, UserTable>);
+
+impl std::ops::Deref for UserGuard<'_> {
+    type Target = UserTable;
+
+    fn deref(&self) -> &UserTable {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for UserGuard<'_> {
+    fn deref_mut(&mut self) -> &mut UserTable {
+        &mut self.0
+    }
+}
+
+impl Drop for UserGuard<'_> {
+    fn drop(&mut self) {
+        self.0.flush();
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct UserStore {
     table: Mutex<UserTable>,
 }
 
 impl UserStore {
-    pub fn lock(&self) -> MutexGuard<'_, UserTable> {
-        self.table.lock().unwrap_or_else(|p| p.into_inner())
+    /// The users of the pool `pool_id`, whose changes go to `journal`.
+    pub fn new(pool_id: Arc<str>, journal: Journal) -> Self {
+        let tracking = cfg!(test) || journal.is_durable();
+        UserStore {
+            table: Mutex::new(UserTable {
+                journal,
+                pool_id,
+                tracking,
+                ..UserTable::default()
+            }),
+        }
+    }
+
+    pub fn lock(&self) -> UserGuard<'_> {
+        UserGuard(self.table.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Puts back a user read from a state folder, with the sign-in aliases
+    /// it holds, without journaling.
+    pub fn restore(&self, settings: &PoolSettings, user: User) {
+        let key = settings.user_key(&user.username);
+        let mut table = self.table.lock().unwrap_or_else(|p| p.into_inner());
+        if has_aliases(settings) {
+            for (_, alias) in aliases_of(settings, &user) {
+                table.aliases.insert(alias, key.clone());
+            }
+        }
+        table.users.insert(key, user);
     }
 
     pub fn len(&self) -> usize {
@@ -606,7 +785,7 @@ impl UserStore {
             let wanted = table.check_aliases(settings, &key, &user, force_alias)?;
             table.claim_aliases(&key, &[], wanted);
         }
-        table.users.insert(key, user);
+        table.put_user(key, user);
         Ok(())
     }
 
@@ -624,7 +803,7 @@ impl UserStore {
     ) -> Option<Result<T, ServiceError>> {
         let mut table = self.lock();
         if !has_aliases(settings) {
-            return table.users.get_mut(key).map(change);
+            return table.user_mut(key).map(change);
         }
         let user = table.users.get(key)?;
         let previous = aliases_of(settings, user);
@@ -636,7 +815,7 @@ impl UserStore {
                 Err(taken) => return Some(Err(taken.as_change_error())),
             }
         }
-        table.users.insert(key.into(), changed);
+        table.put_user(key.into(), changed);
         Some(outcome)
     }
 
@@ -694,7 +873,7 @@ impl UserStore {
 
     /// Applies `change` to the user stored under `key`; `None` when there is none.
     pub fn update<T>(&self, key: &str, change: impl FnOnce(&mut User) -> T) -> Option<T> {
-        self.lock().users.get_mut(key).map(change)
+        self.lock().user_mut(key).map(change)
     }
 
     /// Reads the user stored under `key`; `None` when there is none.

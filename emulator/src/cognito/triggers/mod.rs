@@ -329,7 +329,7 @@ impl Triggers {
             let table = pool.users.lock();
             table
                 .resolve(&settings, name)
-                .and_then(|key| table.users.get(&key))
+                .and_then(|key| table.users().get(&key))
                 .map(|user| (user.username.to_string(), user_attributes(user)))
         };
         let (username, request) = match found {
@@ -389,7 +389,7 @@ impl Triggers {
         let settings = pool.settings();
         let table = pool.users.lock();
         table
-            .users
+            .users()
             .get(&settings.user_key(username))
             .map(user_attributes)
     }
