@@ -87,6 +87,7 @@ impl AppState {
         vec![
             &*self.clock,
             &*self.outbox,
+            &self.cognito,
             &*self.iam,
             &*self.lambda,
             &*self.logs,

@@ -735,7 +735,7 @@ pub(crate) struct UserStore {
 impl UserStore {
     /// The users of the pool `pool_id`, whose changes go to `journal`.
     pub fn new(pool_id: Arc<str>, journal: Journal) -> Self {
-        let tracking = cfg!(test) || journal.is_durable();
+        let tracking = journal.is_on();
         UserStore {
             table: Mutex::new(UserTable {
                 journal,
