@@ -373,9 +373,10 @@ mod tests {
             }
         }
 
-        /// The journal describes exactly the records the service holds.
+        /// The journal describes exactly the records the emulator holds
+        /// (Cognito's, and the outbox messages it sent).
         fn check(&self, after: &str) {
-            check_same(&self.journal.replayed(), &self.cognito().records(), after);
+            check_same(&self.journal.replayed(), &self.state.records(), after);
         }
 
         fn code(&self, pool_id: &str, username: &str) -> String {
