@@ -322,6 +322,11 @@ impl LambdaService {
     /// group at once (for an emulator dropped without `stop`).
     pub fn kill_now(&self) {
         self.stopped.store(true, Ordering::Release);
+        self.forget_functions_now();
+    }
+
+    /// Forgets every function, killing its processes at once.
+    pub(crate) fn forget_functions_now(&self) {
         let functions: Vec<Arc<Function>> = self
             .functions
             .write()

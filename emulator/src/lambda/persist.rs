@@ -161,16 +161,7 @@ impl Persistent for LambdaService {
     }
 
     fn clear(&self) {
-        let functions: Vec<Arc<Function>> = self
-            .functions
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .drain()
-            .map(|(_, f)| f)
-            .collect();
-        for function in functions {
-            function.shut_down_now();
-        }
+        self.forget_functions_now();
     }
 }
 
