@@ -14,7 +14,9 @@
 //! # let _ = codes; Ok(()) }
 //! ```
 //!
-//! Every emulator has its own state: several may run in one process.
+//! Every emulator has its own state: several may run in one process. By
+//! default it is in memory only; with [`Config::state_dir`] it is kept in
+//! a folder and survives restarts (see [`persist`]).
 
 pub mod aws_json;
 mod aws_query;
