@@ -122,16 +122,17 @@ impl Envelope {
 /// Every message of one emulator, oldest first.
 #[derive(Default)]
 pub(crate) struct Outbox {
-    envelopes: Mutex<Vec<Envelope>>,
+    /// Each message with its record key, in the order they were sent.
+    envelopes: Mutex<Vec<(u64, Envelope)>>,
     journal: Journal,
 }
 
 /// The record kind of one outbox message, keyed by its position.
 const MESSAGE: &str = "outbox.message";
 
-/// A message's record key: its position, zero-padded so keys sort in order.
-fn message_key(position: usize) -> String {
-    format!("{position:012}")
+/// A message's record key: its number, zero-padded so keys sort in order.
+fn message_key(number: u64) -> String {
+    format!("{number:012}")
 }
 
 /// A message as written to the state folder: the envelope, unrendered.
@@ -222,14 +223,18 @@ impl Outbox {
 
     pub fn push(&self, envelope: Envelope) {
         let mut envelopes = self.envelopes.lock().unwrap_or_else(|p| p.into_inner());
+        // One past the last message's number, not the count: after a crash
+        // that lost an unanswered message, the numbers have a gap, and a
+        // new message must not take the number of one stored after it.
+        let number = envelopes.last().map_or(0, |(number, _)| number + 1);
         self.journal
-            .put(MESSAGE, &message_key(envelopes.len()), &envelope.stored());
-        envelopes.push(envelope);
+            .put(MESSAGE, &message_key(number), &envelope.stored());
+        envelopes.push((number, envelope));
     }
 
     pub fn messages(&self) -> Vec<OutboxMessage> {
         let envelopes = self.envelopes.lock().unwrap_or_else(|p| p.into_inner());
-        envelopes.iter().map(Envelope::render).collect()
+        envelopes.iter().map(|(_, e)| e.render()).collect()
     }
 
     pub fn latest_code(&self, user_pool_id: &str, username: &str) -> Option<String> {
@@ -237,6 +242,7 @@ impl Outbox {
         envelopes
             .iter()
             .rev()
+            .map(|(_, e)| e)
             .find(|e| {
                 &*e.user_pool_id == user_pool_id && &*e.username == username && e.code.is_some()
             })
@@ -253,10 +259,9 @@ impl Persistent for Outbox {
         let envelopes = self.envelopes.lock().unwrap_or_else(|p| p.into_inner());
         envelopes
             .iter()
-            .enumerate()
-            .map(|(position, envelope)| Record {
+            .map(|(number, envelope)| Record {
                 kind: MESSAGE.to_owned(),
-                key: message_key(position),
+                key: message_key(*number),
                 value: serde_json::to_value(envelope.stored()).unwrap_or_default(),
             })
             .collect()
@@ -268,10 +273,15 @@ impl Persistent for Outbox {
             if record.kind != MESSAGE {
                 return Err(format!("unknown record kind {}", record.kind));
             }
+            let number: u64 = record
+                .key
+                .parse()
+                .map_err(|_| format!("{} {}: the key is not a number", record.kind, record.key))?;
             let stored: StoredMessage<'_> = serde_json::from_value(record.value)
                 .map_err(|err| format!("{} {}: {err}", record.kind, record.key))?;
-            restored.push(Envelope::from_stored(stored));
+            restored.push((number, Envelope::from_stored(stored)));
         }
+        restored.sort_by_key(|(number, _)| *number);
         *self.envelopes.lock().unwrap_or_else(|p| p.into_inner()) = restored;
         Ok(())
     }
@@ -310,6 +320,25 @@ mod tests {
         );
         restored.clear();
         assert!(restored.messages().is_empty());
+    }
+
+    #[test]
+    fn after_a_gap_left_by_a_lost_message_no_stored_message_is_overwritten() {
+        let journal = Journal::capture();
+        let outbox = Outbox::new(journal.clone());
+        for _ in 0..3 {
+            outbox.push(cognito_envelope());
+        }
+        // The second message's write was lost in a crash: 0 and 2 remain.
+        let mut stored = outbox.records();
+        stored.remove(1);
+        let restored_journal = Journal::capture();
+        let restored = Outbox::new(restored_journal.clone());
+        restored.restore(stored.clone()).unwrap();
+        restored.push(cognito_envelope());
+        let keys: Vec<String> = restored.records().into_iter().map(|r| r.key).collect();
+        assert_eq!(keys, ["000000000000", "000000000002", "000000000003"]);
+        assert_eq!(restored_journal.replayed()[0].key, "000000000003");
     }
 
     fn cognito_envelope() -> Envelope {

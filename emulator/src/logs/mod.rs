@@ -33,8 +33,7 @@ struct Event {
     timestamp: i64,
     ingestion_time: i64,
     message: Box<str>,
-    /// The batch that brought it: how many events the stream had received
-    /// before that batch (the key of the batch's stored record).
+    /// The batch that brought it (the key of the batch's stored record).
     batch: u64,
 }
 
@@ -47,6 +46,12 @@ struct LogStream {
     events: Vec<Event>,
     last_ingestion_time: Option<i64>,
     stored_bytes: u64,
+    /// The number of the next batch: how many events the stream has
+    /// received, or (after a restart) one past the highest stored batch's
+    /// events. Not the count of events held: a batch whose write was lost
+    /// in a crash leaves a gap, and a new batch must not take the key of
+    /// one stored after it.
+    next_batch: u64,
 }
 
 #[derive(Debug, Default)]
@@ -108,7 +113,8 @@ impl LogStream {
         if events.windows(2).any(|w| w[1].0 < w[0].0) {
             events.sort_by_key(|e| e.0);
         }
-        let batch = self.events.len() as u64;
+        let batch = self.next_batch;
+        self.next_batch += events.len() as u64;
         // Every Lambda log line comes here: no key is even formatted when
         // nothing is journaled.
         if persist::journaling(journal) {
@@ -164,6 +170,7 @@ impl LogsService {
             events: Vec::new(),
             last_ingestion_time: None,
             stored_bytes: 0,
+            next_batch: 0,
         }
     }
 

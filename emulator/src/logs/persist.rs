@@ -261,6 +261,7 @@ impl Persistent for LogsService {
                     events: Vec::new(),
                     last_ingestion_time: None,
                     stored_bytes: 0,
+                    next_batch: 0,
                 },
             );
         }
@@ -277,6 +278,7 @@ impl Persistent for LogsService {
             else {
                 continue;
             };
+            stream.next_batch = stream.next_batch.max(first + stored.events.len() as u64);
             for event in stored.events {
                 stream.stored_bytes += event.message.len() as u64;
                 let at = stream
@@ -526,6 +528,30 @@ mod tests {
         assert!(
             error.contains("logs.group") && error.contains("\"app\""),
             "{error}"
+        );
+    }
+
+    #[tokio::test]
+    async fn after_a_gap_left_by_a_lost_batch_no_stored_batch_is_overwritten() {
+        let logs = LogsService::new(&Config::default(), Journal::capture());
+        logs.append("g", "s", vec![(1, "one".into())]);
+        logs.append("g", "s", vec![(2, "two".into())]);
+        logs.append("g", "s", vec![(3, "three".into())]);
+        // The second batch's write was lost in a crash.
+        let mut stored = logs.records();
+        let lost = stored.iter().position(|r| r.key == batch_key("g", "s", 1));
+        stored.remove(lost.expect("the second batch's record"));
+        let journal = Journal::capture();
+        let restored = LogsService::new(&Config::default(), journal.clone());
+        restored.restore(stored.clone()).unwrap();
+        restored.append("g", "s", vec![(4, "four".into())]);
+        let appended = journal.replayed();
+        assert_eq!(appended.len(), 1);
+        // Not the key of the third batch, which is still stored.
+        assert!(
+            stored.iter().all(|r| r.key != appended[0].key),
+            "{} overwrites a stored batch",
+            appended[0].key
         );
     }
 
