@@ -198,9 +198,9 @@ struct Args {
     command: Vec<String>,
 }
 
-/// `emulator export`: a state folder as a JSON snapshot.
+/// Writes a state folder as a JSON snapshot.
 #[derive(Debug, Parser)]
-#[command(name = "emulator export")]
+#[command(name = "emulator export", bin_name = "emulator export")]
 struct ExportArgs {
     /// The state folder to read (no emulator may be using it).
     #[arg(long, env = "EMULATOR_STATE_DIR", value_name = "DIR")]
@@ -210,9 +210,9 @@ struct ExportArgs {
     output: Option<PathBuf>,
 }
 
-/// `emulator import`: replaces a state folder's content with a JSON snapshot.
+/// Replaces a state folder's content with a JSON snapshot.
 #[derive(Debug, Parser)]
-#[command(name = "emulator import")]
+#[command(name = "emulator import", bin_name = "emulator import")]
 struct ImportArgs {
     /// The state folder to fill (created if missing; no emulator may be using it).
     #[arg(long, env = "EMULATOR_STATE_DIR", value_name = "DIR")]
