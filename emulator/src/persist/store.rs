@@ -475,3 +475,140 @@ fn write_batch(connection: &mut Connection, batch: &[Message]) -> rusqlite::Resu
     }
     transaction.commit()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh state folder under the temporary directory, removed after.
+    struct Folder(PathBuf);
+
+    impl Folder {
+        fn new() -> Folder {
+            let path = std::env::temp_dir().join(format!(
+                "emulator-store-{}-{}",
+                std::process::id(),
+                rand::random::<u64>()
+            ));
+            Folder(path)
+        }
+    }
+
+    impl Drop for Folder {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn change(seq: u64, key: &str, what: ChangeKind) -> Change {
+        Change {
+            seq,
+            kind: "test.thing",
+            key: key.to_owned(),
+            what,
+        }
+    }
+
+    fn put(seq: u64, key: &str, value: &str) -> Change {
+        change(
+            seq,
+            key,
+            ChangeKind::Put(format!("\"{value}\"").into_bytes()),
+        )
+    }
+
+    fn write(connection: &mut Connection, changes: Vec<Change>) {
+        let batch = [Message {
+            job: Job::Changes(changes),
+            done: None,
+        }];
+        write_batch(connection, &batch).unwrap();
+    }
+
+    fn values(connection: &Connection) -> Vec<(String, serde_json::Value)> {
+        let (records, _) = load(connection, "test").unwrap();
+        records.into_iter().map(|r| (r.key, r.value)).collect()
+    }
+
+    #[test]
+    fn the_latest_change_to_a_record_wins_whatever_order_they_commit_in() {
+        let folder = Folder::new();
+        std::fs::create_dir_all(&folder.0).unwrap();
+        let mut connection = Connection::open(folder.0.join(DATABASE_FILE)).unwrap();
+        prepare(&mut connection, "test", false).unwrap();
+        // Two requests changed `a`; the later change (seq 5) commits first.
+        write(&mut connection, vec![put(5, "a", "newer")]);
+        write(&mut connection, vec![put(3, "a", "older")]);
+        assert_eq!(values(&connection), [("a".into(), "newer".into())]);
+        // A deletion that commits before an older change keeps it deleted.
+        write(&mut connection, vec![change(8, "a", ChangeKind::Delete)]);
+        write(&mut connection, vec![put(7, "a", "older still")]);
+        assert!(values(&connection).is_empty());
+        // A prefix deletion takes its prefix only, and later changes live.
+        write(
+            &mut connection,
+            vec![
+                put(10, "p/1", "x"),
+                put(11, "p/2", "y"),
+                put(12, "q/1", "z"),
+            ],
+        );
+        write(
+            &mut connection,
+            vec![change(13, "p/", ChangeKind::DeletePrefix)],
+        );
+        write(
+            &mut connection,
+            vec![put(9, "p/1", "older"), put(14, "p/2", "again")],
+        );
+        assert_eq!(
+            values(&connection),
+            [("p/2".into(), "again".into()), ("q/1".into(), "z".into())]
+        );
+        // Tombstones are dropped when the folder is next opened.
+        prepare(&mut connection, "test", false).unwrap();
+        let rows: i64 = connection
+            .query_row("SELECT count(*) FROM records", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(rows, 2);
+    }
+
+    #[test]
+    fn fsync_makes_every_commit_a_full_sync() {
+        for (fsync, expected) in [(false, 1), (true, 2)] {
+            let folder = Folder::new();
+            std::fs::create_dir_all(&folder.0).unwrap();
+            let mut connection = Connection::open(folder.0.join(DATABASE_FILE)).unwrap();
+            prepare(&mut connection, "test", fsync).unwrap();
+            let synchronous: i64 = connection
+                .query_row("PRAGMA synchronous", [], |row| row.get(0))
+                .unwrap();
+            let journal: String = connection
+                .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+                .unwrap();
+            assert_eq!((synchronous, journal.as_str()), (expected, "wal"));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_store_reopens_with_what_was_committed_and_numbers_past_it() {
+        let folder = Folder::new();
+        let (store, records) = Store::open(&folder.0, false).unwrap();
+        assert!(records.is_empty());
+        let changes = Arc::new(Mutex::new(Vec::new()));
+        REQUEST_CHANGES
+            .scope(changes.clone(), async {
+                store.record("test.thing", "k", ChangeKind::Put(b"1".to_vec()));
+            })
+            .await;
+        let changes = std::mem::take(&mut *changes.lock().unwrap());
+        assert_eq!(changes.len(), 1, "a request's change waits for its commit");
+        store.commit(Job::Changes(changes)).await.unwrap();
+        store.close();
+        let (store, records) = Store::open(&folder.0, false).unwrap();
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].value, serde_json::json!(1));
+        assert!(store.seq.load(Ordering::Relaxed) > 0);
+        store.close();
+    }
+}
