@@ -9,8 +9,8 @@
 
 mod errors;
 pub mod model;
+mod persist;
 mod roles;
-mod stored;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::RwLock;

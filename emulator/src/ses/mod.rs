@@ -15,8 +15,8 @@
 mod errors;
 mod identities;
 pub mod model;
+mod persist;
 mod sending;
-mod stored;
 
 use std::sync::{Arc, Mutex};
 
