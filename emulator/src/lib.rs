@@ -217,9 +217,7 @@ impl Emulator {
     /// changes nothing; `Err` says what is wrong with it.
     pub async fn import(&self, document: &[u8]) -> Result<(), String> {
         let records = persist::snapshot::from_json(document)?;
-        self.state
-            .import(&self.state.config, &self.endpoint, records)
-            .await
+        self.state.import(records).await
     }
 
     /// Empties every service, in memory and in the state folder (what

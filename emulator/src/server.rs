@@ -146,13 +146,8 @@ impl AppState {
 
     /// Replaces every service's state with `records` (import): checked on
     /// a scratch emulator first, so a bad document changes nothing.
-    pub async fn import(
-        &self,
-        config: &Config,
-        endpoint: &str,
-        records: Vec<Record>,
-    ) -> Result<(), String> {
-        let scratch = AppState::new(config, endpoint, Journal::memory());
+    pub async fn import(&self, records: Vec<Record>) -> Result<(), String> {
+        let scratch = AppState::new(&self.config, &self.endpoint, Journal::memory());
         scratch.restore(records.clone())?;
         scratch.lambda.kill_now();
         for service in self.persistent() {
@@ -286,7 +281,7 @@ async fn import(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
         Err(message) => return refused(message),
     };
     let count = records.len();
-    match state.import(&state.config, &state.endpoint, records).await {
+    match state.import(records).await {
         Ok(()) => axum::Json(serde_json::json!({ "imported": count })).into_response(),
         Err(message) => refused(message),
     }
